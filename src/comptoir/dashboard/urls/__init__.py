@@ -1,0 +1,24 @@
+"""Every dashboard URL. Each domain keeps its own module with ``urlpatterns`` and
+``menu`` (its navigation entries); all share the ``dashboard`` namespace.
+Every view here must be wrapped by ``staff_view`` (a test walks them all)."""
+
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from comptoir.dashboard.menu import Entry
+from comptoir.dashboard.urls import catalog, jobs, mail, shop, team
+from comptoir.dashboard.views import home
+
+app_name = "dashboard"
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("login/", home.StaffSignInView.as_view(), name="login"),
+    path("logout/", home.StaffSignOutView.as_view(), name="logout"),
+]
+MENU = [Entry(_("Home"), "dashboard:home", None)]
+for module in (catalog, shop, team, mail, jobs):
+    urlpatterns += module.urlpatterns
+    MENU += module.menu
+
+# Views that are deliberately open (signing in and out).
+PUBLIC_URL_NAMES = {"login", "logout"}

@@ -1,0 +1,50 @@
+"""Pick the language of each request (the shop's language model).
+
+- Dashboard pages follow the signed-in staff member's language, else the browser's.
+- Storefront pages use the shop's published language; when the shop publishes both,
+  a visitor's switch (Django's ``set_language`` cookie) is kept and honoured.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+
+from comptoir.shop.selectors import get_shop
+
+DASHBOARD_PREFIX = "/dashboard/"
+SUPPORTED = {code for code, _ in settings.LANGUAGES}
+
+
+class ShopLanguageMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith(settings.STATIC_URL) or request.path == "/healthz":
+            return self.get_response(request)
+        shop = get_shop()
+        request.shop = shop  # type: ignore[attr-defined]
+        language = self.choose(request, shop)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Cookie", "Accept-Language"))
+        response.headers.setdefault("Content-Language", language)
+        translation.deactivate()
+        return response
+
+    def choose(self, request: HttpRequest, shop) -> str:
+        if request.path.startswith(DASHBOARD_PREFIX):
+            # request.user is not resolved yet (auth middleware runs later), so the
+            # dashboard's staff language is applied by the dashboard view decorator.
+            browser = translation.get_language_from_request(request, check_path=False)
+            return browser if browser in SUPPORTED else shop.published_language
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if chosen in shop.languages:
+            return chosen
+        return shop.published_language

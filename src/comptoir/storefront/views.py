@@ -1,0 +1,45 @@
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from comptoir.catalog import selectors as catalog
+from comptoir.shop.models import Location
+from comptoir.shop.selectors import active_locations
+
+LOCATION_SESSION_KEY = "storefront_location"
+
+
+def current_location(request: HttpRequest) -> Location | None:
+    """The location the visitor shops at: ?location=slug, else the one kept in the
+    session, else the first open location."""
+    locations = list(active_locations())
+    if not locations:
+        return None
+    wanted = request.GET.get("location") or request.session.get(LOCATION_SESSION_KEY)
+    chosen = next((loc for loc in locations if loc.slug == wanted), locations[0])
+    if request.session.get(LOCATION_SESSION_KEY) != chosen.slug:
+        request.session[LOCATION_SESSION_KEY] = chosen.slug
+    request.storefront_locations = locations  # type: ignore[attr-defined]
+    return chosen
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    location = current_location(request)
+    shelves = catalog.storefront_shelves(location) if location else []
+    return render(request, "storefront/home.html", {
+        "location": location,
+        "locations": getattr(request, "storefront_locations", []),
+        "shelves": shelves,
+    })
+
+
+def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    location = current_location(request)
+    product = catalog.storefront_product(slug, location) if location else None
+    if product is None:
+        raise Http404
+    return render(request, "storefront/product.html", {
+        "location": location,
+        "locations": getattr(request, "storefront_locations", []),
+        "product": product,
+        "availability": product.here[0] if product.here else None,
+    })

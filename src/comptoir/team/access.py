@@ -1,0 +1,60 @@
+"""Who may do what: the one place services and views ask. Location limits live here
+too, so every lookup scoped by location goes through ``visible_location_ids``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext as _
+
+from comptoir.errors import PermissionDenied
+from comptoir.team.models import TeamMember
+from comptoir.team.permissions import Permission
+
+if TYPE_CHECKING:
+    from comptoir.shop.models import Location
+    from comptoir.users.models import User
+
+
+def member_of(user: User | None) -> TeamMember | None:
+    """The active team membership of ``user``, or None (anonymous, shopper, deactivated)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    cached = getattr(user, "_team_member_cache", False)
+    if cached is not False:
+        return cached
+    member = (
+        TeamMember.objects.select_related("role").filter(user=user, is_active=True).first()
+    )
+    user._team_member_cache = member  # type: ignore[attr-defined]
+    return member
+
+
+def require(actor: TeamMember | None, permission: Permission) -> TeamMember:
+    """Return ``actor`` if it holds ``permission``, else raise PermissionDenied."""
+    if actor is None or not actor.is_active:
+        raise PermissionDenied(_("Only team members can do this."))
+    if not actor.has_permission(permission):
+        raise PermissionDenied(
+            _("You need the “%(permission)s” permission to do this.")
+            % {"permission": Permission(permission).label}
+        )
+    return actor
+
+
+def visible_location_ids(actor: TeamMember) -> set[int] | None:
+    """Location ids the member works at; None means every location."""
+    if actor.has_full_access or actor.all_locations:
+        return None
+    return set(actor.locations.values_list("id", flat=True))
+
+
+def can_access_location(actor: TeamMember, location: Location | int) -> bool:
+    allowed = visible_location_ids(actor)
+    location_id = location if isinstance(location, int) else location.pk
+    return allowed is None or location_id in allowed
+
+
+def require_location(actor: TeamMember, location: Location | int) -> None:
+    if not can_access_location(actor, location):
+        raise PermissionDenied(_("You are not set up to work at this location."))

@@ -1,0 +1,80 @@
+"""Fixtures every test can use: people in each role, signed-in clients, a query counter."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.db import connection
+
+from comptoir.team.models import Access, TeamMember
+from comptoir.team.permissions import Permission
+from tests.factories import TeamMemberFactory
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def owner(db) -> TeamMember:
+    return TeamMemberFactory(access=Access.OWNER, user__email="owner@example.com")
+
+
+@pytest.fixture
+def make_member(db) -> Callable[..., TeamMember]:
+    """``make_member(permissions=[...], locations=[...])`` or ``make_member(access=Access.FULL)``."""
+
+    def make(**kwargs) -> TeamMember:
+        return TeamMemberFactory(**kwargs)
+
+    return make
+
+
+@pytest.fixture
+def signed_in() -> Callable[[TeamMember], Client]:
+    """A test client signed in as the given team member (or any user)."""
+
+    def sign_in(who) -> Client:
+        client = Client()
+        client.force_login(getattr(who, "user", who))
+        return client
+
+    return sign_in
+
+
+@pytest.fixture
+def staff_client(make_member, signed_in) -> Callable[..., Client]:
+    """``staff_client(Permission.MANAGE_CATALOG)``: a client for a member holding just those."""
+
+    def build(*permissions: Permission, **kwargs) -> Client:
+        member = make_member(permissions=list(permissions), **kwargs)
+        client = signed_in(member)
+        client.member = member  # type: ignore[attr-defined]
+        return client
+
+    return build
+
+
+class QueryCounter:
+    def __init__(self) -> None:
+        self.context = CaptureQueriesContext(connection)
+
+    def __enter__(self):
+        self.context.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        self.context.__exit__(*exc)
+
+    @property
+    def count(self) -> int:
+        return len(self.context.captured_queries)
+
+
+@pytest.fixture
+def count_queries() -> Callable[[], QueryCounter]:
+    return QueryCounter
