@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "comptoir.mail",
     "comptoir.storefront",
     "comptoir.dashboard",
+    "comptoir.server",
+    "comptoir.demo",
 ]
 
 MIDDLEWARE = [
