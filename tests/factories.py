@@ -22,6 +22,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     email = factory.Sequence(lambda n: f"person{n}@example.com")
     full_name = factory.Faker("name", locale="fr_FR")
+
     @factory.post_generation
     def password(self, create, extracted, **kwargs):
         self.set_password(extracted or PASSWORD)
@@ -65,7 +66,10 @@ class TeamMemberFactory(factory.django.DjangoModelFactory):
     role = factory.Maybe(
         factory.LazyAttribute(lambda o: o.access == Access.ROLE),
         yes_declaration=factory.SubFactory(
-            RoleFactory, permissions=factory.LazyAttribute(lambda r: [str(p) for p in r.factory_parent.permissions])
+            RoleFactory,
+            permissions=factory.LazyAttribute(
+                lambda r: [str(p) for p in r.factory_parent.permissions]
+            ),
         ),
         no_declaration=None,
     )

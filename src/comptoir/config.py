@@ -115,12 +115,20 @@ def load_secret_key(env: Mapping[str, str], data_dir: Path) -> str:
     key_file = data_dir / "secret_key"
     if key_file.exists():
         return key_file.read_text().strip()
-    key = secrets.token_urlsafe(50)
+    # Several processes may start at once (gunicorn workers, a worker): write the key to
+    # a private temporary file and link it into place; whoever loses the race reads the winner's.
     key_file.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    temporary = key_file.with_name(f".secret_key.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as handle:
-        handle.write(key)
-    return key
+        handle.write(secrets.token_urlsafe(50))
+    try:
+        os.link(temporary, key_file)
+    except FileExistsError:
+        pass
+    finally:
+        temporary.unlink()
+    return key_file.read_text().strip()
 
 
 def load(env: Mapping[str, str] | None = None, *, base_dir: Path) -> Config:
@@ -131,7 +139,9 @@ def load(env: Mapping[str, str] | None = None, *, base_dir: Path) -> Config:
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise ConfigError(f"COMPTOIR_DATA_DIR={str(data_dir)!r} cannot be created: {exc.strerror}") from None
+        raise ConfigError(
+            f"COMPTOIR_DATA_DIR={str(data_dir)!r} cannot be created: {exc.strerror}"
+        ) from None
 
     debug = parse_bool(env, "DEBUG", False)
     email_host = env.get("EMAIL_HOST", "").strip()

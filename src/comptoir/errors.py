@@ -32,3 +32,14 @@ class Conflict(DomainError):
 
     code = "conflict"
     status = 409
+
+
+class InvalidInput(DomainError):
+    """Values a service refuses, each message keyed by the field it belongs to, so a
+    form can show every one beside its field ("" keys a message about the whole form)."""
+
+    code = "invalid_input"
+
+    def __init__(self, errors: dict[str, str | Promise], *, code: str | None = None) -> None:
+        self.errors = dict(errors)
+        super().__init__("; ".join(str(message) for message in self.errors.values()), code=code)

@@ -36,16 +36,18 @@ class Category(models.Model):
 
 
 class Product(models.Model):
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="products",
-                                 verbose_name=_("category"))
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="products", verbose_name=_("category")
+    )
     name_fr = models.CharField(_("name (French)"), max_length=160, blank=True)
     name_en = models.CharField(_("name (English)"), max_length=160, blank=True)
     description_fr = models.TextField(_("description (French)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
     slug = models.SlugField(_("short name in links"), max_length=180, unique=True)
     sku = models.CharField(_("SKU"), max_length=64, blank=True, null=True, unique=True)
-    price = models.PositiveIntegerField(_("price (minor units)"),
-                                        help_text=_("In cents: 250 means 2.50."))
+    price = models.PositiveIntegerField(
+        _("price (minor units)"), help_text=_("In cents: 250 means 2.50.")
+    )
     image = models.ImageField(_("image"), upload_to="products/", blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
@@ -73,18 +75,24 @@ class Availability(models.Model):
     means "not counted"; a counted stock never goes below zero."""
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="availabilities")
-    location = models.ForeignKey("shop.Location", on_delete=models.CASCADE,
-                                 related_name="availabilities")
+    location = models.ForeignKey(
+        "shop.Location", on_delete=models.CASCADE, related_name="availabilities"
+    )
     is_available = models.BooleanField(_("sold here"), default=True)
-    stock = models.PositiveIntegerField(_("stock"), null=True, blank=True,
-                                        help_text=_("Leave empty not to count stock."))
+    stock = models.PositiveIntegerField(
+        _("stock"), null=True, blank=True, help_text=_("Leave empty not to count stock.")
+    )
 
     class Meta:
         verbose_name = _("availability")
         constraints = [
-            models.UniqueConstraint(fields=["product", "location"], name="availability_once_per_location"),
-            models.CheckConstraint(condition=models.Q(stock__gte=0) | models.Q(stock__isnull=True),
-                                   name="availability_stock_not_negative"),
+            models.UniqueConstraint(
+                fields=["product", "location"], name="availability_once_per_location"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(stock__gte=0) | models.Q(stock__isnull=True),
+                name="availability_stock_not_negative",
+            ),
         ]
 
     def __str__(self) -> str:

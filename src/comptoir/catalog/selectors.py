@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from comptoir.catalog.models import Availability, Category, Product
+from comptoir.errors import NotFound
 from comptoir.shop.models import Location
-from comptoir.team.access import visible_location_ids
+from comptoir.team.access import require_location, visible_location_ids
 from comptoir.team.models import TeamMember
 
 
@@ -29,8 +31,11 @@ def sellable_products(location: Location) -> QuerySet[Product]:
         )
         .select_related("category")
         .prefetch_related(
-            Prefetch("availabilities", queryset=Availability.objects.filter(location=location),
-                     to_attr="here")
+            Prefetch(
+                "availabilities",
+                queryset=Availability.objects.filter(location=location),
+                to_attr="here",
+            )
         )
     )
 
@@ -38,8 +43,9 @@ def sellable_products(location: Location) -> QuerySet[Product]:
 def storefront_shelves(location: Location) -> list[Shelf]:
     """Categories in order, each with the active products sold at ``location``."""
     shelves: dict[int, Shelf] = {}
-    for product in sellable_products(location).order_by("category__position", "category_id",
-                                                         "position", "id"):
+    for product in sellable_products(location).order_by(
+        "category__position", "category_id", "position", "id"
+    ):
         shelf = shelves.setdefault(product.category_id, Shelf(product.category, []))
         shelf.products.append(product)
     return list(shelves.values())
@@ -57,10 +63,75 @@ def products_for_staff(member: TeamMember) -> QuerySet[Product]:
         availabilities = availabilities.filter(location_id__in=allowed)
     return (
         Product.objects.select_related("category")
-        .prefetch_related(Prefetch("availabilities", queryset=availabilities, to_attr="visible_availabilities"))
+        .prefetch_related(
+            Prefetch("availabilities", queryset=availabilities, to_attr="visible_availabilities")
+        )
         .order_by("category__position", "category_id", "position", "id")
     )
 
 
 def categories() -> QuerySet[Category]:
     return Category.objects.all()
+
+
+def search_products_for_staff(
+    member: TeamMember, *, search: str = "", category_id: int | None = None
+) -> QuerySet[Product]:
+    """The dashboard's product list: by name (either language) or SKU, and category."""
+    products = products_for_staff(member)
+    search = search.strip()
+    if search:
+        products = products.filter(
+            Q(name_fr__icontains=search) | Q(name_en__icontains=search) | Q(sku__icontains=search)
+        )
+    if category_id:
+        products = products.filter(category_id=category_id)
+    return products
+
+
+def product_for_staff(product_id: int) -> Product:
+    product = Product.objects.select_related("category").filter(pk=product_id).first()
+    if product is None:
+        raise NotFound(_("This product does not exist (any more)."))
+    return product
+
+
+def category_for_staff(category_id: int) -> Category:
+    category = Category.objects.filter(pk=category_id).first()
+    if category is None:
+        raise NotFound(_("This category does not exist (any more)."))
+    return category
+
+
+def categories_with_counts() -> QuerySet[Category]:
+    return Category.objects.annotate(product_count=Count("products"))
+
+
+def locations_for_staff(member: TeamMember) -> list[Location]:
+    """Every location ``member`` works at, in the shop's order (closed ones too: their
+    catalog can be prepared before they open)."""
+    allowed = visible_location_ids(member)
+    locations = Location.objects.order_by("position", "name")
+    if allowed is not None:
+        locations = locations.filter(pk__in=allowed)
+    return list(locations)
+
+
+def location_for_staff(member: TeamMember, location_id: int | str | None) -> Location:
+    """The location named in a request; PermissionDenied when ``member`` does not work
+    there, NotFound when there is none."""
+    try:
+        location = Location.objects.filter(pk=int(location_id or 0)).first()
+    except (TypeError, ValueError):
+        location = None
+    if location is None:
+        raise NotFound(_("This location does not exist (any more)."))
+    require_location(member, location)
+    return location
+
+
+def availabilities_by_location(
+    product: Product, locations: list[Location]
+) -> dict[int, Availability]:
+    rows = Availability.objects.filter(product=product, location__in=locations)
+    return {availability.location_id: availability for availability in rows}

@@ -46,8 +46,10 @@ def staff_view(permission: Permission | str) -> Callable[[View], View]:
             if permission != ANY_STAFF and not member.has_permission(permission):
                 return refuse(
                     request,
-                    _("You need the “%(permission)s” permission to open this page. "
-                      "Ask the owner to add it to your role.")
+                    _(
+                        "You need the “%(permission)s” permission to open this page. "
+                        "Ask the owner to add it to your role."
+                    )
                     % {"permission": Permission(permission).label},
                 )
             request.member = member  # type: ignore[attr-defined]

@@ -72,8 +72,12 @@ def _staff(owner, roles, locations, created) -> None:
         if User.objects.filter(email__iexact=email, team_member__isnull=False).exists():
             continue
         team_services.add_member(
-            actor=owner, email=email, full_name=name, password=content.DEMO_PASSWORD,
-            access=access, role=roles.get(role_name) if role_name else None,
+            actor=owner,
+            email=email,
+            full_name=name,
+            password=content.DEMO_PASSWORD,
+            access=access,
+            role=roles.get(role_name) if role_name else None,
             locations=[locations[slug] for slug in location_slugs] if location_slugs else None,
         )
         created["staff"] += 1
@@ -96,14 +100,25 @@ def _catalog(owner, locations, created, *, progress: bool) -> None:
             only = content.ONLY_AT.get(p_slug)
             sold_at = [locations[only]] if only else list(locations.values())
             product = catalog_services.create_product(
-                actor=owner, category=category, name_fr=p_fr, name_en=p_en, price=price,
-                description_fr=d_fr, description_en=d_en, slug=p_slug,
-                sku=f"BC-{p_slug[:20].upper()}", available_at=sold_at,
+                actor=owner,
+                category=category,
+                name_fr=p_fr,
+                name_en=p_en,
+                price=price,
+                description_fr=d_fr,
+                description_en=d_en,
+                slug=p_slug,
+                sku=f"BC-{p_slug[:20].upper()}",
+                available_at=sold_at,
             )
             created["products"] += 1
             if stock is not None:
                 for location in sold_at:
                     catalog_services.set_availability(
-                        actor=owner, product=product, location=location, is_available=True, stock=stock
+                        actor=owner,
+                        product=product,
+                        location=location,
+                        is_available=True,
+                        stock=stock,
                     )
     bar.close()

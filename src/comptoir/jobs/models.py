@@ -1,6 +1,7 @@
-"""Bookkeeping around django-tasks: worker heartbeats (read by /healthz)."""
+"""Bookkeeping around django-tasks: worker heartbeats (read by /healthz) and manual retries."""
 
 from django.db import models
+from django_tasks_db.models import DBTaskResult
 
 
 class WorkerHeartbeat(models.Model):
@@ -14,3 +15,22 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker_id} ({self.hostname}:{self.pid})"
+
+
+class ManualRetry(models.Model):
+    """A staff member re-ran a task that had failed for good.
+
+    The failed result is kept (its error stays readable) and linked to the fresh one; the
+    one-to-one link makes a double-clicked Retry button enqueue the task only once."""
+
+    failed_result = models.OneToOneField(
+        DBTaskResult, on_delete=models.CASCADE, related_name="manual_retry"
+    )
+    new_result_id = models.UUIDField()
+    requested_by = models.ForeignKey(
+        "team.TeamMember", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.failed_result_id} -> {self.new_result_id}"

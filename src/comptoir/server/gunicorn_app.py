@@ -30,15 +30,17 @@ class ComptoirServer(BaseApplication):
 
 
 def serve(*, host: str, port: int, workers: int, threads: int = 4, access_log: bool = True) -> None:
-    ComptoirServer({
-        "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
-        "workers": workers,
-        "worker_class": "gthread",
-        "threads": threads,
-        "timeout": 60,
-        "graceful_timeout": 10,
-        "accesslog": "-" if access_log else None,
-        "errorlog": "-",
-        "proc_name": "comptoir",
-        "forwarded_allow_ips": os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
-    }).run()
+    ComptoirServer(
+        {
+            "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+            "workers": workers,
+            "worker_class": "gthread",
+            "threads": threads,
+            "timeout": 60,
+            "graceful_timeout": 10,
+            "accesslog": "-" if access_log else None,
+            "errorlog": "-",
+            "proc_name": "comptoir",
+            "forwarded_allow_ips": os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        }
+    ).run()

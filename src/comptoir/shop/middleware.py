@@ -29,12 +29,17 @@ class ShopLanguageMiddleware:
             return self.get_response(request)
         shop = get_shop()
         request.shop = shop  # type: ignore[attr-defined]
-        language = self.choose(request, shop)
+        # str(): a shop row created just now holds the Language member, and WSGI
+        # servers refuse anything but a plain str in a header.
+        language = str(self.choose(request, shop))
         translation.activate(language)
         request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
         response = self.get_response(request)
         patch_vary_headers(response, ("Cookie", "Accept-Language"))
-        response.headers.setdefault("Content-Language", language)
+        # The dashboard's staff_view may have switched to the member's own language.
+        response.headers.setdefault(
+            "Content-Language", str(getattr(request, "LANGUAGE_CODE", language))
+        )
         translation.deactivate()
         return response
 

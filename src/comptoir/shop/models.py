@@ -44,35 +44,47 @@ class Shop(models.Model):
         _("published language"), max_length=2, choices=Language.choices, default=Language.FRENCH
     )
     publishes_both_languages = models.BooleanField(
-        _("also publish the other language"), default=False,
+        _("also publish the other language"),
+        default=False,
         help_text=_("Visitors can then switch between French and English."),
     )
     currency = models.CharField(_("currency"), max_length=3, default="EUR")
     time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Paris")
     country = models.CharField(
-        _("country"), max_length=2, default="FR",
+        _("country"),
+        max_length=2,
+        default="FR",
         help_text=_("Two-letter code; the default region for phone numbers and addresses."),
     )
     contact_email = models.EmailField(_("contact email"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=32, blank=True)
     contact_address = models.TextField(_("contact address"), blank=True)
-    policies = models.TextField(_("policies"), blank=True,
-                                help_text=_("Refund, delivery and privacy terms shown to shoppers."))
+    policies = models.TextField(
+        _("policies"),
+        blank=True,
+        help_text=_("Refund, delivery and privacy terms shown to shoppers."),
+    )
 
-    primary_colour = models.CharField(_("primary colour"), max_length=7, default="#1f6f4a",
-                                      validators=[hex_colour])
-    background_colour = models.CharField(_("background colour"), max_length=7, default="#fbf8f3",
-                                         validators=[hex_colour])
-    text_colour = models.CharField(_("text colour"), max_length=7, default="#222222",
-                                   validators=[hex_colour])
-    font_family = models.CharField(_("font family"), max_length=16, choices=FontFamily.choices,
-                                   default=FontFamily.SYSTEM)
-    button_shape = models.CharField(_("button shape"), max_length=8, choices=ButtonShape.choices,
-                                    default=ButtonShape.ROUNDED)
+    primary_colour = models.CharField(
+        _("primary colour"), max_length=7, default="#1f6f4a", validators=[hex_colour]
+    )
+    background_colour = models.CharField(
+        _("background colour"), max_length=7, default="#fbf8f3", validators=[hex_colour]
+    )
+    text_colour = models.CharField(
+        _("text colour"), max_length=7, default="#222222", validators=[hex_colour]
+    )
+    font_family = models.CharField(
+        _("font family"), max_length=16, choices=FontFamily.choices, default=FontFamily.SYSTEM
+    )
+    button_shape = models.CharField(
+        _("button shape"), max_length=8, choices=ButtonShape.choices, default=ButtonShape.ROUNDED
+    )
     logo = models.ImageField(_("logo"), upload_to="shop/", blank=True)
 
     customer_accounts_enabled = models.BooleanField(
-        _("customer accounts"), default=True,
+        _("customer accounts"),
+        default=True,
         help_text=_("Let shoppers create an account. Guest checkout always stays possible."),
     )
     updated_at = models.DateTimeField(auto_now=True)
@@ -90,7 +102,9 @@ class Shop(models.Model):
     def languages(self) -> list[str]:
         """Published languages, the main one first."""
         if self.publishes_both_languages:
-            other = Language.ENGLISH if self.published_language == Language.FRENCH else Language.FRENCH
+            other = (
+                Language.ENGLISH if self.published_language == Language.FRENCH else Language.FRENCH
+            )
             return [self.published_language, str(other)]
         return [self.published_language]
 
@@ -122,12 +136,17 @@ class Location(models.Model):
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Paris")
     preparation_minutes = models.PositiveSmallIntegerField(
-        _("default preparation time (minutes)"), default=15,
+        _("default preparation time (minutes)"),
+        default=15,
         validators=[MinValueValidator(0), MaxValueValidator(24 * 60)],
     )
     fulfilment_types = models.JSONField(
-        _("fulfilment offered"), default=list, blank=True,
-        help_text=_("Which of pickup, curbside, delivery, shipping and table ordering this location offers."),
+        _("fulfilment offered"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Which of pickup, curbside, delivery, shipping and table ordering this location offers."
+        ),
     )
     is_active = models.BooleanField(_("open for orders"), default=True)
     position = models.PositiveSmallIntegerField(default=0)
@@ -169,8 +188,10 @@ class OpeningHours(models.Model):
     class Meta:
         ordering = ["weekday", "opens_at"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(opens_at__lt=models.F("closes_at")),
-                                   name="opening_hours_opens_before_closing"),
+            models.CheckConstraint(
+                condition=models.Q(opens_at__lt=models.F("closes_at")),
+                name="opening_hours_opens_before_closing",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -19,5 +19,6 @@ def decimal_to_minor(amount: Decimal, currency: str) -> int:
 
 
 def format_money(amount: int, currency: str, language: str) -> str:
-    return format_currency(minor_to_decimal(amount, currency), currency,
-                           locale=LOCALES.get(language[:2], "fr_FR"))
+    return format_currency(
+        minor_to_decimal(amount, currency), currency, locale=LOCALES.get(language[:2], "fr_FR")
+    )

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from typing import TYPE_CHECKING
 
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from comptoir.errors import NotFound
 from comptoir.shop.models import Location, Shop
+from comptoir.team.access import visible_location_ids
+
+if TYPE_CHECKING:
+    from comptoir.team.models import TeamMember
 
 
 def get_shop() -> Shop:
@@ -23,3 +31,17 @@ def language_for(shop: Shop, preferred: str | None) -> str:
     if preferred and preferred in shop.languages:
         return preferred
     return shop.published_language
+
+
+def locations_for_staff(actor: TeamMember) -> QuerySet[Location]:
+    """Locations ``actor`` works at (every one for full access or all-locations members)."""
+    locations = Location.objects.prefetch_related("opening_hours")
+    allowed = visible_location_ids(actor)
+    return locations if allowed is None else locations.filter(pk__in=allowed)
+
+
+def location_for_staff(actor: TeamMember, pk: int) -> Location:
+    location = locations_for_staff(actor).filter(pk=pk).first()
+    if location is None:
+        raise NotFound(_("No such location, or not one you work at."))
+    return location

@@ -25,11 +25,15 @@ def current_location(request: HttpRequest) -> Location | None:
 def home(request: HttpRequest) -> HttpResponse:
     location = current_location(request)
     shelves = catalog.storefront_shelves(location) if location else []
-    return render(request, "storefront/home.html", {
-        "location": location,
-        "locations": getattr(request, "storefront_locations", []),
-        "shelves": shelves,
-    })
+    return render(
+        request,
+        "storefront/home.html",
+        {
+            "location": location,
+            "locations": getattr(request, "storefront_locations", []),
+            "shelves": shelves,
+        },
+    )
 
 
 def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -37,9 +41,13 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
     product = catalog.storefront_product(slug, location) if location else None
     if product is None:
         raise Http404
-    return render(request, "storefront/product.html", {
-        "location": location,
-        "locations": getattr(request, "storefront_locations", []),
-        "product": product,
-        "availability": product.here[0] if product.here else None,
-    })
+    return render(
+        request,
+        "storefront/product.html",
+        {
+            "location": location,
+            "locations": getattr(request, "storefront_locations", []),
+            "product": product,
+            "availability": product.here[0] if product.here else None,
+        },
+    )

@@ -23,9 +23,7 @@ def member_of(user: User | None) -> TeamMember | None:
     cached = getattr(user, "_team_member_cache", False)
     if cached is not False:
         return cached
-    member = (
-        TeamMember.objects.select_related("role").filter(user=user, is_active=True).first()
-    )
+    member = TeamMember.objects.select_related("role").filter(user=user, is_active=True).first()
     user._team_member_cache = member  # type: ignore[attr-defined]
     return member
 

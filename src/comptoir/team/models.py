@@ -25,7 +25,9 @@ class Role(models.Model):
 
     @property
     def permission_labels(self) -> list[str]:
-        return [str(Permission(code).label) for code in self.permissions if code in Permission.values]
+        return [
+            str(Permission(code).label) for code in self.permissions if code in Permission.values
+        ]
 
 
 class Access(models.TextChoices):
@@ -35,22 +37,33 @@ class Access(models.TextChoices):
 
 
 class TeamMember(models.Model):
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                related_name="team_member")
-    access = models.CharField(_("access"), max_length=8, choices=Access.choices, default=Access.ROLE)
-    role = models.ForeignKey(Role, on_delete=models.PROTECT, null=True, blank=True,
-                             related_name="members", verbose_name=_("role"))
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="team_member"
+    )
+    access = models.CharField(
+        _("access"), max_length=8, choices=Access.choices, default=Access.ROLE
+    )
+    role = models.ForeignKey(
+        Role,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("role"),
+    )
     all_locations = models.BooleanField(_("all locations"), default=True)
-    locations = models.ManyToManyField("shop.Location", blank=True, related_name="team_members",
-                                       verbose_name=_("locations"))
+    locations = models.ManyToManyField(
+        "shop.Location", blank=True, related_name="team_members", verbose_name=_("locations")
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("team member")
         constraints = [
-            models.UniqueConstraint(fields=["access"], condition=models.Q(access="owner"),
-                                    name="team_single_owner"),
+            models.UniqueConstraint(
+                fields=["access"], condition=models.Q(access="owner"), name="team_single_owner"
+            ),
             models.CheckConstraint(
                 condition=~models.Q(access="role") | models.Q(role__isnull=False),
                 name="team_role_member_has_role",

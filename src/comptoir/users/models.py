@@ -40,12 +40,16 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("email"), max_length=254, unique=True)
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
     language = models.CharField(
-        _("language"), max_length=2, choices=Language.choices, blank=True,
+        _("language"),
+        max_length=2,
+        choices=Language.choices,
+        blank=True,
         help_text=_("Language of the dashboard and of messages to this person."),
     )
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(
-        _("Django admin access"), default=False,
+        _("Django admin access"),
+        default=False,
         help_text=_("Only for the built-in admin site; dashboard access comes from the team."),
     )
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
@@ -69,4 +73,4 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name or self.email
 
     def get_short_name(self) -> str:
-        return (self.full_name.split(" ")[0] if self.full_name else self.email)
+        return self.full_name.split(" ")[0] if self.full_name else self.email

@@ -10,7 +10,9 @@ from comptoir.team.access import member_of
 
 
 class StaffSignInForm(AuthenticationForm):
-    username = forms.EmailField(label=_("Email"), widget=forms.EmailInput(attrs={"autofocus": True}))
+    username = forms.EmailField(
+        label=_("Email"), widget=forms.EmailInput(attrs={"autofocus": True})
+    )
 
     def confirm_login_allowed(self, user) -> None:
         super().confirm_login_allowed(user)

@@ -21,6 +21,9 @@ def theme_style(shop: Shop) -> str:
     """The shop's theme as CSS custom properties, for every storefront page."""
     return format_html(
         "<style>:root{{--primary:{};--background:{};--text:{};--font:{};--button-radius:{};}}</style>",
-        shop.primary_colour, shop.background_colour, shop.text_colour,
-        shop.font_stack, shop.button_radius,
+        shop.primary_colour,
+        shop.background_colour,
+        shop.text_colour,
+        shop.font_stack,
+        shop.button_radius,
     )

@@ -32,7 +32,7 @@ class Command(BaseCommand):
         # gunicorn forks its workers from this process: only the master stops the worker.
         atexit.register(self._stop, worker, os.getpid())
 
-        shown_host = "localhost" if host in {"127.0.0.1", "0.0.0.0", "::"} else host
+        shown_host = "localhost" if host in {"127.0.0.1", "0.0.0.0", "::"} else host  # noqa: S104 (a comparison, not a bind)
         base = f"http://{shown_host}:{port}"
         lines = [
             "",

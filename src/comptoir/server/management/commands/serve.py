@@ -14,10 +14,15 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=default_workers())
         parser.add_argument("--threads", type=int, default=4)
         parser.add_argument("--no-access-log", action="store_true")
-        parser.add_argument("--no-collectstatic", action="store_true",
-                            help="Skip collecting static files into the data folder first.")
+        parser.add_argument(
+            "--no-collectstatic",
+            action="store_true",
+            help="Skip collecting static files into the data folder first.",
+        )
 
-    def handle(self, *args, host, port, workers, threads, no_access_log, no_collectstatic, **options):
+    def handle(
+        self, *args, host, port, workers, threads, no_access_log, no_collectstatic, **options
+    ):
         pending = unapplied_migrations()
         if pending:
             raise CommandError(

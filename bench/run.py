@@ -1,0 +1,159 @@
+"""``python -m bench run``: prepare a database, fill it, serve it with the real server,
+measure every scenario, write the results as JSON and regenerate the report."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench import database, generate, load, machine
+from bench.database import BenchError
+from bench.scenarios import Scenario, select
+from bench.server import MemorySampler, Server
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    scale: str
+    duration: float
+    warmup: float
+    concurrency: int
+    workers: int
+    threads: int
+    scenarios: str | None
+    max_requests: int
+    results_dir: Path
+    docs_dir: Path
+    report: bool
+    reuse_data: bool
+    keep_data: bool
+    command: str
+
+
+def run(options: RunOptions) -> dict:
+    scenarios = select(options.scenarios)
+    factor = generate.scale_factor(options.scale)
+    host = machine.describe()  # before the run: the load average is the machine's own
+    with database.target(keep=options.keep_data) as target:
+        database.migrate(target)
+        database.setup_django(target)
+        db = database.database_description()
+        where = "DATABASE_URL" if target.database_url else "a temporary file"
+        print(f"Database: {db['vendor']} {db['version']} ({where}); data folder {target.data_dir}")
+        generation = _fill(factor, reuse=options.reuse_data)
+        paths = {s.name: s.paths("default") for s in scenarios}
+        from django.db import connections
+
+        connections.close_all()  # the server must not wait on this process's locks
+
+        server = Server(target, workers=options.workers, threads=options.threads)
+        print(f"Starting {' '.join(server.command[1:])}")
+        server.start()
+        try:
+            measured = [_measure(server, s, paths[s.name], options) for s in scenarios]
+        finally:
+            server.stop()
+
+    when = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
+    result = {
+        "format": 1,
+        "date": when.isoformat(),
+        "command": options.command,
+        "scale": options.scale,
+        "scale_factor": factor,
+        "machine": {**host, "database": db},
+        "server": {
+            "command": "comptoir serve",
+            "workers": options.workers,
+            "threads": options.threads,
+        },
+        "load": {
+            "concurrency": options.concurrency,
+            "duration_s": options.duration,
+            "warmup_s": options.warmup,
+        },
+        "data": generation,
+        "scenarios": measured,
+    }
+    _write(result, options.results_dir, f"{when:%Y%m%dT%H%M%SZ}-{options.scale}.json")
+    if options.report:
+        from bench import report
+
+        written = report.write(options.results_dir, options.docs_dir)
+        print(f"Report: {written}")
+    return result
+
+
+def _fill(factor: float, *, reuse: bool) -> dict:
+    plan = generate.plan()
+    filled = [g.name for g, _ in plan if any(generate.row_counts([g], "default").values())]
+    if filled and not reuse:
+        raise BenchError(
+            f"the database already holds bench data ({', '.join(filled)}): use a fresh "
+            "database, or add --reuse-data to measure it as it is"
+        )
+    started = time.monotonic()
+    empty = [g.name for g, _ in plan if g.name not in filled]
+    counts = (
+        generate.generate(factor, only=empty)
+        if empty
+        else generate.row_counts([g for g, _ in plan], "default")
+    )
+    return {
+        "generated": bool(empty),
+        "seconds": round(time.monotonic() - started, 1),
+        "rows": counts,
+    }
+
+
+def _measure(server: Server, scenario: Scenario, paths: list[str], options: RunOptions) -> dict:
+    entry: dict = {
+        "name": scenario.name,
+        "description": scenario.description,
+        "paths": len(paths),
+        "staff": scenario.staff,
+    }
+    if not paths:
+        return {**entry, **load.summarise([], 0), "note": "no paths to request in this data"}
+    cookies: dict[str, str] = {}
+    if scenario.staff:
+        from bench.generators.staff import OWNER_EMAIL, OWNER_PASSWORD
+
+        try:
+            cookies = load.sign_in(server.port, OWNER_EMAIL, OWNER_PASSWORD)
+        except (load.SignInFailed, OSError) as error:
+            entry["note"] = f"sign-in failed: {error}"
+    common = {
+        "cookies": cookies,
+        "concurrency": options.concurrency,
+        "max_requests": options.max_requests,
+    }
+    if options.warmup > 0:
+        load.hammer(server.port, paths, duration=options.warmup, **common)
+    with MemorySampler(server) as memory:
+        tallies, elapsed = load.hammer(server.port, paths, duration=options.duration, **common)
+    entry.update(load.summarise(tallies, elapsed))
+    entry["server_rss_mib_max"] = round(memory.peak / 1024 / 1024, 1)
+    latency = entry["latency_ms"]
+    print(
+        f"{scenario.name:<22} {entry['requests_per_second']:>8.1f} req/s  "
+        f"p50 {latency['p50']:>7.1f} ms  p95 {latency['p95']:>7.1f} ms  "
+        f"p99 {latency['p99']:>7.1f} ms  errors {entry['errors']:>5}  "
+        f"server RSS {entry['server_rss_mib_max']:>6.1f} MiB"
+        + (f"  ({entry['note']})" if "note" in entry else ""),
+        flush=True,
+    )
+    if entry["errors"]:
+        print(f"{'':<22} errors by kind: {entry['error_kinds']}", flush=True)
+    return entry
+
+
+def _write(result: dict, results_dir: Path, name: str) -> None:
+    results_dir.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(result, indent=2, ensure_ascii=False) + "\n"
+    (results_dir / name).write_text(text)
+    (results_dir / "latest.json").write_text(text)
+    print(f"Results: {results_dir / name}")

@@ -1,0 +1,1 @@
+"""Dashboard forms, one module per domain (validation at the edge; services act)."""

@@ -1,0 +1,61 @@
+"""Render an email from its template trio in the recipient's language and the shop's zone.
+
+``mail/<name>.subject.txt``, ``mail/<name>.txt`` and ``mail/<name>.html`` (the HTML one
+extends ``mail/base.html``, which carries the shop's logo and primary colour). Subject and
+text are rendered without HTML escaping: they are plain text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.template import Context
+from django.template.loader import get_template, render_to_string
+from django.utils import timezone, translation
+
+from comptoir.shop.selectors import get_shop
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    subject: str
+    text: str
+    html: str
+
+
+def render_email(
+    name: str,
+    context: dict[str, Any] | None = None,
+    *,
+    language: str,
+    base_url: str | None = None,
+) -> RenderedEmail:
+    """Render ``mail/<name>.*`` in ``language``. ``base_url`` (default: the setting
+    COMPTOIR_PUBLIC_URL) makes the logo's address absolute; without it the shop's name
+    stands in for the logo, since a relative image address means nothing in a mailbox."""
+    shop = get_shop()
+    base_url = (
+        base_url if base_url is not None else getattr(settings, "COMPTOIR_PUBLIC_URL", "")
+    ).rstrip("/")
+    logo_url = f"{base_url}{shop.logo.url}" if shop.logo and base_url else ""
+    values = {
+        "shop": shop,
+        "brand_colour": shop.primary_colour,
+        "logo_url": logo_url,
+        "base_url": base_url,
+        "language": language,
+        **(context or {}),
+    }
+    # Dates in an email read in the shop's time zone, not the server's UTC.
+    with translation.override(language), timezone.override(shop.time_zone):
+        subject = _render_plain(f"mail/{name}.subject.txt", values)
+        text = _render_plain(f"mail/{name}.txt", values)
+        html = render_to_string(f"mail/{name}.html", values)
+    # A subject is one header line: newlines in it would be refused by Django anyway.
+    return RenderedEmail(subject=" ".join(subject.split()), text=text.strip() + "\n", html=html)
+
+
+def _render_plain(template_name: str, values: dict[str, Any]) -> str:
+    template = get_template(template_name).template  # the engine's Template, to pass a Context
+    return template.render(Context(values, autoescape=False))

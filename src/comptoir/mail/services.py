@@ -1,0 +1,96 @@
+"""Writing emails to the outbox.
+
+Callers (other services) run ``queue_email`` inside their own transaction: the row commits
+with the business change or not at all, and the ``send_email`` task is enqueued only after
+that commit (see ``comptoir.mail.delivery`` for the sending side)."""
+
+from __future__ import annotations
+
+from email.utils import make_msgid, parseaddr
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from comptoir.errors import DomainError
+from comptoir.jobs.dispatch import enqueue_after_commit
+from comptoir.mail.models import OutgoingEmail
+from comptoir.mail.rendering import render_email
+from comptoir.mail.tasks import send_email
+from comptoir.shop.selectors import get_shop
+from comptoir.team.access import require
+from comptoir.team.models import TeamMember
+from comptoir.team.permissions import Permission
+from comptoir.users.models import Language
+
+
+def queue_email(
+    *, to: str, subject: str, text: str, html: str = "", language: str, kind: str = ""
+) -> OutgoingEmail:
+    """Store an email in the outbox and send it once the current transaction commits."""
+    try:
+        validate_email(to)
+    except ValidationError:
+        raise DomainError(
+            _("“%(address)s” is not an email address.") % {"address": to}, code="invalid_email"
+        ) from None
+    if language not in Language.values:
+        raise DomainError(f"Unsupported email language {language!r}", code="invalid_language")
+    with transaction.atomic():
+        email = OutgoingEmail.objects.create(
+            to_address=to,
+            subject=" ".join(subject.split())[:255],
+            text_body=text,
+            html_body=html,
+            language=language,
+            kind=kind,
+            # Fixed once, so a retry after a lost server reply carries the same Message-ID
+            # and mail clients can tell it is the same message.
+            provider_message_id=make_msgid(domain=_sender_domain()),
+        )
+        enqueue_after_commit(send_email, email.pk)
+    return email
+
+
+def queue_templated_email(
+    *,
+    to: str,
+    template: str,
+    context: dict[str, Any] | None = None,
+    language: str,
+    kind: str = "",
+) -> OutgoingEmail:
+    """Render ``mail/<template>.*`` in ``language`` and queue the result."""
+    rendered = render_email(template, context, language=language)
+    return queue_email(
+        to=to,
+        subject=rendered.subject,
+        text=rendered.text,
+        html=rendered.html,
+        language=language,
+        kind=kind or template,
+    )
+
+
+def send_test_email(*, actor: TeamMember) -> OutgoingEmail:
+    """Queue a test message to the staff member, to check the mail settings end to end."""
+    require(actor, Permission.MANAGE_SETTINGS)
+    user = actor.user
+    # Staff read mail in their own language, like the dashboard.
+    language = user.language or get_shop().published_language
+    return queue_templated_email(
+        to=user.email,
+        template="test_email",
+        context={"recipient": user, "sent_on": timezone.now()},
+        language=language,
+        kind="test_email",
+    )
+
+
+def _sender_domain() -> str:
+    address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    return address.rpartition("@")[2] or "localhost"

@@ -1,0 +1,119 @@
+"""The whole benchmark harness at tiny scale, a couple of seconds per scenario, so it
+cannot rot: migrate, generate, `comptoir serve`, load, JSON results and the report.
+
+It runs `python -m bench run` as a subprocess against its own fresh database (a
+dedicated PostgreSQL database when the suite runs on PostgreSQL, else a temporary
+SQLite file), never pytest-django's test database."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+from django.urls import NoReverseMatch, reverse
+
+from bench import REPO_ROOT
+from bench.report import NOTE
+from bench.scenarios import SCENARIOS
+
+pytestmark = pytest.mark.bench
+
+
+@pytest.fixture
+def bench_database_url() -> Iterator[str]:
+    """A throw-away PostgreSQL database beside the suite's, or "" for SQLite."""
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if urlsplit(url).scheme not in {"postgres", "postgresql", "pgsql"}:
+        yield ""
+        return
+    import psycopg
+
+    name = f"comptoir_bench_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(url, dbname="postgres", autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
+    finally:
+        with psycopg.connect(url, dbname="postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def dashboard_product_list_exists() -> bool:
+    try:
+        reverse("dashboard:product_list")
+    except NoReverseMatch:
+        return False
+    return True
+
+
+def test_bench_run_measures_every_scenario_and_writes_json_report_and_chart(
+    tmp_path: Path, bench_database_url: str
+):
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG"}}
+    env["COMPTOIR_DATA_DIR"] = str(tmp_path / "data")
+    if bench_database_url:
+        env["DATABASE_URL"] = bench_database_url
+    results, docs = tmp_path / "results", tmp_path / "docs"
+
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench",
+            "run",
+            "--scale",
+            "tiny",
+            "--duration",
+            "2",
+            "--warmup",
+            "0.3",
+            "--concurrency",
+            "2",
+            "--workers",
+            "1",
+            "--threads",
+            "2",
+            "--results-dir",
+            str(results),
+            "--docs-dir",
+            str(docs),
+            "--no-progress",
+        ],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    run = json.loads((results / "latest.json").read_text())
+    assert len(list(results.glob("*-tiny.json"))) == 1
+    assert run["scale"] == "tiny"
+    vendor = "PostgreSQL" if bench_database_url else "SQLite"
+    assert run["machine"]["database"]["vendor"] == vendor
+    assert run["data"]["rows"]["catalog.Product"] > 0
+    measured = {scenario["name"]: scenario for scenario in run["scenarios"]}
+    assert set(measured) == set(SCENARIOS)
+    for scenario in measured.values():
+        assert scenario["requests"] > 0, scenario
+        assert scenario["latency_ms"]["p50"] > 0
+        assert scenario["server_rss_mib_max"] > 0
+    must_succeed = ["home", "product"]
+    if dashboard_product_list_exists():
+        must_succeed.append("dashboard_products")
+    for name in must_succeed:
+        assert measured[name]["errors"] == 0, measured[name]
+
+    page = (docs / "BENCHMARKS.md").read_text()
+    assert NOTE in page.splitlines()[0]
+    assert "bench/throughput-p95.png" in page
+    assert all(f"| {name} |" in page for name in SCENARIOS)
+    assert (docs / "bench" / "throughput-p95.png").read_bytes().startswith(b"\x89PNG")
