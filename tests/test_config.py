@@ -163,3 +163,11 @@ def test_passwords_are_hashed_with_argon2_outside_the_tests():
     from comptoir import settings as real_settings
 
     assert real_settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+
+
+def test_public_url_is_checked_and_normalised(tmp_path):
+    good = config.load({"PUBLIC_URL": "https://shop.example.com"}, base_dir=tmp_path)
+    assert good.public_url == "https://shop.example.com/"
+    assert config.load({}, base_dir=tmp_path).public_url == ""
+    with pytest.raises(ConfigError, match="PUBLIC_URL"):
+        config.load({"PUBLIC_URL": "shop.example.com"}, base_dir=tmp_path)

@@ -40,6 +40,7 @@ class Config:
     email_use_ssl: bool
     default_from_email: str
     csrf_trusted_origins: list[str] = field(default_factory=list)
+    public_url: str = ""
 
 
 def parse_bool(env: Mapping[str, str], name: str, default: bool) -> bool:
@@ -104,6 +105,16 @@ def parse_database(env: Mapping[str, str], data_dir: Path) -> dict:
     elif not parsed.get("NAME"):
         raise ConfigError("DATABASE_URL names no database (postgres://user:pass@host:5432/NAME)")
     return parsed
+
+
+def parse_public_url(env: Mapping[str, str]) -> str:
+    raw = env.get("PUBLIC_URL", "").strip()
+    if not raw:
+        return ""
+    parsed = urlparse(raw)
+    if parsed.scheme not in {"http", "https"} or not parsed.netloc:
+        raise ConfigError(f"PUBLIC_URL={raw!r} is not an address like https://shop.example.com")
+    return raw.rstrip("/") + "/"
 
 
 def load_secret_key(env: Mapping[str, str], data_dir: Path) -> str:
@@ -174,4 +185,5 @@ def load(env: Mapping[str, str] | None = None, *, base_dir: Path) -> Config:
         email_use_ssl=use_ssl,
         default_from_email=from_email,
         csrf_trusted_origins=parse_list(env, "CSRF_TRUSTED_ORIGINS", []),
+        public_url=parse_public_url(env),
     )

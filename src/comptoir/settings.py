@@ -153,6 +153,9 @@ TASKS = {
         "QUEUES": ["default", "email"],
     }
 }
+# The shop's public address, for links and images in emails ("" when unknown).
+COMPTOIR_PUBLIC_URL = CONFIG.public_url
+
 # How long /healthz accepts since the last worker heartbeat.
 COMPTOIR_WORKER_STALE_AFTER_SECONDS = 60
 

@@ -36,7 +36,7 @@ def render_email(
     stands in for the logo, since a relative image address means nothing in a mailbox."""
     shop = get_shop()
     base_url = (
-        base_url if base_url is not None else getattr(settings, "COMPTOIR_PUBLIC_URL", "")
+        base_url if base_url is not None else settings.COMPTOIR_PUBLIC_URL
     ).rstrip("/")
     logo_url = f"{base_url}{shop.logo.url}" if shop.logo and base_url else ""
     values = {
