@@ -22,43 +22,40 @@ from comptoir.team.access import require, require_location, visible_location_ids
 from comptoir.team.models import TeamMember
 from comptoir.team.permissions import Permission
 
-SHOP_FIELDS = frozenset(
-    {
-        "name",
-        "published_language",
-        "publishes_both_languages",
-        "currency",
-        "time_zone",
-        "country",
-        "contact_email",
-        "contact_phone",
-        "contact_address",
-        "policies",
-        "primary_colour",
-        "background_colour",
-        "text_colour",
-        "font_family",
-        "button_shape",
-        "logo",
-        "customer_accounts_enabled",
-    }
+# What an owner may change, in the order the settings form shows it.
+SHOP_FIELDS = (
+    "name",
+    "published_language",
+    "publishes_both_languages",
+    "currency",
+    "time_zone",
+    "country",
+    "contact_email",
+    "contact_phone",
+    "contact_address",
+    "policies",
+    "primary_colour",
+    "background_colour",
+    "text_colour",
+    "font_family",
+    "button_shape",
+    "logo",
+    "customer_accounts_enabled",
 )
-LOCATION_FIELDS = frozenset(
-    {
-        "name",
-        "slug",
-        "address_line1",
-        "address_line2",
-        "postal_code",
-        "city",
-        "country",
-        "phone",
-        "time_zone",
-        "preparation_minutes",
-        "fulfilment_types",
-        "is_active",
-        "position",
-    }
+LOCATION_FIELDS = (
+    "name",
+    "slug",
+    "address_line1",
+    "address_line2",
+    "postal_code",
+    "city",
+    "country",
+    "phone",
+    "time_zone",
+    "preparation_minutes",
+    "fulfilment_types",
+    "is_active",
+    "position",
 )
 COLOUR_FIELDS = ("primary_colour", "background_colour", "text_colour")
 
@@ -181,8 +178,8 @@ def set_opening_hours(
 _UNCHANGED = object()
 
 
-def _refuse_unknown(changes: dict[str, Any], allowed: frozenset[str]) -> None:
-    unknown = set(changes) - allowed
+def _refuse_unknown(changes: dict[str, Any], allowed: tuple[str, ...]) -> None:
+    unknown = set(changes) - set(allowed)
     if unknown:
         raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from comptoir.errors import InvalidInput
 from comptoir.shop.models import FulfilmentType, Location, Shop, Weekday
+from comptoir.shop.services import LOCATION_FIELDS, SHOP_FIELDS
 
 COLOUR = forms.TextInput(attrs={"type": "color"})
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -25,25 +26,7 @@ def show_errors(form: forms.BaseForm, error: InvalidInput) -> None:
 class ShopSettingsForm(forms.ModelForm):
     class Meta:
         model = Shop
-        fields = [
-            "name",
-            "published_language",
-            "publishes_both_languages",
-            "currency",
-            "time_zone",
-            "country",
-            "contact_email",
-            "contact_phone",
-            "contact_address",
-            "policies",
-            "primary_colour",
-            "background_colour",
-            "text_colour",
-            "font_family",
-            "button_shape",
-            "logo",
-            "customer_accounts_enabled",
-        ]
+        fields = list(SHOP_FIELDS)
         widgets = {
             "primary_colour": COLOUR,
             "background_colour": COLOUR,
@@ -89,20 +72,7 @@ class LocationForm(forms.ModelForm):
 
     class Meta:
         model = Location
-        fields = [
-            "name",
-            "slug",
-            "address_line1",
-            "address_line2",
-            "postal_code",
-            "city",
-            "country",
-            "phone",
-            "time_zone",
-            "preparation_minutes",
-            "fulfilment_types",
-            "is_active",
-        ]
+        fields = [name for name in LOCATION_FIELDS if name != "position"]
         widgets = {
             "time_zone": forms.TextInput(attrs={"list": "time-zones"}),
             "country": forms.TextInput(
@@ -132,7 +102,8 @@ class OpeningDayForm(forms.Form):
     closes_again_at = forms.TimeField(label=_("Closes"), required=False, widget=TIME)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()  # returns cleaned_data, but is typed as possibly None
+        data = self.cleaned_data
         for opens, closes in (("opens_at", "closes_at"), ("reopens_at", "closes_again_at")):
             if bool(data.get(opens)) != bool(data.get(closes)):
                 raise forms.ValidationError(_("Give both an opening and a closing time."))
