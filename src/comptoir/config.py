@@ -11,6 +11,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 import dj_database_url
@@ -96,7 +97,10 @@ def parse_database(env: Mapping[str, str], data_dir: Path) -> dict:
             f"DATABASE_URL has an unsupported scheme {scheme!r}: use sqlite:///path or postgres://..."
         )
     try:
-        parsed = dict(dj_database_url.parse(raw, conn_max_age=60, conn_health_checks=True))
+        # dj_database_url's TypedDict, opened up: OPTIONS and CONN_MAX_AGE are rewritten below.
+        parsed: dict[str, Any] = dict(
+            dj_database_url.parse(raw, conn_max_age=60, conn_health_checks=True)
+        )
     except Exception as exc:  # dj_database_url raises assorted errors on junk
         raise ConfigError(f"DATABASE_URL could not be read: {exc}") from None
     if parsed["ENGINE"].endswith("sqlite3"):

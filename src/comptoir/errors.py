@@ -3,6 +3,8 @@ HTTP status. Services raise them; the web layer maps them to responses in one pl
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.utils.functional import Promise
 
 
@@ -40,6 +42,6 @@ class InvalidInput(DomainError):
 
     code = "invalid_input"
 
-    def __init__(self, errors: dict[str, str | Promise], *, code: str | None = None) -> None:
+    def __init__(self, errors: Mapping[str, str | Promise], *, code: str | None = None) -> None:
         self.errors = dict(errors)
         super().__init__("; ".join(str(message) for message in self.errors.values()), code=code)

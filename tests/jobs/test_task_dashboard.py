@@ -101,7 +101,7 @@ def test_retry_needs_post(staff_client):
 
 @pytest.mark.django_db
 def test_page_warns_when_no_worker_runs_and_shows_live_ones(staff_client):
-    client = staff_client(Permission.MANAGE_SETTINGS)
+    client = staff_client(Permission.MANAGE_SETTINGS, user__language="en")
     assert "No worker has checked in recently" in client.get(TASKS_URL).content.decode()
 
     now = timezone.now()

@@ -31,7 +31,7 @@ def test_outbox_lists_emails_newest_first_with_their_status(staff_client):
 def test_outbox_says_mail_is_kept_not_delivered_with_the_outbox_only_backend(
     staff_client, settings
 ):
-    client = staff_client(Permission.MANAGE_SETTINGS)
+    client = staff_client(Permission.MANAGE_SETTINGS, user__language="en")
     settings.EMAIL_BACKEND = "comptoir.mail.backends.OutboxOnlyBackend"
     email = OutgoingEmailFactory()
     assert KEPT_NOTICE in client.get(OUTBOX_URL).content.decode()

@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from comptoir.errors import InvalidInput, PermissionDenied
 from comptoir.shop.models import FulfilmentType, Location, OpeningHours
@@ -70,7 +71,7 @@ def test_bad_opening_hours_are_refused_and_the_old_ones_kept(owner, spans, messa
     location = LocationFactory()
     set_opening_hours(actor=owner, location=location, spans=[(0, "08:00", "18:00")])
 
-    with pytest.raises(InvalidInput) as refused:
+    with translation.override("en"), pytest.raises(InvalidInput) as refused:
         set_opening_hours(actor=owner, location=location, spans=spans)
 
     assert message in refused.value.errors["opening_hours"]
@@ -181,7 +182,9 @@ def test_location_page_shows_current_hours_and_keeps_input_on_error(owner, signe
             }
         },
     )
-    response = client.post(reverse("dashboard:location_edit", args=[location.pk]), bad)
+    response = client.post(
+        reverse("dashboard:location_edit", args=[location.pk]), bad, HTTP_ACCEPT_LANGUAGE="en"
+    )
 
     assert response.status_code == 200
     assert "overlap" in response.content.decode()

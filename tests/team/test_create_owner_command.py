@@ -2,6 +2,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from comptoir.team.models import Access, TeamMember
 from comptoir.users.models import User
@@ -45,7 +46,7 @@ def test_without_a_password_or_a_terminal_it_says_how_to_give_one(monkeypatch):
 
 
 def test_refuses_a_second_owner(owner):
-    with pytest.raises(CommandError, match="already has an owner"):
+    with translation.override("en"), pytest.raises(CommandError, match="already has an owner"):
         run("--email", "other@example.com", "--password", "a-long-secret-9")
 
     assert not User.objects.filter(email="other@example.com").exists()

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from comptoir.shop.models import Location
 from comptoir.shop.selectors import get_shop
@@ -81,7 +82,7 @@ def test_opening_a_page(scene, client_for, actor, url_name, permission, target):
     if actor == "anonymous":
         assert response["Location"].startswith("/dashboard/login/")
     if actor == "without":
-        assert str(permission.label) in response.content.decode()
+        assert escape(str(permission.label)) in response.content.decode()
 
 
 @dataclass
@@ -221,7 +222,7 @@ def test_role_in_use_shows_why_it_cannot_be_deleted(owner, signed_in, make_membe
 
 
 def test_role_member_is_refused_full_access_on_the_page(make_member, signed_in):
-    manager = make_member(permissions=[Permission.MANAGE_TEAM])
+    manager = make_member(permissions=[Permission.MANAGE_TEAM], user__language="en")
 
     response = signed_in(manager).post(
         reverse("dashboard:member_create"),

@@ -2,6 +2,7 @@
 deactivate members and roles, with no privilege escalation and the owner protected."""
 
 import pytest
+from django.utils import translation
 
 from comptoir.errors import Conflict, InvalidInput, PermissionDenied
 from comptoir.team.access import member_of
@@ -204,7 +205,7 @@ def test_role_member_cannot_grant_a_role_with_permissions_they_lack(team_manager
     colleague = TeamMemberFactory(role=modest, locations=list(team_manager.locations.all()))
     before = snapshot(colleague)
 
-    with pytest.raises(PermissionDenied, match="Manage settings"):
+    with translation.override("en"), pytest.raises(PermissionDenied, match="Manage settings"):
         add_member(
             actor=team_manager,
             email="x@example.com",
@@ -368,7 +369,7 @@ def test_role_names_are_unique_ignoring_case_and_permissions_must_exist(owner):
 def test_role_still_in_use_cannot_be_deleted(owner, make_member):
     member = make_member(permissions=[P.VIEW_ORDERS], user__full_name="Zoé Martin")
 
-    with pytest.raises(Conflict, match="Zoé Martin") as refused:
+    with translation.override("en"), pytest.raises(Conflict, match="Zoé Martin") as refused:
         delete_role(actor=owner, role=member.role)
 
     assert "another role" in str(refused.value.message)

@@ -9,7 +9,7 @@ LOGIN = "/dashboard/login/"
 
 
 def sign_in(client, email: str, password: str):
-    return client.post(LOGIN, {"username": email, "password": password})
+    return client.post(LOGIN, {"username": email, "password": password}, HTTP_ACCEPT_LANGUAGE="en")
 
 
 def test_team_member_signs_in_and_reaches_the_dashboard(make_member, client):

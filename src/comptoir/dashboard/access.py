@@ -6,40 +6,62 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any
+from typing import Concatenate, ParamSpec, cast
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django_htmx.middleware import HtmxDetails
 
 from comptoir.errors import DomainError
+from comptoir.shop.models import Shop
 from comptoir.team.access import member_of
+from comptoir.team.models import TeamMember
 from comptoir.team.permissions import Permission
+from comptoir.users.models import User
 
 # Declared by views any active team member may open (the dashboard home).
 ANY_STAFF = "any_staff"
 
-View = Callable[..., HttpResponse]
+P = ParamSpec("P")
+
+
+class StaffRequest(HttpRequest):
+    """A request as a view wrapped by ``staff_view`` gets it, for type checkers only:
+    the shop middleware sets ``shop``, django-htmx ``htmx``, and ``staff_view`` lets
+    through only a signed-in ``user`` and sets their ``member``."""
+
+    user: User
+    member: TeamMember
+    shop: Shop
+    htmx: HtmxDetails
+
+
+StaffView = Callable[Concatenate[StaffRequest, P], HttpResponse]
+# What the URL resolver calls: any request; staff_view checks it before the view runs.
+GuardedView = Callable[Concatenate[HttpRequest, P], HttpResponse]
 
 
 def refuse(request: HttpRequest, message: str, status: int = 403) -> HttpResponse:
     return render(request, "dashboard/refused.html", {"message": message}, status=status)
 
 
-def staff_view(permission: Permission | str) -> Callable[[View], View]:
+def staff_view(
+    permission: Permission | str,
+) -> Callable[[StaffView[P]], GuardedView[P]]:
     if permission != ANY_STAFF:
         Permission(permission)  # fail at import time on a typo
 
-    def decorate(view: View) -> View:
+    def decorate(view: StaffView[P]) -> GuardedView[P]:
         @functools.wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if request.user.language:
                 translation.activate(request.user.language)
-                request.LANGUAGE_CODE = request.user.language  # type: ignore[attr-defined]
+                request.LANGUAGE_CODE = request.user.language
             member = member_of(request.user)
             if member is None:
                 return refuse(request, _("This account has no access to the dashboard."))
@@ -52,12 +74,16 @@ def staff_view(permission: Permission | str) -> Callable[[View], View]:
                     )
                     % {"permission": Permission(permission).label},
                 )
-            request.member = member  # type: ignore[attr-defined]
+            # The same object, now known to carry what StaffRequest declares: Django's
+            # types cannot say that an attribute was added to a request at run time.
+            staff_request = cast(StaffRequest, request)
+            staff_request.member = member
             try:
-                return view(request, *args, **kwargs)
+                return view(staff_request, *args, **kwargs)
             except DomainError as error:
                 return refuse(request, str(error.message), status=error.status)
 
+        # A function attribute mypy cannot see; read back with getattr by the permission sweep.
         wrapper.required_permission = permission  # type: ignore[attr-defined]
         return wrapper
 

@@ -1,8 +1,33 @@
 """What the demo shop sells and who works there: a Paris café-bakery with two shops."""
 
 from datetime import time
+from typing import TypedDict
 
 from comptoir.team.permissions import Permission
+
+
+class LocationSpec(TypedDict):
+    """Keyword arguments for shop.services.create_location (besides the actor)."""
+
+    name: str
+    slug: str
+    address_line1: str
+    postal_code: str
+    city: str
+    phone: str
+    time_zone: str
+    preparation_minutes: int
+    fulfilment_types: list[str]
+    opening_hours: list[tuple[int, time, time]]
+
+
+class RoleSpec(TypedDict):
+    name: str
+    permissions: list[Permission]
+
+
+ProductSpec = tuple[str, str, str, int, str, str, int | None]
+CategorySpec = tuple[tuple[str, str, str], list[ProductSpec]]
 
 DEMO_PASSWORD = "demo1234"
 
@@ -31,7 +56,7 @@ WEEKDAYS_7_19 = [(day, time(7, 0), time(19, 30)) for day in range(0, 6)] + [
     (6, time(7, 30), time(13, 0))
 ]
 
-LOCATIONS = [
+LOCATIONS: list[LocationSpec] = [
     {
         "name": "Martyrs",
         "slug": "martyrs",
@@ -59,7 +84,7 @@ LOCATIONS = [
     },
 ]
 
-ROLES = [
+ROLES: list[RoleSpec] = [
     {
         "name": "Vendeur·se",
         "permissions": [
@@ -80,7 +105,7 @@ STAFF = [
 ]
 
 # category (slug, fr, en) -> products (slug, fr, en, price in cents, description fr, description en, stock or None)
-CATALOG = [
+CATALOG: list[CategorySpec] = [
     (
         ("viennoiseries", "Viennoiseries", "Pastries"),
         [

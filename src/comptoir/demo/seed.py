@@ -67,7 +67,12 @@ def _roles(owner: TeamMember) -> dict[str, Role]:
     return roles
 
 
-def _staff(owner, roles, locations, created) -> None:
+def _staff(
+    owner: TeamMember,
+    roles: dict[str, Role],
+    locations: dict[str, Location],
+    created: dict[str, int],
+) -> None:
     for email, name, access, role_name, location_slugs in content.STAFF[1:]:
         if User.objects.filter(email__iexact=email, team_member__isnull=False).exists():
             continue
@@ -83,7 +88,13 @@ def _staff(owner, roles, locations, created) -> None:
         created["staff"] += 1
 
 
-def _catalog(owner, locations, created, *, progress: bool) -> None:
+def _catalog(
+    owner: TeamMember,
+    locations: dict[str, Location],
+    created: dict[str, int],
+    *,
+    progress: bool,
+) -> None:
     total = sum(len(products) for _, products in content.CATALOG)
     bar = tqdm(total=total, desc="Catalog", unit="product", disable=not progress)
     for position, ((slug, name_fr, name_en), products) in enumerate(content.CATALOG):

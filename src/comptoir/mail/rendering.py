@@ -7,10 +7,11 @@ text are rendered without HTML escaping: they are plain text."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.template import Context
+from django.template.backends.django import Template as DjangoTemplate
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 
@@ -35,9 +36,7 @@ def render_email(
     COMPTOIR_PUBLIC_URL) makes the logo's address absolute; without it the shop's name
     stands in for the logo, since a relative image address means nothing in a mailbox."""
     shop = get_shop()
-    base_url = (
-        base_url if base_url is not None else settings.COMPTOIR_PUBLIC_URL
-    ).rstrip("/")
+    base_url = (base_url if base_url is not None else settings.COMPTOIR_PUBLIC_URL).rstrip("/")
     logo_url = f"{base_url}{shop.logo.url}" if shop.logo and base_url else ""
     values = {
         "shop": shop,
@@ -57,5 +56,7 @@ def render_email(
 
 
 def _render_plain(template_name: str, values: dict[str, Any]) -> str:
-    template = get_template(template_name).template  # the engine's Template, to pass a Context
+    # The engine's own Template, to pass a Context: settings configure only DjangoTemplates,
+    # whose wrapper the generic get_template() is not typed to return.
+    template = cast(DjangoTemplate, get_template(template_name)).template
     return template.render(Context(values, autoescape=False))

@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
+from comptoir.shop.models import Shop
 from comptoir.shop.selectors import get_shop
 
 DASHBOARD_PREFIX = "/dashboard/"
@@ -28,12 +29,13 @@ class ShopLanguageMiddleware:
         if request.path.startswith(settings.STATIC_URL) or request.path == "/healthz":
             return self.get_response(request)
         shop = get_shop()
+        # Declared for the dashboard by its StaffRequest; this app may not import the web layer.
         request.shop = shop  # type: ignore[attr-defined]
         # str(): a shop row created just now holds the Language member, and WSGI
         # servers refuse anything but a plain str in a header.
         language = str(self.choose(request, shop))
         translation.activate(language)
-        request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+        request.LANGUAGE_CODE = language
         response = self.get_response(request)
         patch_vary_headers(response, ("Cookie", "Accept-Language"))
         # The dashboard's staff_view may have switched to the member's own language.
@@ -43,13 +45,13 @@ class ShopLanguageMiddleware:
         translation.deactivate()
         return response
 
-    def choose(self, request: HttpRequest, shop) -> str:
+    def choose(self, request: HttpRequest, shop: Shop) -> str:
         if request.path.startswith(DASHBOARD_PREFIX):
             # request.user is not resolved yet (auth middleware runs later), so the
             # dashboard's staff language is applied by the dashboard view decorator.
             browser = translation.get_language_from_request(request, check_path=False)
             return browser if browser in SUPPORTED else shop.published_language
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        if chosen in shop.languages:
+        if chosen is not None and chosen in shop.languages:
             return chosen
         return shop.published_language

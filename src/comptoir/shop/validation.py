@@ -35,7 +35,11 @@ def currencies() -> frozenset[str]:
 @cache
 def countries() -> frozenset[str]:
     """Two-letter ISO 3166 codes (babel also lists numeric regions such as "001")."""
-    return frozenset(code for code in Locale("en").territories if len(code) == 2 and code.isalpha())
+    return frozenset(
+        code
+        for code in Locale("en").territories
+        if isinstance(code, str) and len(code) == 2 and code.isalpha()
+    )
 
 
 def time_zone_error(value: str) -> str | None:

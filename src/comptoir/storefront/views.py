@@ -2,6 +2,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from comptoir.catalog import selectors as catalog
+from comptoir.catalog.models import Availability
 from comptoir.shop.models import Location
 from comptoir.shop.selectors import active_locations
 
@@ -41,6 +42,8 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
     product = catalog.storefront_product(slug, location) if location else None
     if product is None:
         raise Http404
+    # The selector prefetches this location's availability into ``here`` (to_attr).
+    here: list[Availability] = getattr(product, "here", [])
     return render(
         request,
         "storefront/product.html",
@@ -48,6 +51,6 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "location": location,
             "locations": getattr(request, "storefront_locations", []),
             "product": product,
-            "availability": product.here[0] if product.here else None,
+            "availability": here[0] if here else None,
         },
     )

@@ -3,7 +3,7 @@ too, so every lookup scoped by location goes through ``visible_location_ids``.""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal, cast
 
 from django.utils.translation import gettext as _
 
@@ -20,7 +20,9 @@ def member_of(user: User | None) -> TeamMember | None:
     """The active team membership of ``user``, or None (anonymous, shopper, deactivated)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return None
-    cached = getattr(user, "_team_member_cache", False)
+    # Set below on the user object, so no type declares it. False: not looked up yet
+    # (None is a cached "not a member").
+    cached = cast("TeamMember | Literal[False] | None", getattr(user, "_team_member_cache", False))
     if cached is not False:
         return cached
     member = TeamMember.objects.select_related("role").filter(user=user, is_active=True).first()

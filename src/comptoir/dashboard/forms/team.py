@@ -3,7 +3,7 @@ may grant what; these only shape the input."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -59,15 +59,21 @@ class MemberForm(forms.Form):
                 },
             )
         super().__init__(*args, **kwargs)
-        self.fields["role"].queryset = Role.objects.order_by("name")
-        self.fields["locations"].queryset = Location.objects.order_by("position", "name")
+        # Form.fields is typed as plain Fields; these two are the model choice fields above.
+        cast("forms.ModelChoiceField[Role]", self.fields["role"]).queryset = Role.objects.order_by(
+            "name"
+        )
+        cast(
+            "forms.ModelMultipleChoiceField[Location]", self.fields["locations"]
+        ).queryset = Location.objects.order_by("position", "name")
         if member is not None and member.is_owner:
             # The owner's access is fixed; only their own details can change.
             for name in ("access", "role", "all_locations", "locations"):
                 del self.fields[name]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()  # returns cleaned_data, but is typed as possibly None
+        data = self.cleaned_data
         if data.get("access") == Access.ROLE and "role" in self.fields and not data.get("role"):
             self.add_error("role", _("Choose a role for this member."))
         if (

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django_htmx.middleware import HtmxDetails
 
 from comptoir.catalog import selectors, services
 from comptoir.catalog.models import Availability, Product
-from comptoir.dashboard.access import staff_view
+from comptoir.dashboard.access import StaffRequest, staff_view
 from comptoir.dashboard.forms.catalog import (
     AvailabilityForm,
     CategoryForm,
@@ -29,16 +29,7 @@ from comptoir.team.permissions import Permission
 PRODUCTS_PER_PAGE = 50
 
 
-class StaffRequest(HttpRequest):
-    """A request as these views get it, for type checkers: the shop middleware sets
-    ``shop``, django-htmx ``htmx`` and ``staff_view`` ``member``."""
-
-    shop: Shop
-    htmx: HtmxDetails
-    member: TeamMember
-
-
-def _add_domain_error(form, error: DomainError, shop) -> None:
+def _add_domain_error(form: forms.BaseForm, error: DomainError, shop: Shop) -> None:
     """Show a service's refusal next to the field it is about."""
     field = {
         "duplicate_sku": "sku",
@@ -211,7 +202,7 @@ def product_availability(request: StaffRequest, pk: int) -> HttpResponse:
 
 
 def _rows(
-    member, product: Product, replacing: AvailabilityRow | None = None
+    member: TeamMember, product: Product, replacing: AvailabilityRow | None = None
 ) -> list[AvailabilityRow]:
     locations = selectors.locations_for_staff(member)
     existing = selectors.availabilities_by_location(product, locations)

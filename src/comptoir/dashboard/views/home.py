@@ -1,11 +1,11 @@
 from django import forms
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from comptoir.dashboard.access import ANY_STAFF, staff_view
+from comptoir.dashboard.access import ANY_STAFF, StaffRequest, staff_view
 from comptoir.team.access import member_of
 
 
@@ -36,5 +36,5 @@ class StaffSignOutView(auth_views.LogoutView):
 
 
 @staff_view(ANY_STAFF)
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: StaffRequest) -> HttpResponse:
     return render(request, "dashboard/home.html")

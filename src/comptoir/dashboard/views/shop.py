@@ -4,11 +4,11 @@ service checks and writes, and its per-field messages go back on the form."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from comptoir.dashboard.access import staff_view
+from comptoir.dashboard.access import StaffRequest, staff_view
 from comptoir.dashboard.forms.shop import (
     LocationForm,
     ShopSettingsForm,
@@ -29,7 +29,7 @@ def _suggestions() -> dict:
 
 
 @staff_view(Permission.MANAGE_SETTINGS)
-def shop_settings(request: HttpRequest) -> HttpResponse:
+def shop_settings(request: StaffRequest) -> HttpResponse:
     shop = selectors.get_shop()
     if request.method == "POST":
         form = ShopSettingsForm(request.POST, request.FILES, instance=shop)
@@ -47,7 +47,7 @@ def shop_settings(request: HttpRequest) -> HttpResponse:
 
 
 @staff_view(Permission.MANAGE_SETTINGS)
-def location_list(request: HttpRequest) -> HttpResponse:
+def location_list(request: StaffRequest) -> HttpResponse:
     return render(
         request,
         "dashboard/shop/location_list.html",
@@ -59,18 +59,18 @@ def location_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_view(Permission.MANAGE_SETTINGS)
-def location_create(request: HttpRequest) -> HttpResponse:
+def location_create(request: StaffRequest) -> HttpResponse:
     if not services.can_add_location(request.member):
         raise PermissionDenied(_("Only members who work at every location can add a location."))
     return _location_form(request, None)
 
 
 @staff_view(Permission.MANAGE_SETTINGS)
-def location_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def location_edit(request: StaffRequest, pk: int) -> HttpResponse:
     return _location_form(request, selectors.location_for_staff(request.member, pk))
 
 
-def _location_form(request: HttpRequest, location: Location | None) -> HttpResponse:
+def _location_form(request: StaffRequest, location: Location | None) -> HttpResponse:
     hours_error = ""
     if request.method == "POST":
         form = LocationForm(request.POST, instance=location or Location())

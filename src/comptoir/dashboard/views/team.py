@@ -4,13 +4,14 @@ its field."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from comptoir.dashboard.access import ANY_STAFF, staff_view
+from comptoir.dashboard.access import ANY_STAFF, StaffRequest, staff_view
 from comptoir.dashboard.forms.shop import show_errors
 from comptoir.dashboard.forms.team import MemberForm, NewMemberForm, ProfileForm, RoleForm
 from comptoir.errors import Conflict, InvalidInput
@@ -19,12 +20,12 @@ from comptoir.team.permissions import Permission
 
 
 @staff_view(Permission.MANAGE_TEAM)
-def team_list(request: HttpRequest) -> HttpResponse:
+def team_list(request: StaffRequest) -> HttpResponse:
     return render(request, "dashboard/team/member_list.html", {"members": selectors.team_members()})
 
 
 @staff_view(Permission.MANAGE_TEAM)
-def member_create(request: HttpRequest) -> HttpResponse:
+def member_create(request: StaffRequest) -> HttpResponse:
     form = NewMemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -38,7 +39,7 @@ def member_create(request: HttpRequest) -> HttpResponse:
 
 
 @staff_view(Permission.MANAGE_TEAM)
-def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def member_edit(request: StaffRequest, pk: int) -> HttpResponse:
     member = selectors.team_member(pk)
     form = MemberForm(request.POST or None, member=member)
     if request.method == "POST" and form.is_valid():
@@ -54,7 +55,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_view(Permission.MANAGE_TEAM)
 @require_POST
-def member_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+def member_deactivate(request: StaffRequest, pk: int) -> HttpResponse:
     member = services.deactivate_member(actor=request.member, member=selectors.team_member(pk))
     messages.success(
         request, _("%(name)s can no longer sign in to the dashboard.") % {"name": member}
@@ -63,12 +64,12 @@ def member_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_view(Permission.MANAGE_TEAM)
-def role_list(request: HttpRequest) -> HttpResponse:
+def role_list(request: StaffRequest) -> HttpResponse:
     return render(request, "dashboard/team/role_list.html", {"roles": selectors.roles()})
 
 
 @staff_view(Permission.MANAGE_TEAM)
-def role_create(request: HttpRequest) -> HttpResponse:
+def role_create(request: StaffRequest) -> HttpResponse:
     form = RoleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -82,7 +83,7 @@ def role_create(request: HttpRequest) -> HttpResponse:
 
 
 @staff_view(Permission.MANAGE_TEAM)
-def role_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def role_edit(request: StaffRequest, pk: int) -> HttpResponse:
     role = selectors.role(pk)
     form = RoleForm(
         request.POST or None, initial={"name": role.name, "permissions": role.permissions}
@@ -100,7 +101,7 @@ def role_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_view(Permission.MANAGE_TEAM)
 @require_POST
-def role_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def role_delete(request: StaffRequest, pk: int) -> HttpResponse:
     role = selectors.role(pk)
     try:
         services.delete_role(actor=request.member, role=role)
@@ -112,7 +113,7 @@ def role_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_view(ANY_STAFF)
-def my_profile(request: HttpRequest) -> HttpResponse:
+def my_profile(request: StaffRequest) -> HttpResponse:
     user = request.user
     form = ProfileForm(
         request.POST or None,
@@ -132,7 +133,7 @@ def my_profile(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboard/team/profile.html", {"form": form})
 
 
-def _form_error(form, error: InvalidInput | Conflict) -> None:
+def _form_error(form: forms.BaseForm, error: InvalidInput | Conflict) -> None:
     if isinstance(error, InvalidInput):
         show_errors(form, error)
     else:
