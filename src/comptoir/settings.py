@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "comptoir.catalog",
     "comptoir.jobs",
     "comptoir.mail",
+    "comptoir.payments",
     "comptoir.storefront",
     "comptoir.dashboard",
     "comptoir.server",
