@@ -42,6 +42,9 @@ class Config:
     default_from_email: str
     csrf_trusted_origins: list[str] = field(default_factory=list)
     public_url: str = ""
+    stripe_secret_key: str = field(default="", repr=False)
+    stripe_publishable_key: str = ""
+    stripe_api_base: str = "https://api.stripe.com"
 
 
 def parse_bool(env: Mapping[str, str], name: str, default: bool) -> bool:
@@ -121,6 +124,26 @@ def parse_public_url(env: Mapping[str, str]) -> str:
     return raw.rstrip("/") + "/"
 
 
+def parse_stripe(env: Mapping[str, str]) -> tuple[str, str, str]:
+    """The Stripe keys and API address; the secret key only ever comes from here."""
+    secret = env.get("STRIPE_SECRET_KEY", "").strip()
+    if secret and not secret.startswith("sk_"):
+        # Not echoed: a mistyped secret is still a secret.
+        raise ConfigError("STRIPE_SECRET_KEY is not a Stripe secret key (it starts with sk_)")
+    publishable = env.get("STRIPE_PUBLISHABLE_KEY", "").strip()
+    if publishable and not publishable.startswith("pk_"):
+        raise ConfigError(
+            f"STRIPE_PUBLISHABLE_KEY={publishable!r} is not a Stripe publishable key (pk_...)"
+        )
+    api_base = env.get("STRIPE_API_BASE", "").strip() or "https://api.stripe.com"
+    parsed = urlparse(api_base)
+    if parsed.scheme not in {"http", "https"} or not parsed.netloc:
+        raise ConfigError(
+            f"STRIPE_API_BASE={api_base!r} is not an address like https://api.stripe.com"
+        )
+    return secret, publishable, api_base.rstrip("/")
+
+
 def load_secret_key(env: Mapping[str, str], data_dir: Path) -> str:
     raw = env.get("SECRET_KEY")
     if raw is not None:
@@ -170,6 +193,7 @@ def load(env: Mapping[str, str] | None = None, *, base_dir: Path) -> Config:
     use_ssl = parse_bool(env, "EMAIL_USE_SSL", False)
     if use_tls and use_ssl:
         raise ConfigError("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be true")
+    stripe_secret_key, stripe_publishable_key, stripe_api_base = parse_stripe(env)
     from_email = env.get("DEFAULT_FROM_EMAIL", "shop@localhost").strip()
     if "@" not in from_email:
         raise ConfigError(f"DEFAULT_FROM_EMAIL={from_email!r} is not an email address")
@@ -190,4 +214,7 @@ def load(env: Mapping[str, str] | None = None, *, base_dir: Path) -> Config:
         default_from_email=from_email,
         csrf_trusted_origins=parse_list(env, "CSRF_TRUSTED_ORIGINS", []),
         public_url=parse_public_url(env),
+        stripe_secret_key=stripe_secret_key,
+        stripe_publishable_key=stripe_publishable_key,
+        stripe_api_base=stripe_api_base,
     )

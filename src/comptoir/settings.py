@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "comptoir.jobs",
     "comptoir.mail",
     "comptoir.payments",
+    "comptoir.checkout",
     "comptoir.storefront",
     "comptoir.dashboard",
     "comptoir.server",
@@ -156,6 +157,12 @@ TASKS = {
 }
 # The shop's public address, for links and images in emails ("" when unknown).
 COMPTOIR_PUBLIC_URL = CONFIG.public_url
+
+# Stripe, when the owner picks it as the payment gateway (the secret key only from the
+# environment; the API address is changed only to point tests at a stand-in).
+STRIPE_SECRET_KEY = CONFIG.stripe_secret_key
+STRIPE_PUBLISHABLE_KEY = CONFIG.stripe_publishable_key
+STRIPE_API_BASE = CONFIG.stripe_api_base
 
 # How long /healthz accepts since the last worker heartbeat.
 COMPTOIR_WORKER_STALE_AFTER_SECONDS = 60

@@ -33,6 +33,7 @@ def settings_form_data(shop: Shop, **overrides) -> dict:
         "text_colour": shop.text_colour,
         "font_family": shop.font_family,
         "button_shape": shop.button_shape,
+        "payment_gateway": shop.payment_gateway,
     }
     if shop.publishes_both_languages:
         data["publishes_both_languages"] = "on"

@@ -34,6 +34,11 @@ FONT_STACKS = {
 BUTTON_RADII = {ButtonShape.SQUARE: "0", ButtonShape.ROUNDED: "0.5rem", ButtonShape.PILL: "999px"}
 
 
+class PaymentGateway(models.TextChoices):
+    TEST = "test", _("Test payments (no real money)")
+    STRIPE = "stripe", _("Stripe")
+
+
 class Shop(models.Model):
     """The one shop of this installation (always pk=1)."""
 
@@ -86,6 +91,15 @@ class Shop(models.Model):
         _("customer accounts"),
         default=True,
         help_text=_("Let shoppers create an account. Guest checkout always stays possible."),
+    )
+    payment_gateway = models.CharField(
+        _("payment gateway"),
+        max_length=10,
+        choices=PaymentGateway.choices,
+        default=PaymentGateway.TEST,
+        help_text=_(
+            "Cards saved with one Stripe account cannot be used after switching to another."
+        ),
     )
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -8,6 +8,7 @@ import datetime
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from comptoir.errors import InvalidInput, PermissionDenied
 from comptoir.shop import validation
-from comptoir.shop.models import FulfilmentType, Location, OpeningHours, Shop
+from comptoir.shop.models import FulfilmentType, Location, OpeningHours, PaymentGateway, Shop
 from comptoir.team.access import require, require_location, visible_location_ids
 from comptoir.team.models import TeamMember
 from comptoir.team.permissions import Permission
@@ -41,6 +42,7 @@ SHOP_FIELDS = (
     "button_shape",
     "logo",
     "customer_accounts_enabled",
+    "payment_gateway",
 )
 LOCATION_FIELDS = (
     "name",
@@ -77,6 +79,7 @@ def update_shop_settings(*, actor: TeamMember, **changes: Any) -> Shop:
         _check(errors, changes, "country", validation.country_error)
         for field in COLOUR_FIELDS:
             _check(errors, changes, field, validation.colour_error)
+        _check(errors, changes, "payment_gateway", _gateway_error)
         for field, value in changes.items():
             setattr(shop, field, value)
         if logo is not _UNCHANGED:
@@ -200,6 +203,12 @@ def _normalise_codes(changes: dict[str, Any], *, upper: Iterable[str]) -> dict[s
 def _check(errors: dict[str, str], changes: dict[str, Any], field: str, check) -> None:
     if field in changes and (message := check(changes[field])):
         errors[field] = message
+
+
+def _gateway_error(gateway: Any) -> str | None:
+    if gateway == PaymentGateway.STRIPE and not settings.STRIPE_SECRET_KEY:
+        return _("Stripe is not set up on this server: STRIPE_SECRET_KEY must be configured first.")
+    return None
 
 
 def _logo_error(logo: Any) -> str | None:

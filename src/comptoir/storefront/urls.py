@@ -1,9 +1,13 @@
 from django.urls import path
 
-from comptoir.storefront import views
+from comptoir.storefront import cart_views, views
 
 app_name = "storefront"
 urlpatterns = [
     path("", views.home, name="home"),
     path("products/<slug:slug>/", views.product_detail, name="product"),
+    path("cart/", cart_views.cart_page, name="cart"),
+    path("cart/add/", cart_views.cart_add, name="cart_add"),
+    path("cart/update/", cart_views.cart_update, name="cart_update"),
+    path("cart/remove/", cart_views.cart_remove, name="cart_remove"),
 ]

@@ -47,8 +47,13 @@ class PaymentResult:
 
 class Gateway(Protocol):
     name: str
-    account: str
     can_save_cards: bool
+
+    @property
+    def account(self) -> str:
+        """The gateway account money goes to and saved cards belong to (Stripe: the
+        account id). Read-only, so a gateway may look it up lazily."""
+        ...
 
     def charge(
         self,
@@ -72,7 +77,9 @@ class Gateway(Protocol):
         """Refund (part of) a charge; returns the refund's reference."""
         ...
 
-    def save_card(self, *, card_token: str, customer_reference: str | None) -> tuple[CardDetails, str]:
+    def save_card(
+        self, *, card_token: str, customer_reference: str | None
+    ) -> tuple[CardDetails, str]:
         """Keep a card at the gateway; returns its details and the gateway customer reference."""
         ...
 

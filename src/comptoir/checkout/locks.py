@@ -1,0 +1,26 @@
+"""Row locks taken by cart changes, always in the same order (carts by id) so two
+requests touching the same carts (a sign-in merge and an add in another tab) queue
+instead of deadlocking."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from comptoir.checkout.models import Cart
+from comptoir.errors import NotFound
+
+
+def lock_carts(*carts: Cart) -> list[Cart]:
+    """Fresh, locked copies of ``carts`` in the order given. Call inside
+    ``transaction.atomic()``. NotFound when one is gone (merged away meanwhile)."""
+    ids = sorted({cart.pk for cart in carts})
+    locked = {
+        cart.pk: cart
+        for cart in Cart.objects.select_for_update(of=("self",))
+        .select_related("location")
+        .filter(pk__in=ids)
+        .order_by("pk")
+    }
+    if len(locked) != len(ids):
+        raise NotFound(_("Your cart has expired. Please add the products again."), code="cart_gone")
+    return [locked[cart.pk] for cart in carts]

@@ -1,0 +1,125 @@
+"""Reads of a shopper's cart, priced at today's catalog prices."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Sum
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from comptoir.catalog.models import Availability, Product
+from comptoir.checkout.models import Cart, CartLine
+
+
+@dataclass(frozen=True)
+class CartLineSummary:
+    product: Product
+    quantity: int
+    unit_price: int  # minor units, the product's price today
+    line_total: int
+    # "" when the line can be bought as it is; else why not (see ``note``).
+    problem: str
+    note: str
+    stock: int | None  # counted stock at the cart's location, None when not counted
+
+    @property
+    def available(self) -> bool:
+        return not self.problem
+
+
+@dataclass(frozen=True)
+class CartSummary:
+    cart: Cart | None
+    lines: list[CartLineSummary]
+    subtotal: int  # minor units, available lines only
+    item_count: int  # every unit in the cart, available or not
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.lines
+
+    @property
+    def has_unavailable(self) -> bool:
+        return any(not line.available for line in self.lines)
+
+    @property
+    def ready_for_checkout(self) -> bool:
+        """The order must be what the shopper sees: every line buyable as it is."""
+        return bool(self.lines) and not self.has_unavailable
+
+
+EMPTY = CartSummary(cart=None, lines=[], subtotal=0, item_count=0)
+
+
+def cart_by_id(cart_id: object) -> Cart | None:
+    """The cart whose id the visitor's session holds (None when it is gone). Only the
+    web layer's session helper calls this: a cart id never comes from a request."""
+    try:
+        pk = int(cart_id)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return None
+    return Cart.objects.select_related("location").filter(pk=pk).first()
+
+
+def item_count(cart_id: object) -> int:
+    """Units in the cart, for the header link (one query, none without a cart)."""
+    try:
+        pk = int(cart_id)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return 0
+    total = CartLine.objects.filter(cart_id=pk).aggregate(units=Sum("quantity"))["units"]
+    return total or 0
+
+
+def product_for_cart(slug: str) -> Product | None:
+    """The product a shopper asks to add, active or not (the service says why not)."""
+    return Product.objects.filter(slug=slug).first()
+
+
+def cart_summary(cart: Cart | None) -> CartSummary:
+    """Lines with today's prices and whether each can be bought at the cart's location;
+    two queries whatever the number of lines."""
+    if cart is None:
+        return EMPTY
+    here = Availability.objects.filter(location_id=cart.location_id)
+    lines = (
+        CartLine.objects.filter(cart=cart)
+        .select_related("product")
+        .prefetch_related(Prefetch("product__availabilities", queryset=here, to_attr="here"))
+    )
+    summaries = [_summarise(line, cart) for line in lines]
+    return CartSummary(
+        cart=cart,
+        lines=summaries,
+        subtotal=sum(line.line_total for line in summaries if line.available),
+        item_count=sum(line.quantity for line in summaries),
+    )
+
+
+def _summarise(line: CartLine, cart: Cart) -> CartLineSummary:
+    product = line.product
+    found: list[Availability] = getattr(product, "here", [])
+    availability = found[0] if found else None
+    stock = availability.stock if availability else None
+    location = cart.location.name
+    problem, note = "", ""
+    if not product.is_active:
+        problem, note = "product_not_sold", _("No longer sold.")
+    elif availability is None or not availability.is_available:
+        problem = "not_sold_here"
+        note = _("Not sold at %(location)s.") % {"location": location}
+    elif stock == 0:
+        problem, note = "sold_out", _("Sold out at %(location)s.") % {"location": location}
+    elif stock is not None and line.quantity > stock:
+        problem = "not_enough_stock"
+        note = ngettext("Only %(count)d left.", "Only %(count)d left.", stock) % {"count": stock}
+    return CartLineSummary(
+        product=product,
+        quantity=line.quantity,
+        unit_price=product.price,
+        line_total=product.price * line.quantity,
+        problem=problem,
+        note=note,
+        stock=stock,
+    )

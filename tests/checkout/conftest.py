@@ -1,0 +1,18 @@
+import pytest
+
+from comptoir.shop.selectors import get_shop
+from tests.factories import LocationFactory
+
+
+@pytest.fixture
+def location(db):
+    return LocationFactory(name="Martyrs", slug="martyrs")
+
+
+@pytest.fixture
+def english_shop(db):
+    """The storefront in English, for assertions on the English source texts."""
+    shop = get_shop()
+    shop.published_language = "en"
+    shop.save(update_fields=["published_language"])
+    return shop
