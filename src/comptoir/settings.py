@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "comptoir.jobs",
     "comptoir.mail",
     "comptoir.payments",
+    "comptoir.customers",
+    "comptoir.orders",
     "comptoir.checkout",
     "comptoir.storefront",
     "comptoir.dashboard",

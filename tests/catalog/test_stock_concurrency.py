@@ -27,7 +27,7 @@ def test_concurrent_decrements_never_take_stock_below_zero():
 
     def buy_one() -> None:
         try:
-            start.wait(timeout=10)
+            start.wait(timeout=60)
             decrement_stock(product=product, location=location, quantity=1)
             outcome = "sold"
         except Conflict:
@@ -43,7 +43,7 @@ def test_concurrent_decrements_never_take_stock_below_zero():
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=30)
+        thread.join(timeout=90)
 
     assert sorted(outcomes) == ["refused"] * (BUYERS - STOCK) + ["sold"] * STOCK
     assert Availability.objects.get(pk=availability.pk).stock == 0

@@ -27,7 +27,7 @@ def test_concurrent_adds_of_one_product_to_one_cart_sum_on_one_line():
 
     def add_one() -> None:
         try:
-            start.wait(timeout=10)
+            start.wait(timeout=60)
             add_to_cart(cart=cart, product=croissant, quantity=1)
             outcome = "added"
         except Exception as error:  # reported by the assertion below
@@ -41,7 +41,7 @@ def test_concurrent_adds_of_one_product_to_one_cart_sum_on_one_line():
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=30)
+        thread.join(timeout=90)
 
     assert outcomes == ["added"] * TABS
     assert CartLine.objects.get(cart=cart, product=croissant).quantity == TABS

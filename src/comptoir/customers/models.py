@@ -1,0 +1,41 @@
+"""Customer records: every order belongs to one, guest or signed in. A record may have
+no email (customers known only by phone come with counter orders and texts); when it
+has one, no other record has the same address, whatever its case."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from comptoir.users.models import Language
+
+
+class Customer(models.Model):
+    first_name = models.CharField(_("first name"), max_length=100, blank=True)
+    last_name = models.CharField(_("last name"), max_length=100, blank=True)
+    email = models.EmailField(_("email"), max_length=254, null=True, blank=True)
+    # E.164 ("+33612345678"), normalised by customers.phones.to_e164.
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("customer")
+        constraints = [
+            # Also what makes find-or-create safe when two checkouts race (services).
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=models.Q(email__isnull=False) & ~models.Q(email=""),
+                name="customer_email_unique_ci",
+            ),
+        ]
+        indexes = [models.Index(fields=["phone"], name="customer_phone_idx")]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email or self.phone or f"#{self.pk}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()

@@ -1,0 +1,52 @@
+"""Reads about orders, each scoped to who asks: a customer sees theirs, a guest the one
+their status link names, staff the orders of the locations they work at."""
+
+from __future__ import annotations
+
+import hmac
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from comptoir.customers.models import Customer
+from comptoir.errors import NotFound
+from comptoir.orders.models import Order
+from comptoir.team.access import require, visible_location_ids
+from comptoir.team.models import TeamMember
+from comptoir.team.permissions import Permission
+
+
+def orders_of_customer(customer: Customer) -> QuerySet[Order]:
+    """Every order of a customer record, newest first (the merchant's view of the
+    customer; the shopper's account lists only those placed signed in)."""
+    return (
+        Order.objects.filter(customer=customer)
+        .select_related("fulfilment", "location")
+        .order_by("-placed_at", "-id")
+    )
+
+
+def order_by_status_token(number: str, token: str) -> Order:
+    """The order a guest status link names. The same NotFound whether the number is
+    unknown or the token wrong, so a link reveals nothing about other orders."""
+    order = (
+        Order.objects.select_related("fulfilment", "location")
+        .prefetch_related("lines")
+        .filter(number=number)
+        .first()
+    )
+    # Compared even when there is no order, so the timing does not tell either.
+    expected = order.status_token if order is not None else "-" * 32
+    if not hmac.compare_digest(expected.encode(), (token or "").encode()) or order is None:
+        raise NotFound(_("No such order, or the link is incomplete."))
+    return order
+
+
+def orders_visible_to(member: TeamMember) -> QuerySet[Order]:
+    """Orders of the locations ``member`` works at (needs "view orders")."""
+    require(member, Permission.VIEW_ORDERS)
+    orders = Order.objects.select_related("customer", "fulfilment", "location").order_by(
+        "-placed_at", "-id"
+    )
+    allowed = visible_location_ids(member)
+    return orders if allowed is None else orders.filter(location_id__in=allowed)

@@ -1,0 +1,392 @@
+"""Placing orders. ``place_order`` is the one way a paid checkout becomes an order.
+
+The caller (checkout) charges the payment first, outside any transaction, and refunds it
+if ``place_order`` raises: a shortage (Conflict), a price that changed since the page was
+shown, a product no longer sold, a pickup time now too early. Everything else happens
+here in one transaction, so an error leaves nothing behind.
+
+Lock order inside the transaction: customer row (find/create by email), the order's
+idempotency key (unique insert), then availability rows in product id order."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from comptoir.catalog.models import Availability, Product, in_language
+from comptoir.catalog.services import decrement_stock
+from comptoir.customers.phones import to_e164
+from comptoir.customers.services import find_or_create_for_order, normalise_email
+from comptoir.errors import Conflict, DomainError, InvalidInput
+from comptoir.mail.services import queue_templated_email
+from comptoir.orders.links import status_url
+from comptoir.orders.models import (
+    Fulfilment,
+    FulfilmentState,
+    FulfilmentType,
+    Order,
+    OrderLine,
+    OrderNumber,
+    OrderSource,
+    Payment,
+)
+from comptoir.orders.states import order_state_for
+from comptoir.payments.gateways.base import PaymentResult
+from comptoir.shop.models import FulfilmentType as Offer
+from comptoir.shop.models import Location
+from comptoir.shop.money import format_money
+from comptoir.shop.selectors import get_shop, language_for
+from comptoir.users.models import Language, User
+
+MAX_QUANTITY = 999
+
+
+@dataclass(frozen=True)
+class Contact:
+    email: str
+    first_name: str = ""
+    last_name: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class FulfilmentChoice:
+    """What the shopper chose. ``fee`` (minor units) is computed by the caller from the
+    location's settings (delivery zone, flat shipping rate), never taken from the browser.
+    A pickup without ``pickup_at`` is "as soon as possible": now + preparation time."""
+
+    type: FulfilmentType | str
+    curbside: bool = False
+    vehicle: str = ""
+    pickup_at: datetime | None = None
+    deliver_at: datetime | None = None
+    address_line1: str = ""
+    address_line2: str = ""
+    postal_code: str = ""
+    city: str = ""
+    country: str = ""
+    courier_notes: str = ""
+    table_label: str = ""
+    fee: int = 0
+
+
+def place_order(
+    *,
+    idempotency_key: str,
+    location: Location,
+    lines: Sequence[tuple[Product, int]],
+    contact: Contact,
+    fulfilment: FulfilmentChoice | None,
+    payment: PaymentResult,
+    language: str,
+    sms_consent: str | None = None,
+    account_user: User | None = None,
+    source: OrderSource = OrderSource.SITE,
+) -> Order:
+    """Create the order paid by ``payment``, or return the one already placed with
+    ``idempotency_key`` (unchanged). ``sms_consent`` is the exact wording of the
+    "text me about this order" box when ticked, None when not. Raises Conflict when
+    stock is short and DomainError/InvalidInput when the order cannot be accepted as
+    asked; the caller then refunds ``payment``."""
+    if not idempotency_key:
+        raise ValueError("place_order needs an idempotency key")
+    try:
+        return _place(
+            idempotency_key=idempotency_key,
+            location=location,
+            lines=lines,
+            contact=contact,
+            fulfilment=fulfilment,
+            payment=payment,
+            language=language,
+            sms_consent=sms_consent,
+            account_user=account_user,
+            source=source,
+        )
+    except IntegrityError as error:
+        # Everything we did has been rolled back. Losing the race for the idempotency key
+        # means the same checkout was placed by another request meanwhile (PostgreSQL made
+        # our insert wait for its commit): that order is the answer.
+        existing = Order.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing
+        raise Conflict(
+            _("This order could not be saved, please try again."), code="order_conflict"
+        ) from error
+
+
+def _place(
+    *,
+    idempotency_key: str,
+    location: Location,
+    lines: Sequence[tuple[Product, int]],
+    contact: Contact,
+    fulfilment: FulfilmentChoice | None,
+    payment: PaymentResult,
+    language: str,
+    sms_consent: str | None,
+    account_user: User | None,
+    source: OrderSource,
+) -> Order:
+    shop = get_shop()
+    now = timezone.now()
+    with transaction.atomic():
+        existing = Order.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing
+        if language not in Language.values:
+            language = shop.published_language
+        quantities = _merged_quantities(lines)
+        sold = _sold_products(location, quantities)
+        fee = _check_fulfilment(location, fulfilment, now)
+        subtotal = sum(sold[pk].price * quantity for pk, quantity in quantities.items())
+        total = subtotal + fee
+        if payment.amount != total or payment.currency.upper() != shop.currency.upper():
+            raise DomainError(
+                _(
+                    "The prices changed while you were paying: the total is now %(total)s. Your payment will be refunded; please check your cart and pay again."
+                )
+                % {
+                    "total": format_money(
+                        total, shop.currency, translation.get_language() or language
+                    )
+                },
+                code="total_mismatch",
+            )
+        email = normalise_email(contact.email)
+        phone = to_e164(contact.phone, shop.country)
+        if sms_consent and not phone:
+            raise InvalidInput(
+                {"phone": _("Give a phone number to receive texts about this order.")}
+            )
+        customer = find_or_create_for_order(
+            email=email,
+            first_name=contact.first_name,
+            last_name=contact.last_name,
+            phone=phone,
+            language=language,
+            region=shop.country,
+        )
+        order = Order(
+            number=_next_number(),
+            source=source,
+            customer=customer,
+            account=account_user if account_user and account_user.is_authenticated else None,
+            location=location,
+            currency=shop.currency,
+            subtotal=subtotal,
+            fees=fee,
+            total=total,
+            email=email,
+            phone=phone,  # as given now, even if the customer record keeps an older number
+            first_name=contact.first_name.strip()[:100],
+            last_name=contact.last_name.strip()[:100],
+            language=language,
+            idempotency_key=idempotency_key,
+            placed_at=now,
+            sms_consent=bool(sms_consent),
+            sms_consent_text=sms_consent or "",
+            sms_consent_at=now if sms_consent else None,
+            status_token=secrets.token_urlsafe(24),
+        )
+        order.save(force_insert=True)  # claims the idempotency key
+        # Product id order, so two orders for the same products never deadlock.
+        for pk in sorted(quantities):
+            decrement_stock(product=sold[pk], location=location, quantity=quantities[pk])
+        order_lines = OrderLine.objects.bulk_create(
+            OrderLine(
+                order=order,
+                product=sold[pk],
+                category_id=sold[pk].category_id,
+                name=in_language(sold[pk], "name", language),
+                sku=sold[pk].sku or "",
+                unit_price=sold[pk].price,
+                quantity=quantity,
+                total=sold[pk].price * quantity,
+            )
+            for pk, quantity in quantities.items()
+        )
+        if fulfilment is not None:
+            _create_fulfilment(order, location, fulfilment, now)
+        state = order_state_for(order.state, FulfilmentState.PROPOSED if fulfilment else None)
+        if state != order.state:
+            order.state = state
+            order.save(update_fields=["state", "updated_at"])
+        Payment.objects.create(
+            order=order,
+            gateway=payment.gateway,
+            account=payment.account,
+            reference=payment.reference,
+            method=payment.method,
+            amount=payment.amount,
+            currency=payment.currency.upper(),
+            card_brand=payment.card.brand if payment.card else "",
+            card_last4=payment.card.last4 if payment.card else "",
+        )
+        if email:
+            _queue_receipt(
+                order, order_lines, shop_language=language_for(shop, customer.language or language)
+            )
+    return order
+
+
+def earliest_pickup(location: Location, now: datetime | None = None) -> datetime:
+    """The earliest pickup time an order placed ``now`` can promise."""
+    return (now or timezone.now()) + timedelta(minutes=location.preparation_minutes)
+
+
+def check_pickup_time(location: Location, pickup_at: datetime, now: datetime | None = None) -> None:
+    """Refuse a pickup time earlier than now + the location's preparation time. Public so
+    the checkout can check before charging, as well as here after."""
+    earliest = earliest_pickup(location, now)
+    if pickup_at < earliest:
+        with timezone.override(location.time_zone):
+            shown = timezone.localtime(earliest).strftime("%H:%M")
+        raise InvalidInput(
+            {
+                "pickup_at": _("The earliest pickup time is %(time)s. Please choose a later time.")
+                % {"time": shown}
+            },
+            code="pickup_too_early",
+        )
+
+
+# --- steps of place_order ----------------------------------------------------------
+
+
+def _merged_quantities(lines: Iterable[tuple[Product, int]]) -> dict[int, int]:
+    quantities: dict[int, int] = {}
+    for product, quantity in lines:
+        if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
+            raise DomainError(
+                _("Quantities must be whole numbers of at least 1."), code="invalid_quantity"
+            )
+        quantities[product.pk] = quantities.get(product.pk, 0) + quantity
+    if not quantities:
+        raise DomainError(_("Your cart is empty."), code="empty_order")
+    if any(quantity > MAX_QUANTITY for quantity in quantities.values()):
+        raise DomainError(
+            _("At most %(count)s of one product per order.") % {"count": MAX_QUANTITY},
+            code="invalid_quantity",
+        )
+    return quantities
+
+
+def _sold_products(location: Location, quantities: dict[int, int]) -> dict[int, Product]:
+    """Today's products (fresh prices), refusing any not active or not sold here."""
+    availabilities = Availability.objects.select_related("product").filter(
+        location=location, product_id__in=quantities
+    )
+    sold = {
+        a.product_id: a.product for a in availabilities if a.is_available and a.product.is_active
+    }
+    missing = [pk for pk in quantities if pk not in sold]
+    if missing:
+        names = Product.objects.filter(pk__in=missing).order_by("pk")
+        raise DomainError(
+            _("No longer sold at %(location)s: %(products)s. Please remove it from your cart.")
+            % {"location": location.name, "products": ", ".join(p.name for p in names) or "?"},
+            code="not_sold",
+        )
+    return sold
+
+
+def _offer_for(choice: FulfilmentChoice) -> Offer:
+    """The location setting that allows this fulfilment."""
+    kind = FulfilmentType(choice.type)
+    if kind == FulfilmentType.PICKUP:
+        return Offer.CURBSIDE if choice.curbside else Offer.PICKUP
+    return {
+        FulfilmentType.DELIVERY: Offer.DELIVERY,
+        FulfilmentType.SHIPMENT: Offer.SHIPPING,
+        FulfilmentType.TABLE: Offer.TABLE,
+    }[kind]
+
+
+def _check_fulfilment(location: Location, choice: FulfilmentChoice | None, now: datetime) -> int:
+    """Refuse what the location does not offer or what is incomplete; return the fee."""
+    if choice is None:
+        return 0
+    try:
+        offer = _offer_for(choice)
+    except ValueError:
+        raise DomainError(_("Unknown fulfilment type."), code="invalid_fulfilment") from None
+    if not location.offers(offer):
+        raise DomainError(
+            _("%(location)s does not offer %(fulfilment)s.")
+            % {"location": location.name, "fulfilment": str(offer.label).lower()},
+            code="fulfilment_not_offered",
+        )
+    if isinstance(choice.fee, bool) or not isinstance(choice.fee, int) or choice.fee < 0:
+        raise ValueError("fulfilment fee must be a non-negative int of minor units")
+    kind = FulfilmentType(choice.type)
+    errors: dict[str, str] = {}
+    if kind == FulfilmentType.PICKUP:
+        if choice.pickup_at is not None:
+            check_pickup_time(location, choice.pickup_at, now)
+        if choice.curbside and not choice.vehicle.strip():
+            errors["vehicle"] = _("Describe your vehicle so the staff can find you.")
+    elif kind in (FulfilmentType.DELIVERY, FulfilmentType.SHIPMENT):
+        if not choice.address_line1.strip():
+            errors["address_line1"] = _("Give the street address.")
+        if not choice.postal_code.strip():
+            errors["postal_code"] = _("Give the postal code.")
+        if not choice.city.strip():
+            errors["city"] = _("Give the city.")
+    elif kind == FulfilmentType.TABLE and not choice.table_label.strip():
+        errors["table_label"] = _("Which table?")
+    if errors:
+        raise InvalidInput(errors, code="invalid_fulfilment")
+    return choice.fee
+
+
+def _next_number() -> str:
+    return f"C-{OrderNumber.objects.create().pk:06d}"
+
+
+def _create_fulfilment(
+    order: Order, location: Location, choice: FulfilmentChoice, now: datetime
+) -> Fulfilment:
+    kind = FulfilmentType(choice.type)
+    is_pickup = kind == FulfilmentType.PICKUP
+    has_address = kind in (FulfilmentType.DELIVERY, FulfilmentType.SHIPMENT)
+    return Fulfilment.objects.create(
+        order=order,
+        type=kind,
+        state=FulfilmentState.PROPOSED,
+        preparation_minutes=location.preparation_minutes,
+        pickup_at=(choice.pickup_at or earliest_pickup(location, now)) if is_pickup else None,
+        curbside=is_pickup and choice.curbside,
+        vehicle=choice.vehicle.strip()[:120] if is_pickup and choice.curbside else "",
+        deliver_at=choice.deliver_at if kind == FulfilmentType.DELIVERY else None,
+        address_line1=choice.address_line1.strip()[:200] if has_address else "",
+        address_line2=choice.address_line2.strip()[:200] if has_address else "",
+        postal_code=choice.postal_code.strip()[:20] if has_address else "",
+        city=choice.city.strip()[:100] if has_address else "",
+        country=(choice.country or location.country).upper()[:2] if has_address else "",
+        courier_notes=choice.courier_notes.strip() if kind == FulfilmentType.DELIVERY else "",
+        table_label=choice.table_label.strip()[:40] if kind == FulfilmentType.TABLE else "",
+        placed_at=now,
+    )
+
+
+def _queue_receipt(order: Order, lines: list[OrderLine], *, shop_language: str) -> None:
+    fulfilment = getattr(order, "fulfilment", None)
+    queue_templated_email(
+        to=order.email,
+        template="order_receipt",
+        context={
+            "order": order,
+            "lines": lines,
+            "fulfilment": fulfilment,
+            "status_url": status_url(order),
+        },
+        language=shop_language,
+        kind="order_receipt",
+    )
