@@ -1,14 +1,13 @@
 """Every order belongs to a customer record, found by email ignoring case or created."""
 
-import threading
-
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from comptoir.customers.models import Customer
 from comptoir.customers.phones import InvalidPhone, to_e164
 from comptoir.customers.services import find_or_create_for_order
 from comptoir.shop.selectors import get_shop
+from tests.concurrency import run_at_once, skip_unless_postgres
 
 pytestmark = pytest.mark.django_db
 
@@ -92,32 +91,16 @@ THREADS = 6
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_checkouts_with_the_same_new_email_make_one_record():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: SQLite runs one writer at a time, so it proves nothing here")
+    skip_unless_postgres()
     get_shop()  # created once, not by every thread at once
-    start = threading.Barrier(THREADS)
-    outcomes: list[object] = []
-    lock = threading.Lock()
 
-    def checkout(n: int) -> None:
-        try:
-            start.wait(timeout=60)
-            with transaction.atomic():
-                outcome: object = find_or_create_for_order(
-                    email="New@Example.com" if n % 2 else "new@example.com", first_name=f"N{n}"
-                ).pk
-        except Exception as error:  # reported by the assertion below
-            outcome = repr(error)
-        finally:
-            connection.close()
-        with lock:
-            outcomes.append(outcome)
+    def checkout(n: int) -> object:
+        with transaction.atomic():
+            return find_or_create_for_order(
+                email="New@Example.com" if n % 2 else "new@example.com", first_name=f"N{n}"
+            ).pk
 
-    threads = [threading.Thread(target=checkout, args=(n,)) for n in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=90)
+    outcomes = run_at_once(THREADS, checkout)
 
     assert Customer.objects.count() == 1
     assert outcomes == [Customer.objects.get().pk] * THREADS

@@ -1,50 +1,23 @@
 """A checkout submitted twice at the same moment makes one order (PostgreSQL, threads)."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from comptoir.catalog.models import Availability
 from comptoir.customers.models import Customer
 from comptoir.mail.models import OutgoingEmail
 from comptoir.orders.models import Order, Payment
 from comptoir.shop.selectors import get_shop
+from tests.concurrency import run_at_once, skip_unless_postgres
 from tests.factories import LocationFactory
 from tests.orders.factories import PICKUP, checkout, paid, stocked
 
 SUBMITS = 4
 
 
-def run_at_once(count, action):
-    start = threading.Barrier(count)
-    outcomes: list[object] = []
-    lock = threading.Lock()
-
-    def run(n: int) -> None:
-        try:
-            start.wait(timeout=60)
-            outcome = action(n)
-        except Exception as error:  # reported by the caller's assertions
-            outcome = repr(error)
-        finally:
-            connection.close()  # each thread has its own connection
-        with lock:
-            outcomes.append(outcome)
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=90)
-    return outcomes
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_double_submit_makes_one_order():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: SQLite runs one writer at a time, so it proves nothing here")
+    skip_unless_postgres()
     get_shop()
     location = LocationFactory()
     product = stocked(location, price=200, stock=10)
@@ -70,8 +43,7 @@ def test_concurrent_double_submit_makes_one_order():
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_orders_for_the_last_items_never_oversell():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: SQLite runs one writer at a time, so it proves nothing here")
+    skip_unless_postgres()
     get_shop()
     location = LocationFactory()
     first = stocked(location, price=100, stock=2)
