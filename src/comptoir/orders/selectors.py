@@ -50,3 +50,8 @@ def orders_visible_to(member: TeamMember) -> QuerySet[Order]:
     )
     allowed = visible_location_ids(member)
     return orders if allowed is None else orders.filter(location_id__in=allowed)
+
+
+def order_placed_with(idempotency_key: str) -> Order | None:
+    """The order a checkout already placed with this key (a double submit), if any."""
+    return Order.objects.filter(idempotency_key=idempotency_key).first()
