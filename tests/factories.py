@@ -111,3 +111,21 @@ class AvailabilityFactory(factory.django.DjangoModelFactory):
     location = factory.SubFactory(LocationFactory)
     is_available = True
     stock = None
+
+
+# --- customers and accounts ----------------------------------------------------------
+
+
+class CustomerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "customers.Customer"
+
+    first_name = "Camille"
+    last_name = factory.Sequence(lambda n: f"Martin{n}")
+    email = factory.Sequence(lambda n: f"customer{n}@example.com")
+
+
+class ShopperFactory(CustomerFactory):
+    """A customer record with an account (a login attached). Password: PASSWORD."""
+
+    user = factory.SubFactory(UserFactory, email=factory.SelfAttribute("..email"), full_name="")

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "comptoir.mail",
     "comptoir.payments",
     "comptoir.customers",
+    "comptoir.accounts",
     "comptoir.orders",
     "comptoir.checkout",
     "comptoir.storefront",

@@ -4,6 +4,7 @@ has one, no other record has the same address, whatever its case."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +19,17 @@ class Customer(models.Model):
     # E.164 ("+33612345678"), normalised by customers.phones.to_e164.
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     language = models.CharField(_("language"), max_length=2, choices=Language.choices, blank=True)
+    # The shopper's login, when they have an account (issue 3: "an account attaches a
+    # login to a record"). Null for guests and after the account is deleted.
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="customer",
+        verbose_name=_("account"),
+    )
+    account_deleted_at = models.DateTimeField(_("account deleted"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from comptoir.storefront import cart_views, views
 
@@ -10,4 +10,6 @@ urlpatterns = [
     path("cart/add/", cart_views.cart_add, name="cart_add"),
     path("cart/update/", cart_views.cart_update, name="cart_update"),
     path("cart/remove/", cart_views.cart_remove, name="cart_remove"),
+    path("account/", include("comptoir.storefront.account.urls")),
+    path("", include("comptoir.storefront.checkout_urls")),
 ]
