@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
+from comptoir.accounts.models import ContactEmail, ContactPhone, SavedAddress, SavedCard
 from comptoir.customers.models import Customer
+from comptoir.errors import NotFound
+from comptoir.orders.models import Order, OrderState
+from comptoir.payments.gateways.base import Gateway
 from comptoir.shop.selectors import get_shop
 from comptoir.users.models import User
 
@@ -21,3 +27,80 @@ def customer_of(user: User | AnonymousUser) -> Customer | None:
     if not isinstance(user, User) or not user.is_authenticated:
         return None
     return Customer.objects.filter(user=user).first()
+
+
+# --- The signed-in shopper's own things: every read starts from their customer record.
+
+
+def usable_cards(customer: Customer, gateway: Gateway) -> QuerySet[SavedCard]:
+    """The customer's saved cards that the active gateway account can charge, primary
+    first (cards of another gateway or account stay saved but are unavailable)."""
+    if not gateway.can_save_cards:
+        return SavedCard.objects.none()
+    return SavedCard.objects.filter(
+        customer=customer, gateway=gateway.name, gateway_account=gateway.account
+    ).order_by("-is_primary", "id")
+
+
+def cards_of(customer: Customer) -> QuerySet[SavedCard]:
+    """Every saved card of the customer, usable or not, primary first."""
+    return SavedCard.objects.filter(customer=customer).order_by("-is_primary", "id")
+
+
+def card_of(customer: Customer, card_id: int) -> SavedCard:
+    card = SavedCard.objects.filter(customer=customer, pk=card_id).first()
+    if card is None:
+        raise NotFound(_("No such card."))
+    return card
+
+
+def addresses_of(customer: Customer) -> QuerySet[SavedAddress]:
+    return SavedAddress.objects.filter(customer=customer).order_by("-is_primary", "id")
+
+
+def address_of(customer: Customer, address_id: int) -> SavedAddress:
+    address = SavedAddress.objects.filter(customer=customer, pk=address_id).first()
+    if address is None:
+        raise NotFound(_("No such address."))
+    return address
+
+
+def primary_address(customer: Customer) -> SavedAddress | None:
+    return SavedAddress.objects.filter(customer=customer, is_primary=True).first()
+
+
+def phones_of(customer: Customer) -> QuerySet[ContactPhone]:
+    return ContactPhone.objects.filter(customer=customer).order_by("-is_primary", "id")
+
+
+def emails_of(customer: Customer) -> QuerySet[ContactEmail]:
+    return ContactEmail.objects.filter(customer=customer).order_by("-is_primary", "id")
+
+
+def account_orders(customer: Customer) -> QuerySet[Order]:
+    """The orders placed while signed in to this account (not the customer's guest
+    orders, nor those from before the account existed), newest first, with what a list
+    shows; an account deleted has none."""
+    if customer.user_id is None:
+        return Order.objects.none()
+    return (
+        Order.objects.filter(customer=customer, account_id=customer.user_id)
+        .select_related("fulfilment", "location")
+        .order_by("-placed_at", "-id")
+    )
+
+
+def current_account_orders(customer: Customer) -> QuerySet[Order]:
+    """The account's orders still under way (open), newest first."""
+    return account_orders(customer).filter(state=OrderState.OPEN)
+
+
+def account_order(customer: Customer, number: str) -> Order:
+    """One order of the account's history with its lines and payments (404 otherwise:
+    another customer's order, or a guest order of the same email)."""
+    order = (
+        account_orders(customer).filter(number=number).prefetch_related("lines", "payments").first()
+    )
+    if order is None:
+        raise NotFound(_("No such order."))
+    return order
