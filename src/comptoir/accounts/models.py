@@ -191,3 +191,27 @@ class TermsAcceptance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.terms}"
+
+
+class SignInAttempt(models.Model):
+    """One refused sign-in, or one forgot-password request, kept for the rate limits
+    (``accounts.services.attempts``). In the database, so the limits hold across every
+    app server process; rows older than the window are deleted as new ones come."""
+
+    class Kind(models.TextChoices):
+        SIGN_IN = "sign_in"
+        RESET = "reset"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    email = models.CharField(max_length=254)  # as typed, lower-cased
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["kind", "email", "at"], name="signin_attempt_email_idx"),
+            models.Index(fields=["kind", "ip_address", "at"], name="signin_attempt_ip_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.email} {self.at:%Y-%m-%d %H:%M}"
