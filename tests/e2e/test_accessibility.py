@@ -1,0 +1,86 @@
+"""Shoppers with screen readers and keyboards must be able to buy: axe-core finds no
+serious or critical violation on the shop's pages, on a phone and on a desktop screen.
+(The account and checkout pages are checked along the account journey.)"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from comptoir.demo import content
+from comptoir.shop.services import update_shop_settings
+from comptoir.team.models import Access
+from tests.e2e.axe import assert_no_serious_violations
+from tests.e2e.conftest import PHONE
+from tests.factories import (
+    AvailabilityFactory,
+    CategoryFactory,
+    LocationFactory,
+    ProductFactory,
+    TeamMemberFactory,
+)
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+DESKTOP = {"width": 1280, "height": 900}
+
+
+@pytest.fixture(params=[PHONE, DESKTOP], ids=["phone", "desktop"])
+def screen(browser, live_server, request) -> Iterator:
+    context = browser.new_context(viewport=request.param, locale="en-GB", base_url=live_server.url)
+    context.set_default_timeout(15_000)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture(params=["default theme", "demo theme"])
+def shop_with_products(request) -> None:
+    if request.param == "demo theme":  # the demo's colours, font and pill buttons
+        owner = TeamMemberFactory(access=Access.OWNER)
+        update_shop_settings(actor=owner, **content.SHOP)
+    location = LocationFactory(name="Boulangerie du Canal")
+    category = CategoryFactory(name_fr="Viennoiseries", name_en="Pastries")
+    croissant = ProductFactory(
+        category=category, name_fr="Croissant", name_en="Croissant", slug="croissant", price=125
+    )
+    tart = ProductFactory(
+        category=category, name_fr="Tarte au citron", name_en="Lemon tart", slug="tart", price=340
+    )
+    # A second location, so the pages show the location picker too.
+    for shop in (location, LocationFactory(name="Batignolles")):
+        AvailabilityFactory(product=croissant, location=shop, stock=20)
+        AvailabilityFactory(product=tart, location=shop, stock=1)
+
+
+def test_home_product_and_cart_pages_have_no_serious_accessibility_violations(
+    screen, shop_with_products
+):
+    screen.goto("/")
+    assert_no_serious_violations(screen, where="home")
+
+    screen.goto("/products/tart/")
+    assert_no_serious_violations(screen, where="product page")
+    screen.locator("form.add-to-cart button").click()
+    screen.wait_for_url("**/products/tart/")
+    assert_no_serious_violations(screen, where="product page after adding to the cart")
+
+    screen.goto("/products/croissant/")
+    screen.fill("input[name=quantity]", "2")
+    screen.locator("form.add-to-cart button").click()
+    screen.wait_for_url("**/products/croissant/")
+
+    screen.goto("/cart/")
+    assert screen.locator(".cart-line").count() == 2
+    assert_no_serious_violations(screen, where="cart")
+
+    # An error shown in place (more than the stock) must be announced and readable too.
+    screen.fill("#quantity-tart", "5")
+    screen.locator("#line-tart .quantity-form button").click()
+    screen.locator(".cart .notice, .cart .error, [role=alert]").first.wait_for()
+    assert_no_serious_violations(screen, where="cart with an error")
+
+
+def test_empty_cart_has_no_serious_accessibility_violations(screen, shop_with_products):
+    screen.goto("/cart/")
+    assert_no_serious_violations(screen, where="empty cart")
