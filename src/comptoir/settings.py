@@ -113,6 +113,15 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "dashboard/locked_out.html"
 AXES_VERBOSE = False
 
+# Shopper sign-in (storefront, not axes: see docs/decisions/0008-shopper-sign-in.md):
+# failed sign-ins and forgot-password requests, per email and per IP address, within
+# a sliding window; counted in the database so every server process shares them.
+COMPTOIR_SHOPPER_ATTEMPTS_PER_ACCOUNT = 5
+COMPTOIR_SHOPPER_ATTEMPTS_PER_ADDRESS = 20
+COMPTOIR_SHOPPER_ATTEMPTS_WINDOW_MINUTES = 15
+# Password reset links expire after 24 hours (and work once: see accounts.services.passwords).
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

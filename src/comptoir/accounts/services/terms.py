@@ -43,6 +43,13 @@ def terms_text_for(language: str) -> tuple[AccountTerms | None, str]:
     return terms, terms.text if terms is not None else default_terms_text(language)
 
 
+def terms_version(*, language: str, version: int | None) -> AccountTerms | None:
+    """The version a sign-up page showed (None for the default text or an unknown one)."""
+    if version is None:
+        return None
+    return AccountTerms.objects.filter(language=language, version=version).first()
+
+
 def current_terms(*, language: str) -> AccountTerms:
     """The published version in ``language``, storing the default text as version 1 when
     the owner has published none (safe when two sign-ups do it at once)."""

@@ -7,4 +7,17 @@ from comptoir.storefront.account import auth_views
 
 urlpatterns = [
     path("login/", auth_views.sign_in, name="account_login"),
+    path("logout/", auth_views.sign_out, name="account_logout"),
+    path("signup/", auth_views.sign_up, name="account_signup"),
+    path("password/forgot/", auth_views.forgot_password, name="account_password_forgot"),
+    path(
+        "password/forgot/sent/",
+        auth_views.forgot_password_sent,
+        name="account_password_forgot_sent",
+    ),
+    path(
+        "password/reset/<str:uidb64>/<str:token>/",
+        auth_views.reset_password,
+        name="account_password_reset",
+    ),
 ]
