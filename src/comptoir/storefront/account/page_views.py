@@ -1,0 +1,197 @@
+"""The signed-in shopper's overview, orders, receipts, reorder, language and account
+deletion. Every view sits behind ``account_page`` and starts each lookup from
+``request.customer`` (404 for anything that is not theirs)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from comptoir.accounts import selectors
+from comptoir.accounts.services.deletion import delete_account
+from comptoir.accounts.services.language import set_language
+from comptoir.accounts.services.reorder import reorder
+from comptoir.checkout.services import keep_cart_at_sign_in, relocate_cart
+from comptoir.errors import DomainError, InvalidInput
+from comptoir.orders.models import Order
+from comptoir.payments.gateways.base import PaymentFailed
+from comptoir.storefront.account.access import account_page
+from comptoir.storefront.account.page_common import (
+    fulfilment_of,
+    or_404,
+    render_account,
+    status_label,
+    usable_gateway,
+)
+from comptoir.storefront.account.page_forms import (
+    DeleteAccountForm,
+    LanguageForm,
+    add_service_errors,
+)
+from comptoir.storefront.cart_session import remember_cart, session_cart
+from comptoir.storefront.views import current_location
+
+ORDERS_PER_PAGE = 20
+CURRENT_ORDERS_SHOWN = 10
+
+
+@dataclass(frozen=True)
+class OrderRow:
+    order: Order
+    status: str
+
+
+def _rows(orders: list[Order]) -> list[OrderRow]:
+    return [OrderRow(order, status_label(order)) for order in orders]
+
+
+@require_GET
+@account_page
+def account_home(request: HttpRequest) -> HttpResponse:
+    customer = request.customer  # type: ignore[attr-defined]
+    current = list(selectors.current_account_orders(customer)[: CURRENT_ORDERS_SHOWN + 1])
+    return render_account(
+        request,
+        "storefront/account/home.html",
+        "home",
+        {
+            "current_orders": _rows(current[:CURRENT_ORDERS_SHOWN]),
+            "more_current": len(current) > CURRENT_ORDERS_SHOWN,
+        },
+    )
+
+
+@require_GET
+@account_page
+def account_orders(request: HttpRequest) -> HttpResponse:
+    customer = request.customer  # type: ignore[attr-defined]
+    paginator = Paginator(selectors.account_orders(customer), ORDERS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    return render_account(
+        request,
+        "storefront/account/orders.html",
+        "orders",
+        {"page": page, "orders": _rows(list(page.object_list))},
+    )
+
+
+@require_GET
+@account_page
+def account_order(request: HttpRequest, number: str) -> HttpResponse:
+    customer = request.customer  # type: ignore[attr-defined]
+    order = or_404(selectors.account_order, customer, number)
+    return render_account(
+        request,
+        "storefront/account/order.html",
+        "orders",
+        {
+            "order": order,
+            "status": status_label(order),
+            "fulfilment": fulfilment_of(order),
+            "lines": list(order.lines.all()),
+            "payments": list(order.payments.all()),
+        },
+    )
+
+
+@require_POST
+@account_page
+def account_reorder(request: HttpRequest, number: str) -> HttpResponse:
+    customer = request.customer  # type: ignore[attr-defined]
+    order = or_404(selectors.account_order, customer, number)
+    location = current_location(request)
+    if location is None:
+        messages.error(request, _("No shop takes orders right now."))
+        return redirect("storefront:account_order", number=order.number)
+    # The session's cart, or the one the account kept (never a new second one).
+    cart = keep_cart_at_sign_in(cart=session_cart(request), owner=request.user)  # type: ignore[arg-type]
+    if cart is not None and cart.location_id != location.pk:
+        cart = relocate_cart(cart=cart, location=location)
+    result = reorder(order=order, cart=cart, location=location, owner=request.user)  # type: ignore[arg-type]
+    remember_cart(request, result.cart)
+    for message in result.skipped:
+        messages.warning(request, _("Not added: %(reason)s") % {"reason": message})
+    if result.added:
+        count = sum(quantity for _name, quantity in result.added)
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d item from order %(number)s is in your cart, at today's prices. Check it before paying.",
+                "%(count)d items from order %(number)s are in your cart, at today's prices. Check them before paying.",
+                count,
+            )
+            % {"count": count, "number": order.number},
+        )
+    elif not result.skipped:
+        messages.info(request, _("This order had nothing to add."))
+    return redirect("storefront:cart")
+
+
+@require_http_methods(["GET", "POST"])
+@account_page
+def account_language(request: HttpRequest) -> HttpResponse:
+    customer = request.customer  # type: ignore[attr-defined]
+    current = customer.language or (customer.user.language if customer.user else "")
+    form = LanguageForm(request.POST or None, initial={"language": current})
+    if request.method == "POST" and form.is_valid():
+        try:
+            set_language(customer=customer, language=form.cleaned_data["language"])
+        except InvalidInput as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Your language preference is saved."))
+            return redirect("storefront:account_language")
+    return render_account(
+        request,
+        "storefront/account/language.html",
+        "language",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@account_page
+def account_delete(request: HttpRequest) -> HttpResponse:
+    customer = request.customer  # type: ignore[attr-defined]
+    form = DeleteAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            delete_account(
+                customer=customer,
+                password=form.cleaned_data["password"],
+                gateway=usable_gateway(),
+            )
+        except InvalidInput as error:
+            add_service_errors(form, error)
+        except PaymentFailed:
+            form.add_error(
+                None,
+                _(
+                    "Your saved cards could not be deleted at the payment provider right now, so nothing was deleted. Try again in a few minutes."
+                ),
+            )
+        except DomainError as error:
+            form.add_error(None, str(error.message))
+        else:
+            logout(request)
+            messages.success(
+                request,
+                _("Your account is deleted. Thank you for shopping with us."),
+            )
+            return redirect("storefront:home")
+    return render_account(
+        request,
+        "storefront/account/delete.html",
+        "delete",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
