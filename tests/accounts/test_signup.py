@@ -8,12 +8,16 @@ from django.contrib.auth.hashers import check_password
 
 from comptoir.accounts.models import AccountTerms, TermsAcceptance
 from comptoir.accounts.services.signup import create_account
+from comptoir.accounts.services.terms import default_terms_text
+from comptoir.checkout.models import Cart
 from comptoir.customers.models import Customer
 from comptoir.errors import DomainError, InvalidInput
 from comptoir.mail.models import OutgoingEmail
 from comptoir.shop.selectors import get_shop
+from comptoir.storefront.cart_session import CART_SESSION_KEY
 from comptoir.users.models import User
-from tests.factories import CustomerFactory, UserFactory
+from tests.checkout.factories import sold_at
+from tests.factories import CustomerFactory, LocationFactory, UserFactory
 
 GOOD_PASSWORD = "tarte-aux-pommes-77"
 
@@ -87,7 +91,7 @@ def test_create_account_records_default_terms_as_version_1_when_none_published(d
     user = create_account(email="lea@example.com", password=GOOD_PASSWORD, language="fr")
     acceptance = TermsAcceptance.objects.get(user=user)
     assert (acceptance.terms.language, acceptance.terms.version) == ("fr", 1)
-    assert "compte" in acceptance.terms.text or acceptance.terms.text
+    assert acceptance.terms.text == default_terms_text("fr")
 
 
 def test_create_account_records_the_version_shown(db):
@@ -111,3 +115,84 @@ def test_create_account_queues_welcome_email_in_shopper_language(db):
     assert "Léa" in email.text_body
     assert "/account/" in email.text_body
     assert "Maison Durand" in email.html_body
+
+
+# --- the page ------------------------------------------------------------------------
+
+
+def test_signup_page_shows_the_current_terms_in_the_page_language(client):
+    AccountTerms.objects.create(language="en", version=1, text="Old words")
+    AccountTerms.objects.create(language="en", version=2, text="Be kind to the baker.")
+    AccountTerms.objects.create(language="fr", version=3, text="Soyez gentils.")
+    page = client.get("/account/signup/").content.decode()
+    assert "Be kind to the baker." in page
+    assert "Old words" not in page and "Soyez gentils." not in page
+    assert 'name="accept_terms"' in page
+
+
+def test_signup_page_shows_default_terms_when_none_published(client):
+    page = client.get("/account/signup/").content.decode()
+    assert "By creating an account you allow the shop" in page
+
+
+def test_signup_creates_the_account_signs_in_and_records_the_version_shown(client):
+    shown = AccountTerms.objects.create(language="en", version=4, text="Be kind.")
+    response = _signup(client, terms_version=4)
+    assert response.status_code == 302
+    assert response["Location"] == "/account/"
+    user = User.objects.get(email="lea@example.com")
+    assert client.session["_auth_user_id"] == str(user.pk)
+    assert user.language == "en"
+    assert TermsAcceptance.objects.get(user=user).terms == shown
+    customer = Customer.objects.get(user=user)
+    assert (customer.first_name, customer.last_name) == ("Léa", "Petit")
+    assert OutgoingEmail.objects.filter(kind="account_welcome", language="en").count() == 1
+
+
+def test_signup_rotates_the_session(client):
+    client.get("/account/signup/")
+    client.session.save()
+    before = client.session.session_key
+    _signup(client)
+    assert client.session.session_key != before
+
+
+def test_signup_goes_to_a_safe_next_url_only(client):
+    assert _signup(client, next="/cart/")["Location"] == "/cart/"
+    other_client = type(client)()
+    response = _signup(other_client, email="max@example.com", next="//evil.example.net/x")
+    assert response["Location"] == "/account/"
+
+
+def test_signup_without_accepting_terms_is_refused_beside_the_checkbox(client):
+    response = _signup(client, accept_terms=None)
+    page = response.content.decode()
+    assert "Accept the account terms to create an account." in page
+    assert 'value="lea@example.com"' in page and 'value="Petit"' in page
+    assert not User.objects.exists()
+
+
+def test_signup_with_a_weak_password_says_why_and_keeps_what_was_typed(client):
+    page = _signup(client, password="short").content.decode()
+    assert "This password is too short" in page
+    assert 'value="lea@example.com"' in page
+    assert 'value="short"' not in page
+    assert not User.objects.exists()
+
+
+def test_signup_with_an_email_that_has_an_account_offers_sign_in_and_reset(client, make_shopper):
+    make_shopper(email="lea@example.com")
+    page = _signup(client, email="Lea@Example.com").content.decode()
+    assert "An account already exists with this email address." in page
+    assert 'href="/account/login/"' in page
+    assert client.session.get("_auth_user_id") is None
+
+
+def test_signup_keeps_the_visitors_cart(client):
+    location = LocationFactory()
+    sold_at(location, slug="croissant")
+    client.post("/cart/add/", {"product": "croissant", "quantity": 2, "location": location.pk})
+    cart_id = client.session[CART_SESSION_KEY]
+    _signup(client)
+    assert client.session[CART_SESSION_KEY] == cart_id
+    assert Cart.objects.get(pk=cart_id).owner.email == "lea@example.com"
