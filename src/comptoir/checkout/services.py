@@ -205,3 +205,9 @@ def _check_sellable(product: Product, location: Location, quantity: int) -> None
 
 def _touch(cart: Cart) -> None:
     cart.save(update_fields=["updated_at"])
+
+
+def empty_cart(*, cart: Cart) -> None:
+    """The order is placed: the cart and its lines are done with."""
+    with transaction.atomic():
+        Cart.objects.filter(pk=cart.pk).delete()

@@ -107,6 +107,10 @@ class Order(models.Model):
     # The secret part of the guest status link (compared in constant time by the selector).
     status_token = models.CharField(max_length=64)
 
+    # A donation: one line without product, no fulfilment, completed when paid.
+    is_donation = models.BooleanField(_("donation"), default=False)
+    note = models.TextField(_("note"), blank=True)
+
     class Meta:
         verbose_name = _("order")
         ordering = ["-placed_at", "-id"]

@@ -4,6 +4,7 @@ their status link names, staff the orders of the locations they work at."""
 from __future__ import annotations
 
 import hmac
+from collections.abc import Collection
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -55,3 +56,21 @@ def orders_visible_to(member: TeamMember) -> QuerySet[Order]:
 def order_placed_with(idempotency_key: str) -> Order | None:
     """The order a checkout already placed with this key (a double submit), if any."""
     return Order.objects.filter(idempotency_key=idempotency_key).first()
+
+
+def order_for_confirmation(
+    number: str, *, placed_here: Collection[str], user_id: int | None
+) -> Order:
+    """The order a confirmation page shows: only to the browser session that placed it
+    (``placed_here``: the numbers it placed) or to the account that owns it."""
+    order = (
+        Order.objects.select_related("fulfilment", "location")
+        .prefetch_related("lines")
+        .filter(number=number)
+        .first()
+    )
+    if order is None or not (
+        number in placed_here or (user_id is not None and order.account_id == user_id)
+    ):
+        raise NotFound(_("No such order."))
+    return order

@@ -34,6 +34,7 @@ from comptoir.orders.models import (
     OrderLine,
     OrderNumber,
     OrderSource,
+    OrderState,
     Payment,
 )
 from comptoir.orders.states import order_state_for
@@ -233,6 +234,112 @@ def _place(
             _queue_receipt(
                 order, order_lines, shop_language=language_for(shop, customer.language or language)
             )
+    return order
+
+
+MAX_DONATION = 1_000_000_00  # minor units: a typo guard, not a policy
+
+
+def place_donation(
+    *,
+    idempotency_key: str,
+    location: Location,
+    amount: int,
+    note: str,
+    contact: Contact,
+    payment: PaymentResult,
+    language: str,
+    account_user: User | None = None,
+) -> Order:
+    """Record a paid donation: an order with one line without product and no
+    fulfilment, so it is completed at once; same idempotency, customer record and
+    receipt as ``place_order``. Raises DomainError (the caller refunds)."""
+    if not idempotency_key:
+        raise ValueError("place_donation needs an idempotency key")
+    shop = get_shop()
+    now = timezone.now()
+    if isinstance(amount, bool) or not isinstance(amount, int) or not 0 < amount <= MAX_DONATION:
+        raise InvalidInput({"amount": _("Choose an amount of more than zero.")})
+    if payment.amount != amount or payment.currency.upper() != shop.currency.upper():
+        raise DomainError(_("The payment does not match the donation."), code="total_mismatch")
+    try:
+        with transaction.atomic():
+            existing = Order.objects.filter(idempotency_key=idempotency_key).first()
+            if existing is not None:
+                return existing
+            if language not in Language.values:
+                language = shop.published_language
+            email = normalise_email(contact.email)
+            phone = to_e164(contact.phone, shop.country)
+            customer = find_or_create_for_order(
+                email=email,
+                first_name=contact.first_name,
+                last_name=contact.last_name,
+                phone=phone,
+                language=language,
+                region=shop.country,
+            )
+            order = Order(
+                number=_next_number(),
+                source=OrderSource.SITE,
+                state=order_state_for(OrderState.OPEN, None),  # no fulfilment: completed
+                customer=customer,
+                account=account_user if account_user and account_user.is_authenticated else None,
+                location=location,
+                currency=shop.currency,
+                subtotal=amount,
+                fees=0,
+                total=amount,
+                email=email,
+                phone=phone,
+                first_name=contact.first_name.strip()[:100],
+                last_name=contact.last_name.strip()[:100],
+                language=language,
+                idempotency_key=idempotency_key,
+                placed_at=now,
+                status_token=secrets.token_urlsafe(24),
+                is_donation=True,
+                note=note.strip()[:1000],
+            )
+            order.save(force_insert=True)
+            with translation.override(language):
+                name = _("Donation")
+            line = OrderLine.objects.create(
+                order=order, name=name, unit_price=amount, quantity=1, total=amount
+            )
+            Payment.objects.create(
+                order=order,
+                gateway=payment.gateway,
+                account=payment.account,
+                reference=payment.reference,
+                method=payment.method,
+                amount=payment.amount,
+                currency=payment.currency.upper(),
+                card_brand=payment.card.brand if payment.card else "",
+                card_last4=payment.card.last4 if payment.card else "",
+            )
+            if email:
+                _queue_receipt(
+                    order, [line], shop_language=language_for(shop, customer.language or language)
+                )
+    except IntegrityError as error:
+        existing = Order.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing
+        raise Conflict(
+            _("This order could not be saved, please try again."), code="order_conflict"
+        ) from error
+    return order
+
+
+def attach_to_account(*, order: Order, user: User) -> Order:
+    """Give an order placed while the shopper created their account to that account
+    (its customer record must be the order's); an order already owned is left as is."""
+    with transaction.atomic():
+        Order.objects.filter(pk=order.pk, account__isnull=True, customer__user=user).update(
+            account=user
+        )
+        order.refresh_from_db(fields=["account"])
     return order
 
 

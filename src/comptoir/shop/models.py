@@ -101,6 +101,13 @@ class Shop(models.Model):
             "Cards saved with one Stripe account cannot be used after switching to another."
         ),
     )
+    donations_enabled = models.BooleanField(
+        _("donations"),
+        default=False,
+        help_text=_("Offer shoppers a page to give an amount of their choice."),
+    )
+    # Suggested amounts in minor units, shown as buttons on the donation page.
+    donation_amounts = models.JSONField(_("suggested donation amounts"), default=list, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -163,6 +170,12 @@ class Location(models.Model):
         ),
     )
     is_active = models.BooleanField(_("open for orders"), default=True)
+    # Local delivery: [{"postal_codes": ["75009", ...], "fee": 350}, ...] (fee in minor
+    # units); a postal code outside every zone is not delivered. See shop/delivery.py.
+    delivery_zones = models.JSONField(_("delivery zones"), default=list, blank=True)
+    shipping_rate = models.PositiveIntegerField(
+        _("shipping rate"), default=0, help_text=_("Flat rate for every shipped order.")
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

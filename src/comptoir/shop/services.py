@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from comptoir.errors import InvalidInput, PermissionDenied
 from comptoir.shop import validation
+from comptoir.shop.delivery import delivery_zones_error
 from comptoir.shop.models import FulfilmentType, Location, OpeningHours, PaymentGateway, Shop
 from comptoir.team.access import require, require_location, visible_location_ids
 from comptoir.team.models import TeamMember
@@ -43,6 +44,8 @@ SHOP_FIELDS = (
     "logo",
     "customer_accounts_enabled",
     "payment_gateway",
+    "donations_enabled",
+    "donation_amounts",
 )
 LOCATION_FIELDS = (
     "name",
@@ -56,6 +59,8 @@ LOCATION_FIELDS = (
     "time_zone",
     "preparation_minutes",
     "fulfilment_types",
+    "delivery_zones",
+    "shipping_rate",
     "is_active",
     "position",
 )
@@ -80,6 +85,7 @@ def update_shop_settings(*, actor: TeamMember, **changes: Any) -> Shop:
         for field in COLOUR_FIELDS:
             _check(errors, changes, field, validation.colour_error)
         _check(errors, changes, "payment_gateway", _gateway_error)
+        _check(errors, changes, "donation_amounts", _donation_amounts_error)
         for field, value in changes.items():
             setattr(shop, field, value)
         if logo is not _UNCHANGED:
@@ -111,6 +117,8 @@ def create_location(
     phone: str = "",
     is_active: bool = True,
     opening_hours: Iterable[tuple[int, Any, Any]] = (),
+    delivery_zones: list[dict[str, Any]] | None = None,
+    shipping_rate: int = 0,
 ) -> Location:
     require(actor, Permission.MANAGE_SETTINGS)
     if not can_add_location(actor):
@@ -126,6 +134,8 @@ def create_location(
         "time_zone": time_zone,
         "preparation_minutes": preparation_minutes,
         "fulfilment_types": list(fulfilment_types),
+        "delivery_zones": delivery_zones or [],
+        "shipping_rate": shipping_rate,
         "is_active": is_active,
     }
     with transaction.atomic():
@@ -205,6 +215,14 @@ def _check(errors: dict[str, str], changes: dict[str, Any], field: str, check) -
         errors[field] = message
 
 
+def _donation_amounts_error(amounts: Any) -> str | None:
+    if not isinstance(amounts, list) or not all(
+        isinstance(a, int) and not isinstance(a, bool) and a > 0 for a in amounts
+    ):
+        return _("Suggested amounts must be more than zero.")
+    return None
+
+
 def _gateway_error(gateway: Any) -> str | None:
     if gateway == PaymentGateway.STRIPE and not settings.STRIPE_SECRET_KEY:
         return _("Stripe is not set up on this server: STRIPE_SECRET_KEY must be configured first.")
@@ -242,6 +260,7 @@ def _apply_location_changes(location: Location, changes: dict[str, Any]) -> None
         changes["fulfilment_types"] = sorted(
             set(changes["fulfilment_types"]), key=lambda v: rank.get(v, 99)
         )
+    _check(errors, changes, "delivery_zones", delivery_zones_error)
     for field, value in changes.items():
         setattr(location, field, value)
     _full_clean(location, errors, exclude=["slug"] if not location.slug else None)

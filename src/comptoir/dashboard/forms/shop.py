@@ -9,8 +9,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from comptoir.errors import InvalidInput
+from comptoir.catalog.prices import to_minor_units
+from comptoir.errors import DomainError, InvalidInput
+from comptoir.shop.delivery import format_delivery_zones, parse_delivery_zones
 from comptoir.shop.models import FulfilmentType, Location, Shop, Weekday
+from comptoir.shop.money import minor_to_decimal
+from comptoir.shop.selectors import get_shop
 from comptoir.shop.services import LOCATION_FIELDS, SHOP_FIELDS
 
 COLOUR = forms.TextInput(attrs={"type": "color"})
@@ -23,7 +27,20 @@ def show_errors(form: forms.BaseForm, error: InvalidInput) -> None:
         form.add_error(field if field in form.fields else None, str(message))
 
 
+def _money_field(text: str, currency: str) -> int:
+    try:
+        return to_minor_units(text.strip() or "0", currency)
+    except DomainError as error:
+        raise forms.ValidationError(str(error.message)) from None
+
+
 class ShopSettingsForm(forms.ModelForm):
+    donation_amounts = forms.CharField(
+        label=_("Suggested donation amounts"),
+        required=False,
+        help_text=_("Separate amounts with spaces, e.g. 2 5 10,50."),
+    )
+
     class Meta:
         model = Shop
         fields = list(SHOP_FIELDS)
@@ -50,6 +67,22 @@ class ShopSettingsForm(forms.ModelForm):
             "currency": _("Three-letter ISO code, e.g. EUR."),
             "time_zone": _("e.g. Europe/Paris."),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        currency = self.instance.currency or "EUR"
+        self.initial["donation_amounts"] = " ".join(
+            str(minor_to_decimal(a, currency)) for a in self.instance.donation_amounts or []
+        )
+
+    def clean_donation_amounts(self) -> list[int]:
+        currency = self.instance.currency or "EUR"
+        amounts = [
+            _money_field(part, currency) for part in self.cleaned_data["donation_amounts"].split()
+        ]
+        if any(a <= 0 for a in amounts):
+            raise forms.ValidationError(_("Suggested amounts must be more than zero."))
+        return amounts
 
     def changes(self) -> dict[str, Any]:
         """What to hand to ``update_shop_settings``; the logo only when it changed."""
@@ -81,9 +114,40 @@ class LocationForm(forms.ModelForm):
         }
         help_texts = {"slug": _("Leave empty to make one from the name.")}
 
+    delivery_zones = forms.CharField(
+        label=_("Delivery zones"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "One zone per line: its postal codes, a colon, then the delivery fee, "
+            "e.g. 75009 75010: 3,50. Other postal codes are not delivered."
+        ),
+    )
+    shipping_rate = forms.CharField(
+        label=_("Shipping rate"),
+        required=False,
+        help_text=_("Flat rate for every shipped order, e.g. 6,90."),
+    )
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["slug"].required = False
+        self.currency = get_shop().currency
+        self.initial["delivery_zones"] = format_delivery_zones(
+            self.instance.delivery_zones, self.currency
+        )
+        self.initial["shipping_rate"] = str(
+            minor_to_decimal(self.instance.shipping_rate or 0, self.currency)
+        )
+
+    def clean_delivery_zones(self) -> list[dict[str, Any]]:
+        try:
+            return parse_delivery_zones(self.cleaned_data["delivery_zones"], self.currency)
+        except InvalidInput as error:
+            raise forms.ValidationError(str(error.errors["delivery_zones"])) from None
+
+    def clean_shipping_rate(self) -> int:
+        return _money_field(self.cleaned_data["shipping_rate"], self.currency)
 
     def changes(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)

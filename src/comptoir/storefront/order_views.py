@@ -1,0 +1,51 @@
+"""The confirmation page after checkout and the guest order status page."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from comptoir.errors import NotFound
+from comptoir.orders.links import status_path
+from comptoir.orders.models import Order
+from comptoir.orders.selectors import order_by_status_token, order_for_confirmation
+from comptoir.orders.states import order_label
+from comptoir.storefront.checkout_views import PLACED_SESSION_KEY
+
+
+@require_GET
+def checkout_done(request: HttpRequest, number: str) -> HttpResponse:
+    try:
+        order = order_for_confirmation(
+            number,
+            placed_here=request.session.get(PLACED_SESSION_KEY, []),
+            user_id=request.user.pk if request.user.is_authenticated else None,
+        )
+    except NotFound:
+        raise Http404 from None
+    return render(request, "storefront/orders/done.html", _context(order))
+
+
+@require_GET
+def order_status(request: HttpRequest, number: str, token: str) -> HttpResponse:
+    try:
+        order = order_by_status_token(number, token)
+    except NotFound:
+        raise Http404 from None  # the same page for an unknown number and a wrong token
+    return render(request, "storefront/orders/status.html", _context(order))
+
+
+def _context(order: Order) -> dict[str, object]:
+    fulfilment = getattr(order, "fulfilment", None)
+    return {
+        "order": order,
+        "lines": list(order.lines.all()),
+        "fulfilment": fulfilment,
+        "label": order_label(
+            order.state,
+            fulfilment.type if fulfilment else None,
+            fulfilment.state if fulfilment else None,
+        ),
+        "status_path": status_path(order),
+    }
