@@ -1,7 +1,7 @@
 """What the demo shop sells and who works there: a Paris café-bakery with two shops."""
 
 from datetime import time
-from typing import TypedDict
+from typing import Any, NamedTuple, NotRequired, TypedDict
 
 from comptoir.team.permissions import Permission
 
@@ -365,3 +365,246 @@ CATALOG: list[CategorySpec] = [
 
 # Products sold only at one location (slug -> location slug); the rest are sold at both.
 ONLY_AT = {"salade-chevre": "martyrs", "croque-monsieur": "martyrs", "fraisier": "batignolles"}
+
+# --- delivery ---------------------------------------------------------------------------
+
+# Local delivery zones (shop.delivery): postal codes and the fee in cents. Martyrs delivers
+# around the 9th arrondissement; Batignolles ships anywhere at a flat rate.
+DELIVERY_ZONES: dict[str, list[dict[str, Any]]] = {
+    "martyrs": [
+        {"postal_codes": ["75009", "75010", "75018"], "fee": 350},
+        {"postal_codes": ["75002", "75008", "75017"], "fee": 590},
+    ],
+}
+SHIPPING_RATES = {"batignolles": 690}
+
+# --- shoppers ---------------------------------------------------------------------------
+
+
+class ShopperSpec(TypedDict):
+    email: str
+    first_name: str
+    last_name: str
+    phone: str
+    language: str
+
+
+class AddressSpec(TypedDict):
+    label: str
+    address_line1: str
+    postal_code: str
+    city: str
+    courier_notes: NotRequired[str]
+
+
+class OrderSpec(NamedTuple):
+    """One demo order. ``days_ago`` and ``at`` (Paris time) say when it was placed; None
+    for an order placed a few minutes ago (``minutes_ago``). ``state`` is where its
+    fulfilment is now. ``address`` indexes the shopper's addresses for a delivery."""
+
+    key: str
+    location: str
+    fulfilment: str  # "pickup", "curbside" or "delivery"
+    lines: list[tuple[str, int]]
+    state: str  # a fulfilment state: proposed, reserved, prepared, completed, cancelled
+    days_ago: int | None = None
+    at: time = time(8, 0)
+    minutes_ago: int = 5
+    address: int = 0
+
+
+# The shopper with an account (password DEMO_PASSWORD), shown in the README's logins.
+SHOPPER: ShopperSpec = {
+    "email": "camille@example.com",
+    "first_name": "Camille",
+    "last_name": "Laurent",
+    "phone": "+33 6 12 34 56 78",
+    "language": "fr",
+}
+SHOPPER_ADDRESSES: list[AddressSpec] = [  # the first one is the primary address
+    {
+        "label": "Maison",
+        "address_line1": "8 rue Rodier",
+        "postal_code": "75009",
+        "city": "Paris",
+        "courier_notes": "Digicode 4521B, 3e étage.",
+    },
+    {
+        "label": "Bureau",
+        "address_line1": "27 rue du Faubourg-Poissonnière",
+        "postal_code": "75010",
+        "city": "Paris",
+    },
+]
+SHOPPER_VEHICLE = "Renault Zoé bleue"
+# Why the demo's cancelled order was cancelled (staff text, kept in the shop's language).
+CANCEL_REASON = "Four en panne ce jour-là : commande annulée et remboursée."
+# The card kept at the test gateway (an approving test card; any future expiry).
+SHOPPER_CARD = ("4242 4242 4242 4242", 12, "123")  # number, expiry month, security code
+
+# A dozen orders placed signed in: most picked up or delivered, three under way.
+SHOPPER_ORDERS: list[OrderSpec] = [
+    OrderSpec(
+        "c01",
+        "martyrs",
+        "pickup",
+        [("croissant", 4), ("baguette-tradition", 2)],
+        "completed",
+        118,
+        time(8, 10),
+    ),
+    OrderSpec(
+        "c02",
+        "martyrs",
+        "delivery",
+        [("pain-au-chocolat", 6), ("jus-orange", 2)],
+        "completed",
+        104,
+        time(9, 30),
+    ),
+    OrderSpec("c03", "batignolles", "pickup", [("fraisier", 1)], "completed", 90, time(16, 0)),
+    OrderSpec(
+        "c04",
+        "martyrs",
+        "pickup",
+        [("cafe-creme", 1), ("croissant", 1)],
+        "completed",
+        75,
+        time(7, 45),
+    ),
+    OrderSpec(
+        "c05",
+        "martyrs",
+        "delivery",
+        [("jambon-beurre", 2), ("eau-petillante", 2), ("eclair-cafe", 2)],
+        "completed",
+        61,
+        time(12, 15),
+        address=1,
+    ),
+    OrderSpec(
+        "c06",
+        "martyrs",
+        "pickup",
+        [("pain-de-campagne", 1), ("tarte-citron", 1)],
+        "cancelled",
+        46,
+        time(18, 0),
+    ),
+    OrderSpec(
+        "c07",
+        "batignolles",
+        "pickup",
+        [("pain-aux-raisins", 3), ("chocolat-chaud", 1)],
+        "completed",
+        32,
+        time(8, 30),
+    ),
+    OrderSpec(
+        "c08",
+        "martyrs",
+        "delivery",
+        [("quiche-lorraine", 2), ("salade-chevre", 1), ("limonade", 2)],
+        "completed",
+        19,
+        time(11, 45),
+        address=1,
+    ),
+    OrderSpec(
+        "c09",
+        "martyrs",
+        "curbside",
+        [("baguette-tradition", 3), ("chausson-aux-pommes", 2)],
+        "completed",
+        8,
+        time(17, 50),
+    ),
+    OrderSpec("c10", "batignolles", "pickup", [("paris-brest", 2)], "prepared", minutes_ago=50),
+    OrderSpec(
+        "c11",
+        "martyrs",
+        "delivery",
+        [("croque-monsieur", 2), ("jus-orange", 2)],
+        "reserved",
+        minutes_ago=25,
+    ),
+    OrderSpec(
+        "c12",
+        "martyrs",
+        "pickup",
+        [("croissant", 6), ("pain-au-chocolat", 6)],
+        "proposed",
+        minutes_ago=4,
+    ),
+]
+
+# Guest orders by other shoppers (no account): (shopper, delivery address or None, order).
+GUEST_ORDERS: list[tuple[ShopperSpec, AddressSpec | None, OrderSpec]] = [
+    (
+        {
+            "email": "lea.martin@example.com",
+            "first_name": "Léa",
+            "last_name": "Martin",
+            "phone": "",
+            "language": "fr",
+        },
+        None,
+        OrderSpec(
+            "g01",
+            "martyrs",
+            "pickup",
+            [("baguette-tradition", 2), ("flan-patissier", 1)],
+            "completed",
+            12,
+            time(18, 20),
+        ),
+    ),
+    (
+        {
+            "email": "tom.baker@example.com",
+            "first_name": "Tom",
+            "last_name": "Baker",
+            "phone": "+44 7911 123456",
+            "language": "en",
+        },
+        None,
+        OrderSpec(
+            "g02",
+            "batignolles",
+            "pickup",
+            [("cafe-creme", 2), ("pain-aux-raisins", 2)],
+            "completed",
+            3,
+            time(9, 5),
+        ),
+    ),
+    (
+        {
+            "email": "nadia.benali@example.com",
+            "first_name": "Nadia",
+            "last_name": "Benali",
+            "phone": "+33 7 98 76 54 32",
+            "language": "fr",
+        },
+        {"label": "", "address_line1": "3 rue Lamartine", "postal_code": "75009", "city": "Paris"},
+        OrderSpec(
+            "g03",
+            "martyrs",
+            "delivery",
+            [("quiche-lorraine", 1), ("limonade", 1)],
+            "proposed",
+            minutes_ago=12,
+        ),
+    ),
+    (
+        {
+            "email": "lea.martin@example.com",
+            "first_name": "Léa",
+            "last_name": "Martin",
+            "phone": "",
+            "language": "fr",
+        },
+        None,
+        OrderSpec("g04", "martyrs", "pickup", [("eclair-cafe", 2)], "reserved", minutes_ago=35),
+    ),
+]

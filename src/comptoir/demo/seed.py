@@ -1,5 +1,6 @@
-"""Seed the demo shop through the same services the dashboard uses. Running it again
-changes nothing: each thing is looked up by its natural key (email, slug) first."""
+"""Seed the demo shop through the same services the dashboard uses (and, for its
+shoppers, those a shopper's visit uses: see ``shoppers``). Running it again changes
+nothing: each thing is looked up by its natural key (email, slug, order key) first."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from tqdm import tqdm
 from comptoir.catalog import services as catalog_services
 from comptoir.catalog.models import Category, Product
 from comptoir.demo import content
+from comptoir.demo.shoppers import seed_shoppers
 from comptoir.shop import services as shop_services
 from comptoir.shop.models import Location
 from comptoir.team import services as team_services
@@ -22,14 +24,30 @@ Report = Callable[[str], None]
 
 def seed_demo(*, report: Report = print, progress: bool = True) -> dict[str, int]:
     """Create what is missing of the demo shop; return how many things were created."""
-    created = {"staff": 0, "locations": 0, "categories": 0, "products": 0}
+    created = dict.fromkeys(
+        (
+            "staff",
+            "locations",
+            "categories",
+            "products",
+            "shopper accounts",
+            "addresses",
+            "saved cards",
+            "orders",
+        ),
+        0,
+    )
     with transaction.atomic():
         owner = _owner(created)
         shop_services.update_shop_settings(actor=owner, **content.SHOP)
         locations = _locations(owner, created)
+        _delivery(owner, locations)
         roles = _roles(owner)
         _staff(owner, roles, locations, created)
         _catalog(owner, locations, created, progress=progress)
+    # Each order is its own transaction, as at checkout: an interrupted seed keeps the
+    # orders placed so far and the next run places the rest.
+    seed_shoppers(created=created, report=report)
     report(
         "Demo shop ready: "
         + ", ".join(f"{count} {what} created" for what, count in created.items())
@@ -55,6 +73,21 @@ def _locations(owner: TeamMember, created: dict[str, int]) -> dict[str, Location
             created["locations"] += 1
         found[location.slug] = location
     return found
+
+
+def _delivery(owner: TeamMember, locations: dict[str, Location]) -> None:
+    """Delivery zones and shipping rates, set where the location has none (so a demo
+    shop seeded before delivery zones existed gets them, and an owner's are kept)."""
+    for slug, location in locations.items():
+        changes: dict[str, object] = {}
+        if slug in content.DELIVERY_ZONES and not location.delivery_zones:
+            changes["delivery_zones"] = content.DELIVERY_ZONES[slug]
+        if slug in content.SHIPPING_RATES and not location.shipping_rate:
+            changes["shipping_rate"] = content.SHIPPING_RATES[slug]
+        if changes:
+            locations[slug] = shop_services.update_location(
+                actor=owner, location=location, **changes
+            )
 
 
 def _roles(owner: TeamMember) -> dict[str, Role]:

@@ -46,6 +46,11 @@ class Command(BaseCommand):
             what = {"owner": "owner", "full": "full access"}.get(access, f"role {role}")
             where = f", only at {', '.join(locations)}" if locations else ""
             lines.append(f"    {email:<24} {name} ({what}{where})")
+        shopper = content.SHOPPER
+        lines.append(
+            f"    {shopper['email']:<24} {shopper['first_name']} {shopper['last_name']}"
+            f" (shopper: sign in at {base}/account/login/)"
+        )
         self.stdout.write("\n".join(lines) + "\n")
         self.stdout.flush()
         serve(host=host, port=port, workers=workers)
