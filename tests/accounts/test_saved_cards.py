@@ -2,6 +2,7 @@
 cards of another gateway account are unavailable, not deleted."""
 
 import pytest
+from django.urls import reverse
 
 from comptoir.accounts.models import GatewayCustomer, SavedCard
 from comptoir.accounts.selectors import usable_cards
@@ -9,6 +10,7 @@ from comptoir.accounts.services.cards import save_card
 from comptoir.payments.gateways.base import PaymentFailed
 from comptoir.payments.gateways.testing import TestGateway, tokenize_test_card
 from comptoir.payments.models import TestCardToken
+from comptoir.shop.selectors import get_shop
 
 VISA = "4242424242424242"
 MASTERCARD = "5555555555554444"
@@ -70,3 +72,165 @@ def test_cards_of_another_gateway_account_are_not_usable(make_shopper):
     assert new.is_primary  # the primary one could not be used with this gateway
     assert list(usable_cards(customer, TestGateway())) == [new]
     assert SavedCard.objects.filter(customer=customer).count() == 2
+
+
+# --- the account's cards page ------------------------------------------------------
+
+
+def saved(customer, *, gateway="test", account="test", last4="4242", primary=False):
+    return SavedCard.objects.create(
+        customer=customer,
+        gateway=gateway,
+        gateway_account=account,
+        reference=f"ref_{gateway}_{last4}_{customer.pk}",
+        brand="visa",
+        last4=last4,
+        exp_month=12,
+        exp_year=2031,
+        is_primary=primary,
+    )
+
+
+def test_cards_page_lists_brand_last_four_expiry_and_primary(make_shopper, shopper_client):
+    shopper = make_shopper()
+    save_card(customer=shopper, gateway=TestGateway(), card_token=token())
+
+    page = shopper_client(shopper).get(reverse("storefront:account_cards")).content.decode()
+
+    assert "Visa ending in 4242" in page
+    assert "Expires 12/2030" in page
+    assert "Primary" in page
+
+
+def test_add_card_page_has_card_inputs_without_names_and_a_token_field(
+    make_shopper, shopper_client
+):
+    shopper = make_shopper()
+
+    page = shopper_client(shopper).get(reverse("storefront:account_cards")).content.decode()
+
+    assert "data-card-form" in page
+    assert 'name="card_token"' in page
+    assert 'data-card="number"' in page
+    assert 'name="number"' not in page and 'name="cvc"' not in page
+
+
+def test_adding_a_card_with_a_gateway_token_saves_it_at_the_gateway(make_shopper, shopper_client):
+    shopper = make_shopper()
+    client = shopper_client(shopper)
+
+    response = client.post(
+        reverse("storefront:account_cards"), {"card_token": token(MASTERCARD)}, follow=True
+    )
+
+    card = SavedCard.objects.get(customer=shopper)
+    assert (card.brand, card.last4, card.is_primary) == ("mastercard", "4444", True)
+    assert TestCardToken.objects.get(token=card.reference).customer_reference
+    assert "Mastercard card ending in 4444 is saved" in response.content.decode()
+
+
+def test_a_declined_card_is_not_saved_and_the_page_says_why(make_shopper, shopper_client):
+    shopper = make_shopper()
+
+    response = shopper_client(shopper).post(
+        reverse("storefront:account_cards"), {"card_token": token(DECLINED)}
+    )
+
+    assert response.status_code == 400
+    assert "declined" in response.content.decode().lower()
+    assert not SavedCard.objects.filter(customer=shopper).exists()
+
+
+def test_no_card_typed_is_refused(make_shopper, shopper_client):
+    shopper = make_shopper()
+
+    response = shopper_client(shopper).post(reverse("storefront:account_cards"), {})
+
+    assert response.status_code == 400
+    assert "Enter your card details." in response.content.decode()
+
+
+def test_choosing_the_primary_card(make_shopper, shopper_client):
+    shopper = make_shopper()
+    first = save_card(customer=shopper, gateway=TestGateway(), card_token=token())
+    second = save_card(customer=shopper, gateway=TestGateway(), card_token=token(MASTERCARD))
+
+    shopper_client(shopper).post(reverse("storefront:account_card_primary", args=[second.pk]))
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert second.is_primary and not first.is_primary
+
+
+def test_deleting_a_card_deletes_it_at_the_gateway_too(make_shopper, shopper_client):
+    shopper = make_shopper()
+    first = save_card(customer=shopper, gateway=TestGateway(), card_token=token())
+    second = save_card(customer=shopper, gateway=TestGateway(), card_token=token(MASTERCARD))
+
+    shopper_client(shopper).post(reverse("storefront:account_card_delete", args=[first.pk]))
+
+    assert list(SavedCard.objects.filter(customer=shopper)) == [second]
+    assert not TestCardToken.objects.filter(token=first.reference).exists()
+    second.refresh_from_db()
+    assert second.is_primary  # the remaining card took over
+    with pytest.raises(PaymentFailed):  # the gateway no longer charges it
+        TestGateway().charge(
+            amount=100,
+            currency="EUR",
+            card_token=first.reference,
+            idempotency_key="after-delete",
+            customer_reference=TestCardToken.objects.get(token=second.reference).customer_reference,
+        )
+
+
+def test_a_card_of_another_gateway_account_shows_unavailable_and_cannot_be_made_primary(
+    make_shopper, shopper_client
+):
+    shopper = make_shopper()
+    usable = save_card(customer=shopper, gateway=TestGateway(), card_token=token())
+    old = saved(shopper, gateway="stripe", account="acct_previous", last4="1111")
+    client = shopper_client(shopper)
+
+    page = client.get(reverse("storefront:account_cards")).content.decode()
+    client.post(reverse("storefront:account_card_primary", args=[old.pk]))
+
+    assert "Unavailable" in page
+    assert reverse("storefront:account_card_primary", args=[old.pk]) not in page
+    old.refresh_from_db()
+    usable.refresh_from_db()
+    assert not old.is_primary and usable.is_primary
+    assert list(usable_cards(shopper, TestGateway())) == [usable]
+
+
+def test_reconnecting_the_same_account_makes_its_cards_usable_again(make_shopper, shopper_client):
+    shopper = make_shopper()
+    card = save_card(customer=shopper, gateway=TestGateway(), card_token=token())
+    client = shopper_client(shopper)
+    shop = get_shop()
+
+    class OtherAccount(TestGateway):
+        account = "test-other"
+
+    assert list(usable_cards(shopper, OtherAccount())) == []
+    assert SavedCard.objects.filter(pk=card.pk).exists()  # kept, not deleted
+    shop.payment_gateway = "test"
+    shop.save(update_fields=["payment_gateway"])
+    assert list(usable_cards(shopper, TestGateway())) == [card]
+    assert "Unavailable" not in client.get(reverse("storefront:account_cards")).content.decode()
+
+
+def test_cards_page_shows_the_cards_but_adds_none_while_the_gateway_is_not_configured(
+    make_shopper, shopper_client, settings
+):
+    shopper = make_shopper()
+    card = saved(shopper)
+    shop = get_shop()
+    shop.payment_gateway = "stripe"
+    shop.save(update_fields=["payment_gateway"])
+    settings.STRIPE_SECRET_KEY = ""
+
+    page = shopper_client(shopper).get(reverse("storefront:account_cards")).content.decode()
+
+    assert "Unavailable" in page
+    assert "data-card-form" not in page
+    assert SavedCard.objects.filter(pk=card.pk).exists()

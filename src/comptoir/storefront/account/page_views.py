@@ -140,7 +140,9 @@ def account_reorder(request: HttpRequest, number: str) -> HttpResponse:
 def account_language(request: HttpRequest) -> HttpResponse:
     customer = request.customer  # type: ignore[attr-defined]
     current = customer.language or (customer.user.language if customer.user else "")
-    form = LanguageForm(request.POST or None, initial={"language": current})
+    form = LanguageForm(
+        request.POST if request.method == "POST" else None, initial={"language": current}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             set_language(customer=customer, language=form.cleaned_data["language"])
@@ -162,7 +164,7 @@ def account_language(request: HttpRequest) -> HttpResponse:
 @account_page
 def account_delete(request: HttpRequest) -> HttpResponse:
     customer = request.customer  # type: ignore[attr-defined]
-    form = DeleteAccountForm(request.POST or None)
+    form = DeleteAccountForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             delete_account(

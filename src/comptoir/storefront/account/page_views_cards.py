@@ -54,7 +54,7 @@ def _usable(card: SavedCard, gateway: Gateway | None) -> bool:
 def account_cards(request: HttpRequest) -> HttpResponse:
     customer = request.customer  # type: ignore[attr-defined]
     gateway = _gateway_for_cards()
-    form = CardForm(request.POST or None)
+    form = CardForm(request.POST if request.method == "POST" else None)
     error = ""
     if request.method == "POST" and gateway is not None and form.is_valid():
         try:

@@ -44,7 +44,7 @@ def _addresses_page(request: HttpRequest, form: AddressForm, status: int = 200) 
 @account_page
 def account_addresses(request: HttpRequest) -> HttpResponse:
     customer = request.customer  # type: ignore[attr-defined]
-    form = AddressForm(request.POST or None)
+    form = AddressForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -67,9 +67,9 @@ def account_addresses(request: HttpRequest) -> HttpResponse:
 def account_address_edit(request: HttpRequest, address_id: int) -> HttpResponse:
     customer = request.customer  # type: ignore[attr-defined]
     address = or_404(selectors.address_of, customer, address_id)
-    initial = {name: getattr(address, name) for name in AddressForm.base_fields}
+    initial = {name: getattr(address, name, "") for name in AddressForm.base_fields}
     initial["make_primary"] = address.is_primary
-    form = AddressForm(request.POST or None, initial=initial)
+    form = AddressForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             address_services.update_address(
