@@ -46,7 +46,7 @@ def shopper_with_everything(make_shopper, shopper_client):
 
 
 def test_wrong_password_says_so_and_changes_nothing(make_shopper, shopper_client):
-    shopper, client, order, card = shopper_with_everything(make_shopper, shopper_client)
+    shopper, client, _order, card = shopper_with_everything(make_shopper, shopper_client)
 
     response = client.post(reverse("storefront:account_delete"), {"password": "wrong"})
 
@@ -78,7 +78,7 @@ def test_deleting_removes_login_cards_addresses_contacts_and_keeps_orders_detach
 
 
 def test_deleting_signs_out(make_shopper, shopper_client):
-    shopper, client, _order, _card = shopper_with_everything(make_shopper, shopper_client)
+    _shopper, client, _order, _card = shopper_with_everything(make_shopper, shopper_client)
 
     client.post(reverse("storefront:account_delete"), {"password": PASSWORD})
     response = client.get(reverse("storefront:account_home"))
