@@ -2,6 +2,9 @@
 order, confirmation page, bad input."""
 
 import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from comptoir.catalog.models import Availability
@@ -10,6 +13,7 @@ from comptoir.customers.models import Customer
 from comptoir.mail.models import OutgoingEmail
 from comptoir.orders.models import Order
 from comptoir.payments.models import TestCharge, TestRefund
+from comptoir.shop.selectors import get_shop
 from tests.checkout.checkout_helpers import (
     DECLINED,
     card_token,
@@ -145,8 +149,6 @@ def test_the_card_inputs_have_no_name_and_the_script_is_wired(client, location, 
 def test_the_checkout_page_loads_stripe_js_with_the_publishable_key(
     client, location, croissant, settings
 ):
-    from comptoir.shop.selectors import get_shop
-
     settings.STRIPE_SECRET_KEY = "sk_test_x"
     settings.STRIPE_PUBLISHABLE_KEY = "pk_test_123"
     fill_cart(client, location, (croissant, 1))
@@ -191,8 +193,6 @@ def test_the_text_me_box_is_unticked_and_records_its_wording_when_ticked(
 
 
 def test_the_confirmation_page_is_not_shown_to_another_visitor(client, location, croissant):
-    from django.test import Client
-
     fill_cart(client, location, (croissant, 1))
     done = client.post(reverse("storefront:checkout"), checkout_form(client)).url
 
@@ -201,11 +201,8 @@ def test_the_confirmation_page_is_not_shown_to_another_visitor(client, location,
 
 
 def test_the_checkout_page_makes_the_same_number_of_queries_whatever_the_cart_size(
-    client, location, django_assert_max_num_queries
+    client, location
 ):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     counts = []
     for size in (1, 6):
         for n in range(size):

@@ -88,6 +88,7 @@ class ContactPaymentForm(forms.Form):
         *args: Any,
         cards: list[SavedCard] | None = None,
         accounts_offered: bool = False,
+        can_save_cards: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -99,8 +100,9 @@ class ContactPaymentForm(forms.Form):
         if not accounts_offered:
             del self.fields["create_account"]
             del self.fields["password"]
-        if not self.cards:
+        if not can_save_cards:
             del self.fields["save_card"]
+        if not self.cards:
             del self.fields["saved_card"]
 
     def clean_phone(self) -> str:

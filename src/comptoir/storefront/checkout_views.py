@@ -71,6 +71,7 @@ def checkout_page(request: HttpRequest) -> HttpResponse:
         "location": location,
         "cards": cards,
         "accounts_offered": customer is None and accounts_enabled(),
+        "can_save_cards": bool(customer and gateway and gateway.can_save_cards),
     }
     if request.method == "GET":
         form = CheckoutForm(initial=_prefill(request, customer, cards), **options)
@@ -117,6 +118,7 @@ def donate_page(request: HttpRequest) -> HttpResponse:
     options: dict[str, Any] = {
         "cards": cards,
         "accounts_offered": customer is None and accounts_enabled(),
+        "can_save_cards": bool(customer and gateway and gateway.can_save_cards),
     }
     if request.method == "GET":
         initial = _prefill(request, customer, cards)
