@@ -196,3 +196,16 @@ def test_signup_keeps_the_visitors_cart(client):
     _signup(client)
     assert client.session[CART_SESSION_KEY] == cart_id
     assert Cart.objects.get(pk=cart_id).owner.email == "lea@example.com"
+
+
+def test_passwords_are_stored_with_argon2(client, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+    _signup(client)
+    assert User.objects.get(email="lea@example.com").password.startswith("argon2$")
+
+
+def test_signed_in_shopper_opening_signup_goes_to_the_account(client, make_shopper):
+    client.force_login(make_shopper().user)
+    response = client.get("/account/signup/")
+    assert response.status_code == 302
+    assert response["Location"] == "/account/"

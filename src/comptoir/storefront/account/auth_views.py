@@ -8,7 +8,7 @@ from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -52,7 +52,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     next_url = _next_url(request)
     if request.method == "GET" and customer_of(request.user) is not None:
         return redirect(next_url)
-    form = SignInForm(request.POST or None)
+    form = SignInForm(_posted(request))
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -91,11 +91,11 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def sign_up(request: HttpRequest) -> HttpResponse:
     next_url = _next_url(request)
+    if request.method == "GET" and customer_of(request.user) is not None:
+        return redirect(next_url)
     language = request.LANGUAGE_CODE
     terms, terms_text = terms_text_for(language)
-    form = SignUpForm(
-        request.POST or None, initial={"terms_version": terms.version if terms else None}
-    )
+    form = SignUpForm(_posted(request), initial={"terms_version": terms.version if terms else None})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -124,7 +124,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
 @accounts_on
 @require_http_methods(["GET", "POST"])
 def forgot_password(request: HttpRequest) -> HttpResponse:
-    form = ForgotPasswordForm(request.POST or None, initial={"email": request.GET.get("email")})
+    form = ForgotPasswordForm(_posted(request), initial={"email": request.GET.get("email")})
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -160,7 +160,7 @@ def reset_password(request: HttpRequest, uidb64: str, token: str) -> HttpRespons
         user_for_reset_link(uidb64=uidb64, token=token)
     except InvalidResetLink as refused:
         return _invalid_link(request, refused)
-    form = NewPasswordForm(request.POST or None)
+    form = NewPasswordForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             user = reset_password_service(
@@ -183,6 +183,11 @@ def _invalid_link(request: HttpRequest, refused: InvalidResetLink) -> HttpRespon
         {"message": refused.message, "form": ForgotPasswordForm()},
         status=400,
     )
+
+
+def _posted(request: HttpRequest) -> QueryDict | None:
+    """The form's data on POST (even an empty one, so its fields say what is missing)."""
+    return request.POST if request.method == "POST" else None
 
 
 def _signed_in(request: HttpRequest, user: User, next_url: str) -> HttpResponseRedirect:
