@@ -17,6 +17,7 @@ from comptoir.shop.selectors import get_shop
 from comptoir.storefront.cart_session import CART_SESSION_KEY
 from comptoir.users.models import User
 from tests.checkout.factories import sold_at
+from tests.concurrency import run_at_once, skip_unless_postgres
 from tests.factories import CustomerFactory, LocationFactory, UserFactory
 
 GOOD_PASSWORD = "tarte-aux-pommes-77"
@@ -209,3 +210,28 @@ def test_signed_in_shopper_opening_signup_goes_to_the_account(client, make_shopp
     response = client.get("/account/signup/")
     assert response.status_code == 302
     assert response["Location"] == "/account/"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_sign_ups_with_one_email_at_once_make_one_account():
+    skip_unless_postgres()
+    get_shop()
+
+    def sign_up(n: int) -> object:
+        try:
+            return create_account(
+                email=f"{'LEA' if n % 2 else 'lea'}@example.com",
+                password=GOOD_PASSWORD,
+                language="en",
+            ).pk
+        except InvalidInput as refused:
+            return refused.code
+
+    outcomes = run_at_once(4, sign_up)
+
+    user = User.objects.get()
+    assert sorted(map(str, outcomes)) == sorted([str(user.pk)] + ["account_exists"] * 3)
+    assert Customer.objects.get().user == user
+    assert TermsAcceptance.objects.count() == 1
+    assert OutgoingEmail.objects.filter(kind="account_welcome").count() == 1
