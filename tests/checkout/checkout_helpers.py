@@ -26,7 +26,9 @@ def shop_location(**fields):
     )
     fields.setdefault("delivery_zones", [{"postal_codes": ["75009", "75010"], "fee": 350}])
     fields.setdefault("shipping_rate", 690)
-    return LocationFactory(name="Martyrs", slug="martyrs", **fields)
+    fields.setdefault("name", "Martyrs")
+    fields.setdefault("slug", "martyrs")
+    return LocationFactory(**fields)
 
 
 def fill_cart(client, location, *products_and_quantities):

@@ -111,3 +111,14 @@ def test_a_signed_in_shopper_saves_the_card_used_once(shopper_client, location):
     saved = SavedCard.objects.get(customer=customer)
     assert saved.last4 == "4242"
     assert TestCharge.objects.get().card_token == saved.reference
+
+
+def test_with_accounts_off_checkout_is_guest_only(client, location, english_shop):
+    english_shop.customer_accounts_enabled = False
+    english_shop.save(update_fields=["customer_accounts_enabled"])
+    fill_cart(client, location, (stocked(location), 1))
+
+    page = client.get(reverse("storefront:checkout")).content.decode()
+
+    assert "/account/login/" not in page.split("<main>")[1]
+    assert 'name="create_account"' not in page and 'name="password"' not in page

@@ -212,3 +212,16 @@ def test_the_checkout_page_makes_the_same_number_of_queries_whatever_the_cart_si
         counts.append(len(queries))
 
     assert counts[0] == counts[1]
+
+
+def test_changing_the_location_at_checkout_moves_the_cart_like_the_cart_page(
+    client, location, croissant
+):
+    other = shop_location(name="Batignolles", slug="batignolles")
+    fill_cart(client, location, (croissant, 1))
+
+    answer = client.get(reverse("storefront:checkout"), {"location": other.slug}, follow=True)
+
+    assert Cart.objects.get().location == other
+    assert answer.redirect_chain[-1][0] == reverse("storefront:cart")
+    assert "Not sold at Batignolles." in answer.content.decode()
