@@ -1,9 +1,14 @@
 """Saved addresses: add, edit, delete, one primary delivery address; validated, with what
 was typed kept on a refusal."""
 
+import pytest
 from django.urls import reverse
 
 from comptoir.accounts.models import SavedAddress
+from comptoir.accounts.services.addresses import AddressFields, add_address
+from comptoir.shop.selectors import get_shop
+from tests.concurrency import run_at_once, skip_unless_postgres
+from tests.factories import ShopperFactory
 
 ADDRESS = {
     "label": "Home",
@@ -118,3 +123,27 @@ def test_deleting_the_primary_address_makes_the_next_one_primary(make_shopper, s
     assert list(SavedAddress.objects.filter(customer=shopper)) == [work]
     work.refresh_from_db()
     assert work.is_primary
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_first_addresses_added_at_once_leave_exactly_one_primary():
+    skip_unless_postgres()
+    get_shop()
+    shopper = ShopperFactory()
+
+    outcomes = run_at_once(
+        4,
+        lambda n: (
+            add_address(
+                customer=shopper,
+                fields=AddressFields(
+                    address_line1=f"{n} rue des Lilas", postal_code="75011", city="Paris"
+                ),
+            ).pk
+        ),
+    )
+
+    assert all(isinstance(outcome, int) for outcome in outcomes), outcomes
+    assert SavedAddress.objects.filter(customer=shopper).count() == 4
+    assert SavedAddress.objects.filter(customer=shopper, is_primary=True).count() == 1

@@ -11,6 +11,8 @@ from comptoir.payments.gateways.base import PaymentFailed
 from comptoir.payments.gateways.testing import TestGateway, tokenize_test_card
 from comptoir.payments.models import TestCardToken
 from comptoir.shop.selectors import get_shop
+from tests.concurrency import run_at_once, skip_unless_postgres
+from tests.factories import ShopperFactory
 
 VISA = "4242424242424242"
 MASTERCARD = "5555555555554444"
@@ -234,3 +236,21 @@ def test_cards_page_shows_the_cards_but_adds_none_while_the_gateway_is_not_confi
     assert "Unavailable" in page
     assert "data-card-form" not in page
     assert SavedCard.objects.filter(pk=card.pk).exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_first_cards_saved_at_once_leave_one_primary_and_one_gateway_customer():
+    skip_unless_postgres()
+    get_shop()
+    shopper = ShopperFactory()
+    tokens = [token(), token(MASTERCARD)]
+
+    outcomes = run_at_once(
+        2,
+        lambda n: save_card(customer=shopper, gateway=TestGateway(), card_token=tokens[n]).pk,
+    )
+
+    assert all(isinstance(outcome, int) for outcome in outcomes), outcomes
+    assert SavedCard.objects.filter(customer=shopper, is_primary=True).count() == 1
+    assert GatewayCustomer.objects.filter(customer=shopper).count() == 1

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from comptoir.accounts.locks import lock_customer
 from comptoir.accounts.models import SavedAddress
 from comptoir.customers.models import Customer
 from comptoir.customers.phones import InvalidPhone, to_e164
@@ -85,10 +86,8 @@ def delete_address(*, customer: Customer, address_id: int) -> None:
 
 
 def _locked(customer: Customer) -> QuerySet[SavedAddress]:
-    # Locks the customer's addresses so two tabs choosing the primary one agree.
-    addresses = SavedAddress.objects.filter(customer=customer)
-    list(addresses.select_for_update().values_list("pk", flat=True))
-    return addresses
+    lock_customer(customer)
+    return SavedAddress.objects.filter(customer=customer)
 
 
 def _find(addresses: QuerySet[SavedAddress], address_id: int) -> SavedAddress:

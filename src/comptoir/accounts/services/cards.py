@@ -12,6 +12,7 @@ import logging
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
+from comptoir.accounts.locks import lock_customer
 from comptoir.accounts.models import GatewayCustomer, SavedCard
 from comptoir.customers.models import Customer
 from comptoir.errors import Conflict, DomainError, NotFound
@@ -43,6 +44,8 @@ def save_card(
         card_token=card_token, customer_reference=known.reference if known else None
     )
     with transaction.atomic():
+        # Two saves at once agree on which one is first.
+        lock_customer(customer)
         if known is None:
             # A concurrent first save may have created it meanwhile: keep the first one.
             GatewayCustomer.objects.get_or_create(
@@ -51,11 +54,10 @@ def save_card(
                 gateway_account=account,
                 defaults={"reference": reference},
             )
-        # Locks the customer's cards so two saves agree on which one is first.
         existing = list(
-            SavedCard.objects.select_for_update()
-            .filter(customer=customer)
-            .values_list("pk", "is_primary", "gateway", "gateway_account")
+            SavedCard.objects.filter(customer=customer).values_list(
+                "pk", "is_primary", "gateway", "gateway_account"
+            )
         )
         has_usable_primary = any(
             primary and name == gateway.name and acct == account
@@ -85,7 +87,8 @@ def save_card(
 def make_card_primary(*, customer: Customer, gateway: Gateway, card_id: int) -> SavedCard:
     """Make one of the customer's usable cards the one offered first at checkout."""
     with transaction.atomic():
-        cards = SavedCard.objects.select_for_update().filter(customer=customer)
+        lock_customer(customer)
+        cards = SavedCard.objects.filter(customer=customer)
         card = cards.filter(pk=card_id).first()
         if card is None:
             raise NotFound(_("No such card."))
@@ -110,7 +113,8 @@ def delete_card(*, customer: Customer, gateway: Gateway | None, card_id: int) ->
     # At the gateway first: if it fails, the shopper still sees the card and can retry.
     delete_at_gateway(gateway, card)
     with transaction.atomic():
-        cards = SavedCard.objects.select_for_update().filter(customer=customer)
+        lock_customer(customer)
+        cards = SavedCard.objects.filter(customer=customer)
         deleted, _counts = cards.filter(pk=card.pk).delete()
         if deleted and card.is_primary and gateway is not None:
             successor = (

@@ -13,6 +13,7 @@ from django.db.models import Model, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from comptoir.accounts.locks import lock_customer
 from comptoir.accounts.models import ContactEmail, ContactPhone
 from comptoir.customers.models import Customer
 from comptoir.customers.phones import InvalidPhone, to_e164
@@ -92,9 +93,8 @@ def _phone(number: str) -> str:
 
 
 def _locked_phones(customer: Customer) -> QuerySet[ContactPhone]:
-    phones = ContactPhone.objects.filter(customer=customer)
-    list(phones.select_for_update().values_list("pk", flat=True))
-    return phones
+    lock_customer(customer)
+    return ContactPhone.objects.filter(customer=customer)
 
 
 def _copy_primary_phone(customer: Customer, number: str) -> None:
@@ -176,9 +176,8 @@ def _email(customer: Customer, email: str) -> str:
 
 
 def _locked_emails(customer: Customer) -> QuerySet[ContactEmail]:
-    emails = ContactEmail.objects.filter(customer=customer)
-    list(emails.select_for_update().values_list("pk", flat=True))
-    return emails
+    lock_customer(customer)
+    return ContactEmail.objects.filter(customer=customer)
 
 
 def _find(queryset: QuerySet[M], pk: int, message: Promise) -> M:
