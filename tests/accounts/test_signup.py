@@ -235,3 +235,11 @@ def test_two_sign_ups_with_one_email_at_once_make_one_account():
     assert Customer.objects.get().user == user
     assert TermsAcceptance.objects.count() == 1
     assert OutgoingEmail.objects.filter(kind="account_welcome").count() == 1
+
+
+def test_signup_reports_every_mistake_at_once(client):
+    page = _signup(client, email="not-an-email", password="short", accept_terms=None)
+    page = page.content.decode()
+    assert "Enter a valid email address" in page
+    assert "This password is too short" in page
+    assert "Accept the account terms to create an account." in page

@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
@@ -63,7 +65,20 @@ class SignInForm(AccessibleErrorsForm):
     password = _password_field(_("Password"), "current-password")
 
 
-class SignUpForm(AccessibleErrorsForm):
+class NewPasswordMixin(forms.Form):
+    """Runs Django's password validators here too, so a weak password is reported with
+    the form's other mistakes at once (the service checks it again)."""
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        try:
+            validate_password(password)
+        except ValidationError as error:
+            raise forms.ValidationError(" ".join(error.messages)) from None
+        return password
+
+
+class SignUpForm(NewPasswordMixin, AccessibleErrorsForm):
     email = _email_field()
     password = _password_field(_("Password"), "new-password")
     first_name = forms.CharField(
@@ -90,5 +105,5 @@ class ForgotPasswordForm(AccessibleErrorsForm):
     email = _email_field()
 
 
-class NewPasswordForm(AccessibleErrorsForm):
+class NewPasswordForm(NewPasswordMixin, AccessibleErrorsForm):
     password = _password_field(_("New password"), "new-password")
