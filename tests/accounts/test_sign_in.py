@@ -219,3 +219,22 @@ def test_storefront_failures_do_not_feed_the_staff_lockout(client):
     for _ in range(3):
         sign_in(client, "nobody@example.com", "wrong")
     assert not AccessAttempt.objects.exists()
+
+
+def test_sign_in_switches_the_storefront_to_the_shoppers_language(client, make_shopper):
+    shop = get_shop()
+    shop.publishes_both_languages = True
+    shop.save(update_fields=["publishes_both_languages"])
+    shopper = make_shopper(email="lea@example.com")
+    shopper.user.language = "fr"
+    shopper.user.save(update_fields=["language"])
+    sign_in(client, "lea@example.com")
+    assert client.get("/")["Content-Language"] == "fr"
+
+
+def test_sign_in_keeps_the_only_published_language(client, make_shopper):
+    shopper = make_shopper(email="lea@example.com")
+    shopper.user.language = "fr"
+    shopper.user.save(update_fields=["language"])
+    sign_in(client, "lea@example.com")
+    assert client.get("/")["Content-Language"] == "en"

@@ -29,6 +29,7 @@ from comptoir.accounts.services.sign_in import check_shopper_credentials
 from comptoir.accounts.services.signup import create_account
 from comptoir.accounts.services.terms import terms_text_for, terms_version
 from comptoir.errors import DomainError, InvalidInput
+from comptoir.shop.selectors import get_shop
 from comptoir.storefront.account.access import accounts_on
 from comptoir.storefront.account.auth_forms import (
     ForgotPasswordForm,
@@ -195,7 +196,21 @@ def _signed_in(request: HttpRequest, user: User, next_url: str) -> HttpResponseR
     cart_before = session_cart(request)
     login(request, user, backend=BACKEND)
     keep_cart_after_sign_in(request, cart_before, user)
-    return redirect(next_url)
+    response = redirect(next_url)
+    if user.language and user.language in get_shop().languages:
+        # The shopper's language preference follows them to this browser (as if they had
+        # used the header's language switch).
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            user.language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    return response
 
 
 def _next_param(request: HttpRequest) -> str:
