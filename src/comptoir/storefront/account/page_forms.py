@@ -12,7 +12,11 @@ from comptoir.errors import InvalidInput
 from comptoir.users.models import Language
 
 
-class AddressForm(forms.Form):
+class AccountForm(forms.Form):
+    label_suffix = ""
+
+
+class AddressForm(AccountForm):
     label = forms.CharField(
         label=_("Name of this address (optional)"), max_length=60, required=False
     )
@@ -53,15 +57,16 @@ class AddressForm(forms.Form):
         )
 
 
-class PhoneForm(forms.Form):
+class PhoneForm(AccountForm):
     number = forms.CharField(
         label=_("Phone number"),
         max_length=32,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
         error_messages={"required": _("Enter a phone number.")},
     )
 
 
-class EmailForm(forms.Form):
+class EmailForm(AccountForm):
     email = forms.EmailField(
         label=_("Email"),
         max_length=254,
@@ -72,7 +77,7 @@ class EmailForm(forms.Form):
     )
 
 
-class LanguageForm(forms.Form):
+class LanguageForm(AccountForm):
     language = forms.ChoiceField(
         label=_("Language"),
         choices=Language.choices,
@@ -84,7 +89,7 @@ class LanguageForm(forms.Form):
     )
 
 
-class DeleteAccountForm(forms.Form):
+class DeleteAccountForm(AccountForm):
     password = forms.CharField(
         label=_("Your password"),
         strip=False,
@@ -93,7 +98,7 @@ class DeleteAccountForm(forms.Form):
     )
 
 
-class CardForm(forms.Form):
+class CardForm(AccountForm):
     """Only the gateway's token arrives here: the card inputs have no name."""
 
     card_token = forms.CharField(

@@ -17,6 +17,7 @@ from comptoir.accounts import selectors
 from comptoir.accounts.services import addresses as address_services
 from comptoir.accounts.services import contacts as contact_services
 from comptoir.errors import InvalidInput, NotFound
+from comptoir.shop.selectors import get_shop
 from comptoir.storefront.account.access import account_page
 from comptoir.storefront.account.page_common import or_404, render_account
 from comptoir.storefront.account.page_forms import (
@@ -44,7 +45,10 @@ def _addresses_page(request: HttpRequest, form: AddressForm, status: int = 200) 
 @account_page
 def account_addresses(request: HttpRequest) -> HttpResponse:
     customer = request.customer  # type: ignore[attr-defined]
-    form = AddressForm(request.POST if request.method == "POST" else None)
+    form = AddressForm(
+        request.POST if request.method == "POST" else None,
+        initial={"country": get_shop().country},
+    )
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -194,7 +198,7 @@ def account_phone_update(request: HttpRequest, phone_id: int) -> HttpResponse:
     customer = request.customer  # type: ignore[attr-defined]
     return _change_contact(
         request,
-        PhoneForm(request.POST),
+        PhoneForm(request.POST, auto_id=f"phone-{phone_id}-%s"),
         lambda data: contact_services.update_phone(
             customer=customer, phone_id=phone_id, number=data["number"]
         ),
@@ -241,7 +245,7 @@ def account_email_update(request: HttpRequest, email_id: int) -> HttpResponse:
     customer = request.customer  # type: ignore[attr-defined]
     return _change_contact(
         request,
-        EmailForm(request.POST),
+        EmailForm(request.POST, auto_id=f"email-{email_id}-%s"),
         lambda data: contact_services.update_email(
             customer=customer, email_id=email_id, email=data["email"]
         ),
