@@ -1,6 +1,6 @@
 """Shoppers with screen readers and keyboards must be able to buy: axe-core finds no
 serious or critical violation on the shop's pages, on a phone and on a desktop screen.
-(The account and checkout pages are checked along the account journey.)"""
+(The journey in test_account_journey.py checks pages along a shopper's first visit too.)"""
 
 from __future__ import annotations
 
@@ -8,7 +8,10 @@ from collections.abc import Iterator
 
 import pytest
 
+from comptoir.accounts.models import SavedAddress
 from comptoir.demo import content
+from comptoir.demo.seed import seed_demo
+from comptoir.orders.models import Order
 from comptoir.shop.services import update_shop_settings
 from comptoir.team.models import Access
 from tests.e2e.axe import assert_no_serious_violations
@@ -84,3 +87,44 @@ def test_home_product_and_cart_pages_have_no_serious_accessibility_violations(
 def test_empty_cart_has_no_serious_accessibility_violations(screen, shop_with_products):
     screen.goto("/cart/")
     assert_no_serious_violations(screen, where="empty cart")
+
+
+ACCOUNT_PAGES = [
+    "/account/",
+    "/account/orders/",
+    "/account/cards/",
+    "/account/addresses/",
+    "/account/contact/",
+    "/account/language/",
+    "/account/delete/",
+]
+
+
+def test_the_demo_shoppers_account_and_checkout_have_no_serious_accessibility_violations(
+    screen,
+):
+    """The seeded demo (its theme, Camille's orders, card and addresses) fills every
+    account page with real content: lists, badges, receipts, saved-card choices."""
+    seed_demo(report=lambda line: None, progress=False)
+    screen.goto("/account/login/")
+    screen.fill("input[name=email]", content.SHOPPER["email"])
+    screen.fill("input[name=password]", content.DEMO_PASSWORD)
+    screen.locator("form[action$='/account/login/'] button[type=submit]").click()
+    screen.wait_for_url("**/account/")
+
+    for path in ACCOUNT_PAGES:
+        response = screen.goto(path)
+        assert response is not None and response.status == 200, path
+        assert_no_serious_violations(screen, where=path)
+    order = Order.objects.filter(account__email=content.SHOPPER["email"]).first()
+    screen.goto(f"/account/orders/{order.number}/")
+    assert_no_serious_violations(screen, where="an order's receipt")
+    address = SavedAddress.objects.filter(customer__email=content.SHOPPER["email"]).first()
+    screen.goto(f"/account/addresses/{address.pk}/")
+    assert_no_serious_violations(screen, where="editing an address")
+
+    screen.goto("/products/croissant/?location=martyrs")
+    screen.locator("form.add-to-cart button").click()
+    screen.wait_for_url("**/products/croissant/**")
+    screen.goto("/checkout/")
+    assert_no_serious_violations(screen, where="checkout with a saved card")
