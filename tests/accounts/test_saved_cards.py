@@ -13,6 +13,8 @@ from comptoir.payments.models import TestCardToken
 from comptoir.shop.selectors import get_shop
 from tests.concurrency import run_at_once, skip_unless_postgres
 from tests.factories import ShopperFactory
+from tests.payments.stripe_standin import ACCOUNT_ID as STANDIN_ACCOUNT
+from tests.payments.stripe_standin import StripeStandIn
 
 VISA = "4242424242424242"
 MASTERCARD = "5555555555554444"
@@ -254,3 +256,49 @@ def test_two_first_cards_saved_at_once_leave_one_primary_and_one_gateway_custome
     assert all(isinstance(outcome, int) for outcome in outcomes), outcomes
     assert SavedCard.objects.filter(customer=shopper, is_primary=True).count() == 1
     assert GatewayCustomer.objects.filter(customer=shopper).count() == 1
+
+
+# --- with Stripe (the real client against the loopback stand-in) ------------------
+
+
+@pytest.fixture
+def on_stripe(settings):
+    standin = StripeStandIn(secret_key="sk_test_standin_accounts").start()
+    settings.STRIPE_SECRET_KEY = "sk_test_standin_accounts"
+    settings.STRIPE_API_BASE = standin.url
+    use_gateway("stripe")
+    yield standin
+    standin.stop()
+
+
+def use_gateway(name):
+    shop = get_shop()
+    shop.payment_gateway = name
+    shop.save(update_fields=["payment_gateway"])
+
+
+def test_stripe_card_saved_deleted_at_stripe_and_usable_again_when_the_account_returns(
+    make_shopper, shopper_client, on_stripe
+):
+    shopper = make_shopper()
+    client = shopper_client(shopper)
+
+    client.post(reverse("storefront:account_cards"), {"card_token": "pm_card_visa"})
+    card = SavedCard.objects.get(customer=shopper)
+    assert (card.gateway, card.gateway_account, card.reference) == (
+        "stripe",
+        STANDIN_ACCOUNT,
+        "pm_card_visa",
+    )
+    assert on_stripe.payment_methods["pm_card_visa"]["customer"]
+
+    use_gateway("test")  # the shop switches away: the card is kept but unavailable
+    assert "Unavailable" in client.get(reverse("storefront:account_cards")).content.decode()
+    use_gateway("stripe")  # the same Stripe account again: usable again
+    assert "Unavailable" not in client.get(reverse("storefront:account_cards")).content.decode()
+
+    client.post(reverse("storefront:account_card_delete", args=[card.pk]))
+
+    assert not SavedCard.objects.filter(customer=shopper).exists()
+    assert on_stripe.calls("POST", "/v1/payment_methods/pm_card_visa/detach")
+    assert on_stripe.payment_methods["pm_card_visa"]["customer"] is None
