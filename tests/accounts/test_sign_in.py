@@ -238,3 +238,18 @@ def test_sign_in_keeps_the_only_published_language(client, make_shopper):
     shopper.user.save(update_fields=["language"])
     sign_in(client, "lea@example.com")
     assert client.get("/")["Content-Language"] == "en"
+
+
+def test_a_good_password_does_not_reset_the_addresss_count(make_shopper):
+    make_shopper(email="lea@example.com")
+    make_shopper(email="max@example.com")
+    attacker = Client(REMOTE_ADDR="203.0.113.9")
+    with time_machine.travel(NOW, tick=False):
+        for n in range(15):
+            sign_in(attacker, f"guess{n}@example.com", "wrong")
+        for _ in range(4):
+            sign_in(attacker, "lea@example.com", "wrong")
+        assert sign_in(attacker, "lea@example.com").status_code == 302
+        # Lea's four failures still count for the address: one more makes twenty.
+        sign_in(Client(REMOTE_ADDR="203.0.113.9"), "max@example.com", "wrong")
+        assert sign_in(Client(REMOTE_ADDR="203.0.113.9"), "max@example.com").status_code == 429

@@ -33,12 +33,20 @@ def window() -> timedelta:
     return timedelta(minutes=settings.COMPTOIR_SHOPPER_ATTEMPTS_WINDOW_MINUTES)
 
 
-def blocked_until(*, kind: str, email: str, ip_address: str | None) -> datetime | None:
-    """When attempts for this email or from this address are allowed again (None: now)."""
+def blocked_until(
+    *, kind: str, email: str, ip_address: str | None, email_since: datetime | None = None
+) -> datetime | None:
+    """When attempts for this email or from this address are allowed again (None: now).
+    ``email_since`` (the account's last successful sign-in) ends the email's count: the
+    shopper got in, so earlier failures on the account no longer count against it; they
+    still count against the address, so one good password reopens nothing elsewhere."""
     since = timezone.now() - window()
     recent = SignInAttempt.objects.filter(kind=kind, at__gt=since)
+    for_email = recent.filter(email=email)
+    if email_since is not None:
+        for_email = for_email.filter(at__gt=email_since)
     until: datetime | None = None
-    checks = [(recent.filter(email=email), settings.COMPTOIR_SHOPPER_ATTEMPTS_PER_ACCOUNT)]
+    checks = [(for_email, settings.COMPTOIR_SHOPPER_ATTEMPTS_PER_ACCOUNT)]
     if ip_address:
         checks.append(
             (recent.filter(ip_address=ip_address), settings.COMPTOIR_SHOPPER_ATTEMPTS_PER_ADDRESS)
@@ -52,8 +60,10 @@ def blocked_until(*, kind: str, email: str, ip_address: str | None) -> datetime 
     return until
 
 
-def check_not_blocked(*, kind: str, email: str, ip_address: str | None) -> None:
-    until = blocked_until(kind=kind, email=email, ip_address=ip_address)
+def check_not_blocked(
+    *, kind: str, email: str, ip_address: str | None, email_since: datetime | None = None
+) -> None:
+    until = blocked_until(kind=kind, email=email, ip_address=ip_address, email_since=email_since)
     if until is not None:
         raise TooManyAttempts(until)
 
@@ -62,12 +72,6 @@ def record_attempt(*, kind: str, email: str, ip_address: str | None) -> None:
     now = timezone.now()
     SignInAttempt.objects.filter(at__lte=now - window()).delete()
     SignInAttempt.objects.create(kind=kind, email=email, ip_address=ip_address or None, at=now)
-
-
-def forget_attempts(*, kind: str, email: str) -> None:
-    """After a successful sign-in: the account's failures no longer count (the address's
-    do, so one good password does not reopen guessing on other accounts)."""
-    SignInAttempt.objects.filter(kind=kind, email=email).delete()
 
 
 def _too_many_message(until: datetime) -> str:

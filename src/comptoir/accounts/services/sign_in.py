@@ -9,11 +9,7 @@ from django.utils.translation import gettext as _
 
 from comptoir.accounts.models import SignInAttempt
 from comptoir.accounts.selectors import accounts_enabled
-from comptoir.accounts.services.attempts import (
-    check_not_blocked,
-    forget_attempts,
-    record_attempt,
-)
+from comptoir.accounts.services.attempts import check_not_blocked, record_attempt
 from comptoir.customers.models import Customer
 from comptoir.errors import DomainError, InvalidInput
 from comptoir.users.models import User
@@ -36,8 +32,13 @@ def check_shopper_credentials(*, email: str, password: str, ip_address: str | No
         raise DomainError(_("Customer accounts are not available."), code="accounts_off")
     email = (email or "").strip().lower()
     kind = SignInAttempt.Kind.SIGN_IN
-    check_not_blocked(kind=kind, email=email, ip_address=ip_address)
     user = User.objects.filter(email__iexact=email).first() if email else None
+    check_not_blocked(
+        kind=kind,
+        email=email,
+        ip_address=ip_address,
+        email_since=user.last_login if user is not None else None,
+    )
     if user is None:
         make_password(password)  # as slow as a real check: no hint the email is unknown
     if user is None or not user.check_password(password) or not user.is_active:
@@ -51,5 +52,4 @@ def check_shopper_credentials(*, email: str, password: str, ip_address: str | No
                 "dashboard; to shop with an account, sign up with another email address."
             )
         )
-    forget_attempts(kind=kind, email=email)
-    return user
+    return user  # login() then sets last_login, which ends the account's failure count
