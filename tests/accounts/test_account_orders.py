@@ -163,3 +163,20 @@ def test_order_without_fulfilment_shows_like_an_order(
     assert donation.number in history
     assert receipt.status_code == 200
     assert "Completed" in receipt.content.decode()
+
+
+def test_the_current_orders_section_refreshes_itself_with_the_new_status(
+    make_shopper, shopper_client, location, product
+):
+    shopper = make_shopper()
+    order = place(shopper, location, product)
+    client = shopper_client(shopper)
+    page = client.get(reverse("storefront:account_home")).content.decode()
+    assert 'hx-trigger="every 30s"' in page
+    set_fulfilment_state(order, FulfilmentState.RESERVED)
+
+    section = client.get(reverse("storefront:account_home"), headers={"HX-Request": "true"})
+
+    html = section.content.decode()
+    assert html.lstrip().startswith('<section id="current-orders"')
+    assert "Being prepared" in html

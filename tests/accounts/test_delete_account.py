@@ -15,9 +15,11 @@ from comptoir.customers.models import Customer
 from comptoir.orders.models import Order
 from comptoir.payments.gateways.testing import TestGateway, tokenize_test_card
 from comptoir.payments.models import TestCardToken
+from comptoir.shop.selectors import get_shop
 from comptoir.users.models import User
 from tests.factories import PASSWORD, LocationFactory
 from tests.orders.factories import PICKUP, checkout, stocked
+from tests.payments.stripe_standin import StripeStandIn
 
 
 def shopper_with_everything(make_shopper, shopper_client):
@@ -85,3 +87,26 @@ def test_deleting_signs_out(make_shopper, shopper_client):
 
     assert response.status_code == 302
     assert response.url.startswith(reverse("storefront:account_login"))
+
+
+def test_when_the_payment_provider_cannot_be_reached_nothing_is_deleted(
+    make_shopper, shopper_client, settings
+):
+    standin = StripeStandIn(secret_key="sk_test_standin_deletion").start()
+    settings.STRIPE_SECRET_KEY = "sk_test_standin_deletion"
+    settings.STRIPE_API_BASE = standin.url
+    shop = get_shop()
+    shop.payment_gateway = "stripe"
+    shop.save(update_fields=["payment_gateway"])
+    shopper = make_shopper()
+    client = shopper_client(shopper)
+    client.post(reverse("storefront:account_cards"), {"card_token": "pm_card_visa"})
+    card = SavedCard.objects.get(customer=shopper)
+    standin.stop()  # Stripe is down
+
+    response = client.post(reverse("storefront:account_delete"), {"password": PASSWORD})
+
+    assert response.status_code == 400
+    assert "nothing was deleted" in response.content.decode()
+    assert User.objects.filter(pk=shopper.user_id).exists()
+    assert SavedCard.objects.filter(pk=card.pk).exists()

@@ -58,9 +58,11 @@ def _rows(orders: list[Order]) -> list[OrderRow]:
 def account_home(request: HttpRequest) -> HttpResponse:
     customer = request.customer  # type: ignore[attr-defined]
     current = list(selectors.current_account_orders(customer)[: CURRENT_ORDERS_SHOWN + 1])
+    # With htmx, the section refreshes itself every 30 seconds: the statuses stay live.
+    htmx = bool(getattr(request, "htmx", False))
     return render_account(
         request,
-        "storefront/account/home.html",
+        "storefront/account/home.html#current-orders" if htmx else "storefront/account/home.html",
         "home",
         {
             "current_orders": _rows(current[:CURRENT_ORDERS_SHOWN]),
