@@ -45,6 +45,9 @@ class Config:
     stripe_secret_key: str = field(default="", repr=False)
     stripe_publishable_key: str = ""
     stripe_api_base: str = "https://api.stripe.com"
+    # FORWARDED_ALLOW_IPS: the proxies gunicorn trusts; the shopper sign-in limits read the
+    # client's address from X-Forwarded-For only when the request comes from one of them.
+    trusted_proxies: list[str] = field(default_factory=lambda: ["127.0.0.1"])
 
 
 def parse_bool(env: Mapping[str, str], name: str, default: bool) -> bool:
@@ -217,4 +220,5 @@ def load(env: Mapping[str, str] | None = None, *, base_dir: Path) -> Config:
         stripe_secret_key=stripe_secret_key,
         stripe_publishable_key=stripe_publishable_key,
         stripe_api_base=stripe_api_base,
+        trusted_proxies=parse_list(env, "FORWARDED_ALLOW_IPS", ["127.0.0.1"]),
     )

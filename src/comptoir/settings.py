@@ -119,6 +119,10 @@ AXES_VERBOSE = False
 COMPTOIR_SHOPPER_ATTEMPTS_PER_ACCOUNT = 5
 COMPTOIR_SHOPPER_ATTEMPTS_PER_ADDRESS = 20
 COMPTOIR_SHOPPER_ATTEMPTS_WINDOW_MINUTES = 15
+# The proxies gunicorn trusts (README: FORWARDED_ALLOW_IPS); behind one, the shopper's
+# address for those limits is read from X-Forwarded-For, else every shopper would share
+# the proxy's address and its 20 failures.
+COMPTOIR_TRUSTED_PROXIES = CONFIG.trusted_proxies
 # Password reset links expire after 24 hours (and work once: see accounts.services.passwords).
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 

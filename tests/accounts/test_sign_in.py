@@ -253,3 +253,29 @@ def test_a_good_password_does_not_reset_the_addresss_count(make_shopper):
         # Lea's four failures still count for the address: one more makes twenty.
         sign_in(Client(REMOTE_ADDR="203.0.113.9"), "max@example.com", "wrong")
         assert sign_in(Client(REMOTE_ADDR="203.0.113.9"), "max@example.com").status_code == 429
+
+
+def test_behind_the_proxy_the_limit_counts_the_forwarded_address(make_shopper, settings):
+    settings.COMPTOIR_TRUSTED_PROXIES = ["10.0.0.1"]
+    make_shopper(email="lea@example.com")
+
+    def via_proxy(forwarded_for):
+        return Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded_for)
+
+    with time_machine.travel(NOW, tick=False):
+        for n in range(20):
+            # The attacker's spoofed left-most entries change; the proxy's own entry does not.
+            sign_in(via_proxy(f"1.2.3.{n}, 203.0.113.9"), f"guess{n}@example.com", "wrong")
+        assert sign_in(via_proxy("203.0.113.9"), "lea@example.com").status_code == 429
+        # Another shopper behind the same proxy is not blocked.
+        assert sign_in(via_proxy("198.51.100.7"), "lea@example.com").status_code == 302
+
+
+def test_forwarded_header_from_an_untrusted_peer_is_ignored(make_shopper, settings):
+    settings.COMPTOIR_TRUSTED_PROXIES = ["10.0.0.1"]
+    make_shopper(email="lea@example.com")
+    with time_machine.travel(NOW, tick=False):
+        for n in range(20):
+            client = Client(REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR=f"1.2.3.{n}")
+            sign_in(client, f"guess{n}@example.com", "wrong")
+        assert sign_in(Client(REMOTE_ADDR="203.0.113.9"), "lea@example.com").status_code == 429

@@ -4,7 +4,6 @@ the shape of the input, ``comptoir.accounts.services`` decide; these views sign 
 
 from __future__ import annotations
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
@@ -37,6 +36,7 @@ from comptoir.storefront.account.auth_forms import (
     SignInForm,
     SignUpForm,
 )
+from comptoir.storefront.account.client_address import client_address
 from comptoir.storefront.cart_session import keep_cart_after_sign_in, session_cart
 from comptoir.users.models import User
 
@@ -60,7 +60,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             user = check_shopper_credentials(
                 email=form.cleaned_data["email"],
                 password=form.cleaned_data["password"],
-                ip_address=get_client_ip_address(request),
+                ip_address=client_address(request),
             )
         except TooManyAttempts as refused:
             form.add_error(None, str(refused.message))
@@ -131,7 +131,7 @@ def forgot_password(request: HttpRequest) -> HttpResponse:
         try:
             request_password_reset(
                 email=form.cleaned_data["email"],
-                ip_address=get_client_ip_address(request),
+                ip_address=client_address(request),
                 link_for=lambda uidb64, token: _absolute(
                     request, reverse("storefront:account_password_reset", args=[uidb64, token])
                 ),
