@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 import time_machine
 from axes.models import AccessAttempt
 from django.contrib.auth import SESSION_KEY
@@ -279,3 +280,25 @@ def test_forwarded_header_from_an_untrusted_peer_is_ignored(make_shopper, settin
             client = Client(REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR=f"1.2.3.{n}")
             sign_in(client, f"guess{n}@example.com", "wrong")
         assert sign_in(Client(REMOTE_ADDR="203.0.113.9"), "lea@example.com").status_code == 429
+
+
+def test_account_page_sends_to_sign_in_and_back(client, make_shopper):
+    make_shopper(email="lea@example.com")
+    page = client.get("/account/login/?next=/account/orders/").content.decode()
+    assert 'name="next" value="/account/orders/"' in page
+    response = sign_in(client, "lea@example.com", next="/account/orders/")
+    assert response["Location"] == "/account/orders/"
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/account/login/", "/account/signup/", "/account/password/forgot/"],
+)
+def test_auth_pages_render_in_french(client, path):
+    shop = get_shop()
+    shop.published_language = "fr"
+    shop.save(update_fields=["published_language"])
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response["Content-Language"] == "fr"
+    assert '<html lang="fr">' in response.content.decode()
