@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.hashers import check_password
+from django.utils import timezone
 
 from comptoir.accounts.models import AccountTerms, TermsAcceptance
 from comptoir.accounts.services.signup import create_account
@@ -243,3 +244,11 @@ def test_signup_reports_every_mistake_at_once(client):
     assert "Enter a valid email address" in page
     assert "This password is too short" in page
     assert "Accept the account terms to create an account." in page
+
+
+def test_signing_up_again_after_deleting_the_account_reuses_the_customer_record(client):
+    CustomerFactory(email="lea@example.com", account_deleted_at=timezone.now(), user=None)
+    assert _signup(client).status_code == 302
+    customer = Customer.objects.get()
+    assert customer.user.email == "lea@example.com"
+    assert customer.account_deleted_at is None
