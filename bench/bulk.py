@@ -10,9 +10,11 @@ read the ids it needs into a list beforehand."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from itertools import islice
 from typing import TypeVar
 
+from django.core.management.color import no_style
 from django.db import connections
 from django.db.models import Model
 from tqdm import tqdm
@@ -78,8 +80,11 @@ def insert_values(
     """The fast path for the biggest tables (orders, lines...): ``rows`` are tuples of
     values for ``columns`` (attribute names such as ``product_id``), already as the
     database stores them (ints, text, booleans, aware datetimes, None), so no model
-    instance is built per row. Defaults are not applied: give every NOT NULL column."""
+    instance is built per row. A column left out gets its field's default, evaluated
+    once (so a field added later with a default does not break a generator); give
+    every column whose value must differ per row."""
     connection = connections[using]
+    columns, rows = _with_defaults(model, columns, rows, connection)
     bar = progress(total, desc or model._meta.verbose_name_plural)
     try:
         if connection.vendor != "postgresql":
@@ -110,6 +115,29 @@ def insert_values(
         bar.close()
 
 
+def _with_defaults(
+    model: type[M], columns: Sequence[str], rows: Iterable[Sequence], connection
+) -> tuple[list[str], Iterable[Sequence]]:
+    given = set(columns)
+    missing = [
+        f
+        for f in model._meta.concrete_fields
+        if f.attname not in given
+        and f is not model._meta.auto_field
+        and (f.has_default() or not f.null)  # Django's own default: "" for text
+    ]
+    if not missing:
+        return list(columns), rows
+    extra = tuple(
+        f.get_default()
+        if connection.vendor != "postgresql"
+        # COPY takes values as the database stores them (JSON as text...).
+        else f.get_db_prep_save(f.get_default(), connection)
+        for f in missing
+    )
+    return [*columns, *(f.attname for f in missing)], (tuple(row) + extra for row in rows)
+
+
 def _copy(model: type[M], rows: Iterable[M], *, using: str, bar: tqdm) -> int:
     connection = connections[using]
     fields = [f for f in model._meta.concrete_fields if f is not model._meta.auto_field]
@@ -128,3 +156,49 @@ def _copy(model: type[M], rows: Iterable[M], *, using: str, bar: tqdm) -> int:
                 bar.update(1_000)
     bar.update(count % 1_000)
     return count
+
+
+def next_id(model: type[Model], using: str) -> int:
+    """The first free primary key of ``model``: generators that write many related
+    rows give ids themselves (no read-back of a million ids), then call
+    ``reset_sequences`` so later inserts by the application continue after them."""
+    from django.db.models import Max
+
+    return (model._default_manager.using(using).aggregate(top=Max("pk"))["top"] or 0) + 1
+
+
+def reset_sequences(models: Sequence[type[Model]], *, using: str) -> None:
+    """Move the id sequences of ``models`` past the ids given explicitly (PostgreSQL;
+    SQLite's AUTOINCREMENT follows the highest id by itself)."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), list(models)):
+            cursor.execute(sql)
+
+
+@contextmanager
+def foreign_keys_checked_once(models: Sequence[type[Model]], *, using: str) -> Iterator[None]:
+    """On PostgreSQL, drop the foreign keys of ``models``' tables while filling them and
+    add them back at the end, as pg_restore does: one validating join per key instead
+    of a trigger firing for each of millions of rows (the check is the same, and a
+    broken reference still fails the generation). Elsewhere, nothing changes."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        yield
+        return
+    tables = [model._meta.db_table for model in models]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+            "FROM pg_constraint WHERE contype = 'f' AND conrelid = ANY(%s::regclass[])",
+            [tables],
+        )
+        keys = cursor.fetchall()
+        for table, name, _ in keys:
+            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {connection.ops.quote_name(name)}")
+    yield
+    with connection.cursor() as cursor:
+        for table, name, definition in keys:
+            cursor.execute(
+                f"ALTER TABLE {table} ADD CONSTRAINT {connection.ops.quote_name(name)} {definition}"
+            )

@@ -104,6 +104,22 @@ def sign_in(port: int, email: str, password: str) -> dict[str, str]:
         client.close()
 
 
+def customer_session(email: str) -> dict[str, str]:
+    """A session cookie for the generated shopper ``email``, made in this process (as
+    Django's test client logs in): no Argon2 check, no sign-in rate limit to trip."""
+    from django.conf import settings
+    from django.test import Client as DjangoClient
+
+    from comptoir.users.models import User
+
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        raise SignInFailed(f"no generated account {email}")
+    client = DjangoClient()
+    client.force_login(user)
+    return {settings.SESSION_COOKIE_NAME: client.cookies[settings.SESSION_COOKIE_NAME].value}
+
+
 @dataclass
 class Tally:
     latencies: list[float] = field(default_factory=list)  # seconds, answered requests
@@ -197,3 +213,139 @@ def summarise(tallies: list[Tally], elapsed: float) -> dict:
             "max": ms(latencies[-1]) if latencies else 0.0,
         },
     }
+
+
+class FlowFailed(Exception):
+    """One iteration of a flow went wrong; ``kind`` is what the tally counts
+    ("500", "no-form"...)."""
+
+    def __init__(self, kind: str, detail: str = "") -> None:
+        super().__init__(f"{kind}: {detail}" if detail else kind)
+        self.kind = kind
+
+
+class Flow:
+    """Several requests measured as one unit (an order placed). ``prepare`` (optional)
+    runs before the clock starts, once per unit, and returns what ``run`` needs; the
+    cookies of the preparing client go with it. ``run`` raises FlowFailed on error."""
+
+    prepares = False
+
+    def bind(self, paths: list[str]) -> Flow:
+        """This flow for one run, given the scenario's paths (the products it buys)."""
+        return self
+
+    def prepare(self, client: Client, number: int) -> object:
+        return None
+
+    def run(self, client: Client, item: object, number: int) -> None:
+        raise NotImplementedError
+
+
+def hammer_flow(
+    port: int,
+    flow: Flow,
+    *,
+    concurrency: int,
+    duration: float,
+    max_units: int,
+    prepared: int = 0,
+    prepare_timeout: float = 300,
+) -> tuple[list[Tally], float, dict]:
+    """Run ``flow`` from ``concurrency`` threads, each unit on a fresh cookie jar, for
+    ``duration`` seconds or ``max_units`` units. A flow that prepares gets ``prepared``
+    units ready first (unmeasured); the measured run then ends when they are used up.
+    Returns the tallies, the measured wall-clock time and facts about the preparation."""
+    duration = min(duration, MAX_DURATION_SECONDS)
+    max_units = max(1, min(max_units, MAX_REQUESTS_PER_SCENARIO))
+    items: list[tuple[dict[str, str], object]] = []
+    facts: dict = {}
+    if flow.prepares:
+        wanted = max(1, min(prepared, max_units))
+        lock = threading.Lock()
+        failures: dict[str, int] = {}
+        counter = iter(range(wanted))
+        prepare_deadline = time.perf_counter() + min(prepare_timeout, MAX_DURATION_SECONDS)
+        begun = time.perf_counter()
+
+        def prepare_work() -> None:
+            client = Client(port)
+            try:
+                while time.perf_counter() < prepare_deadline:
+                    with lock:
+                        number = next(counter, None)
+                    if number is None:
+                        return
+                    client.cookies = {}
+                    try:
+                        item = flow.prepare(client, number)
+                    except Exception as error:
+                        kind = error.kind if isinstance(error, FlowFailed) else type(error).__name__
+                        with lock:
+                            failures[kind] = failures.get(kind, 0) + 1
+                        client.close()
+                        continue
+                    with lock:
+                        items.append((dict(client.cookies), item))
+            finally:
+                client.close()
+
+        _run_threads(prepare_work, concurrency, "prepare")
+        facts = {
+            "prepared": len(items),
+            "prepare_seconds": round(time.perf_counter() - begun, 1),
+            "prepare_errors": failures,
+        }
+        max_units = min(max_units, len(items))
+    per_thread = max(1, max_units // concurrency)
+    tallies = [Tally() for _ in range(concurrency)]
+    queue = iter(items)
+    queue_lock = threading.Lock()
+    started = time.perf_counter()
+    deadline = started + duration
+
+    def work(number: int) -> None:
+        client, tally = Client(port), tallies[number]
+        try:
+            for unit in range(per_thread):
+                if time.perf_counter() >= deadline:
+                    break
+                item: object = None
+                if flow.prepares:
+                    with queue_lock:
+                        taken = next(queue, None)
+                    if taken is None:
+                        break
+                    client.cookies, item = dict(taken[0]), taken[1]
+                else:
+                    client.cookies = {}
+                begun = time.perf_counter()
+                try:
+                    flow.run(client, item, number * per_thread + unit)
+                except FlowFailed as error:
+                    if error.kind.isdigit():  # an answer, counted like `hammer` does
+                        tally.latencies.append(time.perf_counter() - begun)
+                    tally.add_error(error.kind)
+                    client.close()
+                    continue
+                except Exception as error:  # counted, whatever it is: the run goes on
+                    tally.add_error(type(error).__name__)
+                    client.close()
+                    continue
+                tally.latencies.append(time.perf_counter() - begun)
+        finally:
+            client.close()
+
+    _run_threads(work, concurrency, "flow", numbered=True)
+    return tallies, time.perf_counter() - started, facts
+
+
+def _run_threads(target, count: int, name: str, *, numbered: bool = False) -> None:
+    threads = [
+        threading.Thread(target=target, args=(n,) if numbered else (), name=f"{name}-{n}")
+        for n in range(count)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()

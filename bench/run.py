@@ -11,8 +11,8 @@ from pathlib import Path
 
 from bench import database, generate, load, machine
 from bench.database import BenchError
-from bench.scenarios import Scenario, select
-from bench.server import MemorySampler, Server
+from bench.scenarios import SCENARIOS, Scenario, select
+from bench.server import MemorySampler, Server, Worker
 
 
 @dataclass(frozen=True)
@@ -50,12 +50,17 @@ def run(options: RunOptions) -> dict:
         connections.close_all()  # the server must not wait on this process's locks
 
         server = Server(target, workers=options.workers, threads=options.threads)
-        print(f"Starting {' '.join(server.command[1:])}")
+        worker = Worker(target)
+        print(f"Starting {' '.join(server.command[1:])} and {' '.join(worker.command[1:])}")
         server.start()
+        worker.start()
         try:
             measured = [_measure(server, s, paths[s.name], options) for s in scenarios]
+            worker_ran = worker.running()
         finally:
+            worker.stop()
             server.stop()
+        _compare(measured)
 
     when = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
     result = {
@@ -69,6 +74,7 @@ def run(options: RunOptions) -> dict:
             "command": "comptoir serve",
             "workers": options.workers,
             "threads": options.threads,
+            "worker": worker_ran,
         },
         "load": {
             "concurrency": options.concurrency,
@@ -118,7 +124,17 @@ def _measure(server: Server, scenario: Scenario, paths: list[str], options: RunO
     }
     if not paths:
         return {**entry, **load.summarise([], 0), "note": "no paths to request in this data"}
+    if scenario.before is not None:
+        try:
+            scenario.before(server.port, paths)
+        except Exception as error:  # reported with the scenario, the run goes on
+            entry["note"] = f"preparation failed: {error}"
     cookies: dict[str, str] = {}
+    if scenario.customer:
+        try:
+            cookies = load.customer_session(scenario.customer)
+        except load.SignInFailed as error:
+            entry["note"] = f"sign-in failed: {error}"
     if scenario.staff:
         from bench.generators.staff import OWNER_EMAIL, OWNER_PASSWORD
 
@@ -131,11 +147,31 @@ def _measure(server: Server, scenario: Scenario, paths: list[str], options: RunO
         "concurrency": options.concurrency,
         "max_requests": options.max_requests,
     }
-    if options.warmup > 0:
-        load.hammer(server.port, paths, duration=options.warmup, **common)
-    with MemorySampler(server) as memory:
-        tallies, elapsed = load.hammer(server.port, paths, duration=options.duration, **common)
+    if scenario.flow is not None:
+        flow = scenario.flow.bind(paths)
+        flow_options = {
+            "concurrency": options.concurrency,
+            "max_units": options.max_requests,
+            "prepared": max(20, round(options.duration * PREPARED_PER_SECOND)),
+        }
+        if options.warmup > 0:
+            load.hammer_flow(server.port, flow, duration=options.warmup, **flow_options)
+        with MemorySampler(server) as memory:
+            tallies, elapsed, facts = load.hammer_flow(
+                server.port, flow, duration=options.duration, **flow_options
+            )
+        entry.update(facts)
+        entry["unit"] = scenario.unit
+    else:
+        if options.warmup > 0:
+            load.hammer(server.port, paths, duration=options.warmup, **common)
+        with MemorySampler(server) as memory:
+            tallies, elapsed = load.hammer(server.port, paths, duration=options.duration, **common)
     entry.update(load.summarise(tallies, elapsed))
+    if scenario.compare_to:
+        entry["compare_to"] = scenario.compare_to
+    if scenario.target is not None:
+        entry["target"] = {"metric": scenario.target.metric, "text": scenario.target.text}
     entry["server_rss_mib_max"] = round(memory.peak / 1024 / 1024, 1)
     latency = entry["latency_ms"]
     print(
@@ -149,6 +185,31 @@ def _measure(server: Server, scenario: Scenario, paths: list[str], options: RunO
     if entry["errors"]:
         print(f"{'':<22} errors by kind: {entry['error_kinds']}", flush=True)
     return entry
+
+
+# A preparing flow (the placing request alone) gets this many units ready per second of
+# measurement: more than the server places, so the measured run is not starved.
+PREPARED_PER_SECOND = 120
+
+
+def _compare(measured: list[dict]) -> None:
+    """Throughput ratios between scenarios of the same run, and whether each target
+    was met (from ``bench.scenarios``)."""
+    by_name = {entry["name"]: entry for entry in measured}
+    for entry in measured:
+        other = by_name.get(entry.get("compare_to", ""))
+        if other and other["requests_per_second"]:
+            entry["ratio"] = round(entry["requests_per_second"] / other["requests_per_second"], 3)
+        target = SCENARIOS[entry["name"]].target if entry["name"] in SCENARIOS else None
+        if target is None:
+            continue
+        value = {
+            "requests_per_second": entry["requests_per_second"],
+            "p95_ms": entry["latency_ms"]["p95"],
+            "ratio": entry.get("ratio"),
+        }.get(target.metric)
+        met = value is not None and not entry["errors"] and target.met(value)
+        entry["target"] = {"metric": target.metric, "text": target.text, "value": value, "met": met}
 
 
 def _write(result: dict, results_dir: Path, name: str) -> None:

@@ -1,17 +1,19 @@
 """What the load runner measures. A scenario is a name, a function returning the
 request paths to cycle through (it may query the generated data through Django), and
-whether it needs a signed-in staff session (the bench owner's).
-
-A later issue adds its own with the decorator::
-
-    @scenario("account_orders", customer=True)  # (once customer sessions exist)
-    def account_orders(using: str) -> list[str]: ...
+who it signs in as: the bench owner (``staff``) or a generated shopper account
+(``customer``, an email). A scenario with a ``flow`` (``bench.flows``) runs several
+requests per measured unit instead (an order placed); its paths are then the product
+pages it buys from. ``compare_to`` names a scenario of the same run whose throughput
+it is reported against, ``target`` says what the issue asks of it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from bench.flows import CheckoutFlow, PlaceFlow, capture_placement
+from bench.load import Flow
 
 Paths = Callable[[str], list[str]]
 
@@ -22,16 +24,61 @@ class Scenario:
     paths: Paths
     staff: bool = False
     description: str = ""
+    customer: str | None = None
+    flow: Flow | None = None
+    unit: str = "requests"
+    compare_to: str | None = None
+    target: Target | None = None
+    # Called with the server's port and the paths before measuring (e.g. a capture).
+    before: Callable[[int, list[str]], None] | None = None
+
+
+@dataclass(frozen=True)
+class Target:
+    """What the issue asks: ``metric`` is "requests_per_second", "p95_ms" or "ratio";
+    ``at_least`` or ``at_most`` the bound."""
+
+    metric: str
+    text: str
+    at_least: float | None = None
+    at_most: float | None = None
+
+    def met(self, value: float) -> bool:
+        if self.at_least is not None and value < self.at_least:
+            return False
+        return not (self.at_most is not None and value > self.at_most)
 
 
 SCENARIOS: dict[str, Scenario] = {}
 
 
-def scenario(name: str, *, staff: bool = False, description: str = "") -> Callable[[Paths], Paths]:
+def scenario(
+    name: str,
+    *,
+    staff: bool = False,
+    description: str = "",
+    customer: str | None = None,
+    flow: Flow | None = None,
+    unit: str = "requests",
+    compare_to: str | None = None,
+    target: Target | None = None,
+    before: Callable[[int, list[str]], None] | None = None,
+) -> Callable[[Paths], Paths]:
     def decorate(paths: Paths) -> Paths:
         if name in SCENARIOS:
             raise ValueError(f"a bench scenario named {name!r} is already registered")
-        SCENARIOS[name] = Scenario(name, paths, staff, description or (paths.__doc__ or "").strip())
+        SCENARIOS[name] = Scenario(
+            name,
+            paths,
+            staff,
+            description or (paths.__doc__ or "").strip(),
+            customer,
+            flow,
+            unit,
+            compare_to,
+            target,
+            before,
+        )
         return paths
 
     return decorate
@@ -79,3 +126,79 @@ def product(using: str) -> list[str]:
 def dashboard_products(using: str) -> list[str]:
     """Dashboard product list (first page), signed in as the owner."""
     return ["/dashboard/products/"]
+
+
+HISTORY_TARGET = Target("p95_ms", "p95 under 50 ms", at_most=50)
+
+
+@scenario("account_orders", customer="history@bench.example.com", target=HISTORY_TARGET)
+def account_orders(using: str) -> list[str]:
+    """Order history (/account/orders/) of a signed-in shopper with about twenty orders."""
+    return ["/account/orders/"]
+
+
+@scenario("account_orders_long", customer="regular@bench.example.com", target=HISTORY_TARGET)
+def account_orders_long(using: str) -> list[str]:
+    """Order history of a signed-in shopper with many orders: first, middle and last pages."""
+    from comptoir.orders.models import Order
+
+    count = Order.objects.using(using).filter(account__email="regular@bench.example.com").count()
+    pages = max(1, -(-count // 20))
+    return [f"/account/orders/?page={page}" for page in sorted({1, 2, pages // 2 or 1, pages})]
+
+
+def _checkout_products(using: str) -> list[str]:
+    """Product pages of the first location's products whose stock is not counted."""
+    from comptoir.catalog.models import Product
+    from comptoir.shop.models import Location
+
+    first = Location.objects.using(using).filter(is_active=True).order_by("position", "id").first()
+    slugs = (
+        Product.objects.using(using)
+        .filter(
+            is_active=True,
+            availabilities__location=first,
+            availabilities__is_available=True,
+            availabilities__stock__isnull=True,
+        )
+        .order_by("id")
+        .values_list("slug", flat=True)[:200]
+    )
+    return [f"/products/{slug}/" for slug in slugs]
+
+
+@scenario(
+    "checkout",
+    flow=CheckoutFlow(),
+    unit="orders",
+    target=Target("requests_per_second", "at least 60 orders/s", at_least=60),
+)
+def checkout(using: str) -> list[str]:
+    """The full guest checkout, measured per order: a product page, two products added
+    to the cart, the checkout page, the test gateway's card token, the order placed with
+    pickup, the confirmation page (7 requests)."""
+    return _checkout_products(using)
+
+
+def _capture(port: int, paths: list[str]) -> None:
+    capture_placement(port, _checkout_products("default"))
+
+
+@scenario("place_order_bare", before=_capture)
+def place_order_bare(using: str) -> list[str]:
+    """Bench-only bare Django view replaying the SQL statements of one real order
+    placement (captured from the real POST in this run): the yardstick for place_order."""
+    return ["/bench/bare-place/"]
+
+
+@scenario(
+    "place_order",
+    flow=PlaceFlow(),
+    unit="orders",
+    compare_to="place_order_bare",
+    target=Target("ratio", "at least 60% of the bare view's throughput", at_least=0.6),
+)
+def place_order(using: str) -> list[str]:
+    """The order-placing request alone (POST /checkout/, pickup, test gateway), on carts
+    filled before the clock starts."""
+    return _checkout_products(using)

@@ -23,6 +23,57 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+# The product's settings plus the bench-only bare view (bench/server_settings.py).
+SETTINGS_MODULE = "bench.server_settings"
+
+
+def server_env(target: Target) -> dict[str, str]:
+    from bench import REPO_ROOT
+    from bench.bare import CAPTURE_FILE_ENV
+
+    env = target.env
+    env["DJANGO_SETTINGS_MODULE"] = SETTINGS_MODULE
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO_ROOT), env.get("PYTHONPATH")) if p)
+    env[CAPTURE_FILE_ENV] = str(target.data_dir / "bench-placement.pickle")
+    return env
+
+
+class Worker:
+    """``comptoir worker``: the background tasks (receipts...) run while measuring, as
+    in production."""
+
+    def __init__(self, target: Target) -> None:
+        self.command = [comptoir_command(), "worker", "--interval", "0.5"]
+        self.log_path = target.data_dir / "bench-worker.log"
+        self.env = target.env
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        with self.log_path.open("wb") as log:
+            self.process = subprocess.Popen(
+                self.command,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def stop(self) -> None:
+        if not self.running():
+            return
+        assert self.process is not None
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+
 class Server:
     def __init__(self, target: Target, *, workers: int, threads: int) -> None:
         self.port = free_port()
@@ -40,7 +91,7 @@ class Server:
             "--no-access-log",
         ]
         self.log_path = target.data_dir / "bench-server.log"
-        self.env = target.env
+        self.env = server_env(target)
         self.process: subprocess.Popen | None = None
 
     def start(self, *, timeout: float = 90) -> None:

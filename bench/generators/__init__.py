@@ -1,6 +1,6 @@
 """One module per app; importing it registers its generator with ``bench.generate``.
 A later issue adds its module here (e.g. ``customers``, ``orders``)."""
 
-from bench.generators import catalog, shop, staff
+from bench.generators import catalog, customers, orders, shop, staff
 
-__all__ = ["catalog", "shop", "staff"]
+__all__ = ["catalog", "customers", "orders", "shop", "staff"]

@@ -1,0 +1,277 @@
+"""The yardstick for the order-placing request: a bare Django view that runs the same SQL
+statements as a real placement, without the product's Python around them (forms, cart,
+gateway, services, templates). Bench only: the bench server loads it through
+``bench.server_settings``; the product never imports this module.
+
+1. ``CaptureMiddleware`` (outermost) records every statement of one request that
+   carries the ``X-Bench-Capture`` header: SQL, parameters, whether it ran inside a
+   transaction, and for each INSERT the ids it produced. ``bench.flows`` sends the
+   real placing POST with that header once, before measuring.
+2. ``bare_place`` replays those statements, with the same transaction boundaries, in
+   every request. Values that must be new for each order (everything written to a
+   unique column: order number, idempotency keys, payment references, a new guest's
+   email) get fresh values, consistently across statements; ids produced by the
+   replay's own INSERTs replace the captured ones where a statement refers to them
+   (a parameter bound to an ``id`` or ``*_id`` column). Everything else is bound as
+   captured, so the database does the same work.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import re
+import secrets
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.apps import apps
+from django.db import connection, transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
+
+CAPTURE_HEADER = "HTTP_X_BENCH_CAPTURE"
+CAPTURE_FILE_ENV = "BENCH_CAPTURE_FILE"
+
+INSERT = re.compile(
+    r'^INSERT INTO "(?P<table>\w+)" \((?P<columns>[^)]*)\) VALUES .*?'
+    r'(?: RETURNING "\w+"\."(?P<returning>\w+)")?$',
+    re.S,
+)
+PLACEHOLDER = re.compile(r"%s")
+TRANSACTION_CONTROL = re.compile(r"^\s*(BEGIN|COMMIT|ROLLBACK)\b(?!\s+TO)", re.I)
+IDENTIFIER = re.compile(r'"(\w+)"')
+
+
+@dataclass
+class Statement:
+    sql: str
+    params: tuple | None
+    many: bool
+    atomic: bool
+    table: str = ""  # for an INSERT
+    produced: list[int] = field(default_factory=list)  # ids an INSERT produced
+
+
+# --- capture ------------------------------------------------------------------------
+
+
+class CaptureMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        target = os.environ.get(CAPTURE_FILE_ENV, "")
+        if not target or CAPTURE_HEADER not in request.META:
+            return self.get_response(request)
+        recorded: list[Statement] = []
+        with connection.execute_wrapper(_Recorder(recorded)):
+            response = self.get_response(request)
+        Path(target).write_bytes(pickle.dumps(recorded))
+        response["X-Bench-Captured"] = str(len(recorded))
+        return response
+
+
+class _Recorder:
+    def __init__(self, recorded: list[Statement]) -> None:
+        self.recorded = recorded
+        self.busy = False
+
+    def __call__(self, execute, sql, params, many, context):
+        if self.busy or TRANSACTION_CONTROL.match(sql):
+            # Our own id look-up below; BEGIN/COMMIT (SQLite sends them as statements):
+            # the replay opens its transactions with transaction.atomic() as the view did.
+            return execute(sql, params, many, context)
+        if many:
+            params = [tuple(row) for row in params]  # may be an iterator: read it once
+        statement = Statement(
+            sql=sql,
+            params=tuple(params) if params is not None else None,
+            many=many,
+            atomic=context["connection"].in_atomic_block,
+        )
+        result = execute(sql, params, many, context)
+        match = INSERT.match(sql.strip())
+        if match and match.group("returning"):
+            # The ids this INSERT produced: the newest ones of its table (nothing else
+            # writes while the single capture request runs).
+            rows = len(params) // max(1, len(_columns(match))) if params else 1
+            self.busy = True
+            try:
+                with context["connection"].cursor() as cursor:
+                    column, table = match.group("returning"), match.group("table")
+                    # Names from our own SQL, not from a visitor.
+                    query = f'SELECT "{column}" FROM "{table}" ORDER BY "{column}" DESC LIMIT %s'  # noqa: S608
+                    cursor.execute(query, [rows])
+                    statement.produced = sorted(row[0] for row in cursor.fetchall())
+            finally:
+                self.busy = False
+        if match:
+            statement.table = match.group("table")
+        self.recorded.append(statement)
+        return result
+
+
+def _columns(match: re.Match) -> list[str]:
+    return IDENTIFIER.findall(match.group("columns"))
+
+
+# --- replay -------------------------------------------------------------------------
+
+
+@dataclass
+class Script:
+    statements: list[Statement]
+    unique_values: set[str | uuid.UUID]  # values that must be fresh in every replay
+    # Per statement, per parameter: the table whose id the parameter holds, or "".
+    id_tables: list[list[str]]
+
+
+_script: Script | None = None
+_script_lock = threading.Lock()
+
+
+def load_script(path: Path) -> Script:
+    # Written by this bench's own server (CaptureMiddleware) into its data folder.
+    statements: list[Statement] = pickle.loads(path.read_bytes())  # noqa: S301
+    unique_values: set[str | uuid.UUID] = set()
+    id_tables = []
+    for statement in statements:
+        columns = _parameter_columns(statement)
+        id_tables.append([_referenced_table(table, column) for table, column in columns])
+        if statement.table and statement.params:
+            unique = _unique_columns(statement.table)
+            for (_, column), value in zip(columns, statement.params, strict=False):
+                if column in unique and isinstance(value, str | uuid.UUID) and value:
+                    unique_values.add(value)
+    return Script(statements, unique_values, id_tables)
+
+
+QUALIFIED = re.compile(r'(?:"(\w+)"\.)?"(\w+)"')
+
+
+def _parameter_columns(statement: Statement) -> list[tuple[str, str]]:
+    """(table, column) each parameter is bound to, as far as the SQL says."""
+    if statement.params is None or statement.many:
+        return []
+    match = INSERT.match(statement.sql.strip())
+    if match:
+        columns = _columns(match)
+        table = match.group("table")
+        return [(table, columns[n % len(columns)]) for n in range(len(statement.params))]
+    found = []
+    for placeholder in PLACEHOLDER.finditer(statement.sql):
+        before = QUALIFIED.findall(statement.sql[: placeholder.start()])
+        found.append(before[-1] if before else ("", ""))
+    return found
+
+
+def _model(table: str) -> Any:
+    for model in apps.get_models(include_auto_created=True):
+        if model._meta.db_table == table:
+            return model
+    return None
+
+
+def _referenced_table(table: str, column: str) -> str:
+    """The table whose primary key ``table.column`` holds ("" when not an id)."""
+    model = _model(table) if table else None
+    if model is None:
+        return ""
+    for f in model._meta.concrete_fields:
+        if f.column != column:
+            continue
+        if f.primary_key and not f.is_relation:
+            return table
+        if f.is_relation and f.related_model is not None:
+            return f.related_model._meta.db_table
+    return ""
+
+
+def _unique_columns(table: str) -> set[str]:
+    """Columns whose value alone must be unique: unique fields (a text primary key
+    given by the application, such as a task's UUID, included), single-field unique
+    constraints, and the email behind a functional one (lower(email))."""
+    model = _model(table)
+    if model is None:
+        return set()
+    unique = {
+        f.column
+        for f in model._meta.concrete_fields
+        if f.unique and not (f.primary_key and f is model._meta.auto_field)
+    }
+    for constraint in model._meta.constraints:
+        fields = getattr(constraint, "fields", ())
+        if len(fields) == 1:
+            unique.add(model._meta.get_field(fields[0]).column)
+        if getattr(constraint, "expressions", ()):
+            unique.update(f.column for f in model._meta.concrete_fields if "email" in f.name)
+    return unique
+
+
+def _fresh(value: str | uuid.UUID) -> str | uuid.UUID:
+    if isinstance(value, uuid.UUID):
+        return uuid.uuid4()
+    if "@" in value:
+        return f"bare-{secrets.token_hex(6)}@{value.rsplit('@', 1)[1]}"
+    return value[: max(0, len(value) - 12)] + secrets.token_hex(6)
+
+
+def replay(script: Script) -> int:
+    """Run the captured statements once with fresh unique values; return how many."""
+    fresh: dict[str | uuid.UUID, str | uuid.UUID] = {}
+    ids: dict[tuple[str, int], int] = {}  # (table, captured id) -> id made by this replay
+
+    def bind(statement: Statement, index: int) -> Any:
+        params = statement.params
+        if params is None or statement.many:
+            return params
+        tables = script.id_tables[index]
+        bound = []
+        for n, value in enumerate(params):
+            if isinstance(value, str | uuid.UUID) and value in script.unique_values:
+                value = fresh.setdefault(value, _fresh(value))
+            elif type(value) is int and n < len(tables) and (tables[n], value) in ids:
+                value = ids[tables[n], value]
+            bound.append(value)
+        return bound
+
+    def run(statement: Statement, index: int) -> None:
+        with connection.cursor() as cursor:
+            if statement.many:
+                cursor.executemany(statement.sql, statement.params)
+                return
+            cursor.execute(statement.sql, bind(statement, index))
+            if statement.produced:
+                new = sorted(row[0] for row in cursor.fetchall())
+                for captured, made in zip(statement.produced, new, strict=False):
+                    ids[statement.table, captured] = made
+
+    statements = script.statements
+    index = 0
+    while index < len(statements):
+        if statements[index].atomic:
+            with transaction.atomic():
+                while index < len(statements) and statements[index].atomic:
+                    run(statements[index], index)
+                    index += 1
+        else:
+            run(statements[index], index)
+            index += 1
+    return len(statements)
+
+
+def bare_place(request: HttpRequest) -> HttpResponse:
+    global _script
+    if _script is None:
+        path = Path(os.environ.get(CAPTURE_FILE_ENV, "") or "/nonexistent")
+        with _script_lock:
+            if _script is None:
+                if not path.is_file():
+                    return JsonResponse({"error": "no placement captured yet"}, status=503)
+                _script = load_script(path)
+    count = replay(_script)
+    return JsonResponse({"statements": count})

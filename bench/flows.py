@@ -1,0 +1,156 @@
+"""The guest checkout as a shopper's browser does it, over HTTP against the real pages:
+
+1. GET a product page (the shopper lands on it; it sets the CSRF cookie);
+2. POST /cart/add/ twice (two products sold at the first location);
+3. GET /checkout/ (the form, with its hidden idempotency key);
+4. POST /test-gateway/tokens/ (what the test gateway's card script does in the page);
+5. POST /checkout/ with pickup "as soon as possible" and the card token: the order;
+6. GET the confirmation page it redirects to.
+
+``CheckoutFlow`` measures the whole sequence as one unit (an order). ``PlaceFlow``
+prepares steps 1-4 before the clock starts and measures step 5 alone: the
+order-placing request. ``capture_placement`` sends one such request with the header
+that makes the bench server record its SQL for the bare view (``bench.bare``).
+
+The products bought are the first location's products whose stock is not counted,
+so a long run neither sells out nor queues every order on the same stock row."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import uuid
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from bench.load import Client, Flow, FlowFailed
+
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+CARD = {"number": "4242424242424242", "exp_month": 12, "exp_year": 2040, "cvc": "123"}
+HIDDEN = re.compile(rb'<input[^>]*name="(csrfmiddlewaretoken|idempotency_key)"[^>]*>')
+VALUE = re.compile(rb'value="([^"]*)"')
+
+
+@dataclass
+class Ready:
+    """A cart ready to pay: what the placing POST sends."""
+
+    form: dict[str, str]
+
+
+def _expect(status: int, wanted: tuple[int, ...], step: str) -> None:
+    if status not in wanted:
+        raise FlowFailed(str(status), step)
+
+
+def _hidden(page: bytes) -> dict[str, str]:
+    found = {}
+    for tag in HIDDEN.finditer(page):
+        value = VALUE.search(tag.group(0))
+        if value:
+            found[tag.group(1).decode()] = html.unescape(value.group(1).decode())
+    return found
+
+
+def fill_cart(client: Client, product_paths: list[str], number: int) -> Ready:
+    """Steps 1-4 for unit ``number``: returns the checkout form to post."""
+    if len(product_paths) < 2:
+        raise FlowFailed("no-products", "fewer than two products to buy")
+    first = product_paths[number % len(product_paths)]
+    second = product_paths[(number * 7 + 1) % len(product_paths)]
+    if second == first:
+        second = product_paths[(number + 1) % len(product_paths)]
+    status, _, page = client.request("GET", first)
+    _expect(status, (200,), "product page")
+    token = _hidden(page).get("csrfmiddlewaretoken")
+    if not token:
+        raise FlowFailed("no-form", "no CSRF token on the product page")
+    for path in (first, second):
+        slug = path.rstrip("/").rsplit("/", 1)[-1]
+        body = urlencode({"product": slug, "quantity": "1", "csrfmiddlewaretoken": token})
+        status, _, _ = client.request("POST", "/cart/add/", body=body, headers=FORM)
+        _expect(status, (302, 303), "add to cart")
+    status, _, page = client.request("GET", "/checkout/")
+    _expect(status, (200,), "checkout page")
+    hidden = _hidden(page)
+    if "idempotency_key" not in hidden or "csrfmiddlewaretoken" not in hidden:
+        raise FlowFailed("no-form", "no checkout form")
+    status, _, answer = client.request(
+        "POST",
+        "/test-gateway/tokens/",
+        body=json.dumps(CARD),
+        headers={
+            "Content-Type": "application/json",
+            "X-CSRFToken": client.cookies.get("csrftoken", ""),
+        },
+    )
+    _expect(status, (200,), "card token")
+    card_token = json.loads(answer)["token"]
+    email = f"guest-{uuid.uuid4().hex[:16]}@bench.example.com"
+    return Ready(
+        {
+            "csrfmiddlewaretoken": hidden["csrfmiddlewaretoken"],
+            "idempotency_key": hidden["idempotency_key"],
+            "email": email,
+            "first_name": "Bench",
+            "last_name": "Guest",
+            "phone": "",
+            "fulfilment": "pickup",
+            "pickup_at": "asap",
+            "card_token": card_token,
+            "saved_card": "",
+        }
+    )
+
+
+def place(client: Client, ready: Ready, headers: dict[str, str] | None = None) -> str:
+    """Step 5: the order-placing POST; returns the confirmation page's path."""
+    status, answer_headers, _ = client.request(
+        "POST", "/checkout/", body=urlencode(ready.form), headers={**FORM, **(headers or {})}
+    )
+    location = answer_headers.get("Location", "")
+    if status not in (302, 303) or "/checkout/done/" not in location:
+        raise FlowFailed(str(status) if status >= 400 else "not-placed", location)
+    return location
+
+
+class CheckoutFlow(Flow):
+    def __init__(self, product_paths: list[str] | None = None) -> None:
+        self.product_paths = product_paths or []
+
+    def bind(self, paths: list[str]) -> Flow:
+        return CheckoutFlow(paths)
+
+    def run(self, client: Client, item: object, number: int) -> None:
+        ready = fill_cart(client, self.product_paths, number)
+        done = place(client, ready)
+        status, _, _ = client.request("GET", done)
+        _expect(status, (200,), "confirmation page")
+
+
+class PlaceFlow(Flow):
+    prepares = True
+
+    def __init__(self, product_paths: list[str] | None = None) -> None:
+        self.product_paths = product_paths or []
+
+    def bind(self, paths: list[str]) -> Flow:
+        return PlaceFlow(paths)
+
+    def prepare(self, client: Client, number: int) -> object:
+        return fill_cart(client, self.product_paths, number)
+
+    def run(self, client: Client, item: object, number: int) -> None:
+        assert isinstance(item, Ready)
+        place(client, item)
+
+
+def capture_placement(port: int, product_paths: list[str]) -> None:
+    """One real placement recorded by the bench server for the bare view."""
+    client = Client(port)
+    try:
+        ready = fill_cart(client, product_paths, 0)
+        place(client, ready, headers={"X-Bench-Capture": "1"})
+    finally:
+        client.close()
