@@ -17,7 +17,8 @@ BLOCKING_IMPACTS = frozenset({"serious", "critical"})
 
 
 def axe_violations(page: Any) -> list[dict[str, Any]]:
-    """Every axe-core violation on the page as it is now (all impacts)."""
+    """Every axe-core violation on the page as it is now (all impacts), once loaded."""
+    page.wait_for_load_state("load")
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE_SCRIPT))
     results = page.evaluate(

@@ -12,6 +12,7 @@ from comptoir.accounts.models import SavedAddress
 from comptoir.demo import content
 from comptoir.demo.seed import seed_demo
 from comptoir.orders.models import Order
+from comptoir.shop.selectors import get_shop
 from comptoir.shop.services import update_shop_settings
 from comptoir.team.models import Access
 from tests.e2e.axe import assert_no_serious_violations
@@ -42,6 +43,9 @@ def shop_with_products(request) -> None:
     if request.param == "demo theme":  # the demo's colours, font and pill buttons
         owner = TeamMemberFactory(access=Access.OWNER)
         update_shop_settings(actor=owner, **content.SHOP)
+    shop = get_shop()
+    shop.published_language = "en"  # the steps find buttons by their English names
+    shop.save(update_fields=["published_language"])
     location = LocationFactory(name="Boulangerie du Canal")
     category = CategoryFactory(name_fr="Viennoiseries", name_en="Pastries")
     croissant = ProductFactory(
@@ -84,6 +88,33 @@ def test_home_product_and_cart_pages_have_no_serious_accessibility_violations(
     assert_no_serious_violations(screen, where="cart with an error")
 
 
+def test_guest_checkout_has_no_serious_accessibility_violations(screen, shop_with_products):
+    screen.goto("/products/croissant/")
+    screen.locator("form.add-to-cart button").click()
+    screen.wait_for_url("**/products/croissant/")
+    screen.goto("/checkout/")
+    assert_no_serious_violations(screen, where="guest checkout")
+
+    # Sent without a card: the server's message is shown and announced.
+    screen.fill("input[name=email]", "guest@example.com")
+    screen.check("input[name=fulfilment][value=pickup]")
+    with screen.expect_navigation():
+        screen.get_by_role("button", name="Pay and place the order").click()
+    screen.locator(".field-error:visible, .error:visible").first.wait_for()
+    assert_no_serious_violations(screen, where="guest checkout with errors")
+
+    # A declined card says why.
+    screen.fill("#card-number", "4000 0000 0000 0002")
+    screen.fill("#card-exp-month", "12")
+    screen.fill("#card-exp-year", "2040")
+    screen.fill("#card-cvc", "123")
+    with screen.expect_navigation():
+        screen.get_by_role("button", name="Pay and place the order").click()
+    screen.get_by_text("Your bank declined this card.").wait_for()
+    assert screen.locator(".cart-line").count() == 1  # the cart is intact
+    assert_no_serious_violations(screen, where="guest checkout with a declined card")
+
+
 def test_empty_cart_has_no_serious_accessibility_violations(screen, shop_with_products):
     screen.goto("/cart/")
     assert_no_serious_violations(screen, where="empty cart")
@@ -106,7 +137,12 @@ def test_the_demo_shoppers_account_and_checkout_have_no_serious_accessibility_vi
     """The seeded demo (its theme, Camille's orders, card and addresses) fills every
     account page with real content: lists, badges, receipts, saved-card choices."""
     seed_demo(report=lambda line: None, progress=False)
+    screen.goto("/account/signup/")
+    assert_no_serious_violations(screen, where="sign-up")
+    screen.goto("/account/password/forgot/")
+    assert_no_serious_violations(screen, where="forgot password")
     screen.goto("/account/login/")
+    assert_no_serious_violations(screen, where="sign-in")
     screen.fill("input[name=email]", content.SHOPPER["email"])
     screen.fill("input[name=password]", content.DEMO_PASSWORD)
     screen.locator("form[action$='/account/login/'] button[type=submit]").click()

@@ -1,7 +1,7 @@
 """A shopper's whole visit on a phone: signs up, orders with pickup paying by test card
 (typed into the checkout's card form and tokenized by test-gateway.js, saved for next
 time), finds the order in the account, reorders it, and deletes the saved card. axe-core
-checks the home, sign-in, sign-up, cart, checkout and account pages on the way: no
+checks the home, sign-in, sign-up, cart, checkout, confirmation and account pages on the way: no
 violation of impact serious or critical."""
 
 from __future__ import annotations
@@ -78,7 +78,8 @@ def test_a_shopper_signs_up_orders_for_pickup_reorders_and_deletes_the_saved_car
 
     # A form sent without a card says so beside the field, and stays accessible.
     page.check("input[name=fulfilment][value=pickup]")
-    page.get_by_role("button", name="Pay and place the order").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Pay and place the order").click()
     page.locator(".field-error:visible, .error:visible").first.wait_for()
     assert_no_serious_violations(page, where="checkout with errors")
     assert Order.objects.count() == 0
@@ -112,6 +113,7 @@ def test_a_shopper_signs_up_orders_for_pickup_reorders_and_deletes_the_saved_car
     assert order.fulfilment.type == FulfilmentType.PICKUP
     assert order.total == 250
     assert order.number in page.content()
+    assert_no_serious_violations(page, where="order confirmation")
 
     # The account shows the order under way, and in the history with its receipt.
     page.get_by_role("link", name="My account").click()
