@@ -192,9 +192,9 @@ def _referenced_table(table: str, column: str) -> str:
 
 
 def _unique_columns(table: str) -> set[str]:
-    """Columns whose value alone must be unique: unique fields (a text primary key
-    given by the application, such as a task's UUID, included), single-field unique
-    constraints, and the email behind a functional one (lower(email))."""
+    """Columns to give fresh values: unique fields (a text primary key given by the
+    application, such as a task's UUID, included), unique constraints, and the email
+    behind a functional one (lower(email))."""
     model = _model(table)
     if model is None:
         return set()
@@ -204,9 +204,10 @@ def _unique_columns(table: str) -> set[str]:
         if f.unique and not (f.primary_key and f is model._meta.auto_field)
     }
     for constraint in model._meta.constraints:
+        # A composite key is scoped by its first field (gateway, reference): the others
+        # get fresh values, which keeps the whole key unique.
         fields = getattr(constraint, "fields", ())
-        if len(fields) == 1:
-            unique.add(model._meta.get_field(fields[0]).column)
+        unique.update(model._meta.get_field(name).column for name in fields[1:] or fields)
         if getattr(constraint, "expressions", ()):
             unique.update(f.column for f in model._meta.concrete_fields if "email" in f.name)
     return unique

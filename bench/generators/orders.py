@@ -112,7 +112,14 @@ def fill(scale: float, using: str) -> dict[str, int]:
         Customer.objects.using(using)
         .order_by("id")
         .values_list(
-            "id", "email", "first_name", "last_name", "phone", "language", "user_id", "created_at"
+            "id",
+            "email",
+            "first_name",
+            "last_name",
+            "phone",
+            "language",
+            "user_id",
+            "user__date_joined",
         )
     )
     locations = list(
@@ -263,7 +270,7 @@ def _plan(
         named[count - 2] = named[count - 4] = regular
     others = [n for n in range(len(customers)) if n not in (history, regular)]
     span = HISTORY_DAYS * 86_400
-    open_from = round(count * (1 - OPEN_SHARE))
+    open_from = min(round(count * (1 - OPEN_SHARE)), count - 4)  # the named accounts' newest
     line_count = 0
     for i in range(count):
         who = named.get(i)
@@ -277,7 +284,7 @@ def _plan(
             user_id is not None
             and not counter
             and (who in (history, regular) or rng.random() < 0.7)
-            and now - datetime.timedelta(seconds=seconds) >= joined
+            and now - datetime.timedelta(seconds=seconds) >= joined  # since the account exists
         )
         if i >= open_from:
             state = rng.choice((PROPOSED, RESERVED, PREPARED))
