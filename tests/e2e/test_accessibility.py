@@ -164,3 +164,5 @@ def test_the_demo_shoppers_account_and_checkout_have_no_serious_accessibility_vi
     screen.wait_for_url("**/products/croissant/**")
     screen.goto("/checkout/")
     assert_no_serious_violations(screen, where="checkout with a saved card")
+    screen.goto("/donate/")
+    assert_no_serious_violations(screen, where="donation page, signed in")

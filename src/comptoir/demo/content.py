@@ -50,6 +50,8 @@ SHOP = {
     "text_colour": "#2b2118",
     "font_family": "serif",
     "button_shape": "pill",
+    "donations_enabled": True,
+    "donation_amounts": [300, 500, 1000, 2000],
 }
 
 WEEKDAYS_7_19 = [(day, time(7, 0), time(19, 30)) for day in range(0, 6)] + [
@@ -537,6 +539,10 @@ SHOPPER_ORDERS: list[OrderSpec] = [
         minutes_ago=4,
     ),
 ]
+
+# A donation Camille made while signed in (the shop offers donations): it shows in her
+# account like an order. (key, location, amount in cents, note, days ago, Paris time)
+SHOPPER_DONATION = ("d01", "martyrs", 1000, "Pour le goûter de l'école Rodier.", 40, time(10, 5))
 
 # Guest orders by other shoppers (no account): (shopper, delivery address or None, order).
 GUEST_ORDERS: list[tuple[ShopperSpec, AddressSpec | None, OrderSpec]] = [

@@ -1,5 +1,5 @@
 """Demo shoppers: Camille's account (saved card, two addresses, a phone number, a dozen
-orders placed signed in) and a few guest orders by other emails.
+orders and a donation placed signed in) and a few guest orders by other emails.
 
 Everything goes through the services a shopper's visit runs: ``create_account``, the
 account services for addresses, phone and card, and the real checkout sequence
@@ -18,7 +18,7 @@ These writes are the only ones here that skip a service, and they exist only in 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -31,7 +31,7 @@ from comptoir.accounts.services.cards import save_card
 from comptoir.accounts.services.contacts import add_phone
 from comptoir.accounts.services.signup import create_account
 from comptoir.catalog.models import Product
-from comptoir.checkout.placing import pay_and_place_order
+from comptoir.checkout.placing import Tender, pay_and_place_donation, pay_and_place_order
 from comptoir.customers.models import Customer
 from comptoir.demo import content
 from comptoir.errors import DomainError
@@ -84,6 +84,7 @@ def seed_shoppers(*, created: dict[str, int], report: Report) -> None:
             created=created,
             report=report,
         )
+        _donation(customer.user, locations=locations, gateway=gateway, created=created)
     for shopper, address, spec in content.GUEST_ORDERS:
         _order(
             spec,
@@ -120,6 +121,43 @@ def _shopper_orders(
             created=created,
             report=report,
         )
+
+
+def _donation(
+    account: User, *, locations: dict[str, Location], gateway: TestGateway, created: dict[str, int]
+) -> None:
+    key, slug, amount, note, days_ago, at = content.SHOPPER_DONATION
+    key = f"demo-donation-{key}"
+    location = locations.get(slug)
+    if location is None or order_placed_with(key) is not None:
+        return
+    shopper = content.SHOPPER
+    donation = pay_and_place_donation(
+        gateway=gateway,
+        idempotency_key=key,
+        location=location,
+        amount=amount,
+        note=note,
+        contact=_contact(shopper),
+        currency=get_shop().currency,
+        language=shopper["language"],
+        tender=Tender(card_token=_test_card_token()),
+        account_user=account,
+    )
+    placed = _local_time(days_ago, at, location)
+    with transaction.atomic():  # demo history, as for orders (see the module docstring)
+        Order.objects.filter(pk=donation.pk).update(placed_at=placed)
+        Payment.objects.filter(order=donation).update(created_at=placed)
+    created["orders"] += 1
+
+
+def _contact(shopper: content.ShopperSpec) -> Contact:
+    return Contact(
+        email=shopper["email"],
+        first_name=shopper["first_name"],
+        last_name=shopper["last_name"],
+        phone=shopper["phone"],
+    )
 
 
 def _all_orders() -> list[content.OrderSpec]:
@@ -210,12 +248,7 @@ def _order(
             idempotency_key=key,
             location=location,
             lines=lines,
-            contact=Contact(
-                email=shopper["email"],
-                first_name=shopper["first_name"],
-                last_name=shopper["last_name"],
-                phone=shopper["phone"],
-            ),
+            contact=_contact(shopper),
             fulfilment=_fulfilment(spec, location, shopper, address),
             currency=get_shop().currency,
             language=shopper["language"],
@@ -260,12 +293,16 @@ def _fulfilment(
 
 
 def _placed_at(spec: content.OrderSpec, location: Location) -> datetime:
-    now = timezone.now()
     if spec.days_ago is None:
-        return now - timedelta(minutes=spec.minutes_ago)
+        return timezone.now() - timedelta(minutes=spec.minutes_ago)
+    return _local_time(spec.days_ago, spec.at, location)
+
+
+def _local_time(days_ago: int, at: time, location: Location) -> datetime:
+    """``at`` o'clock in the location's zone, ``days_ago`` days before today there."""
     zone = ZoneInfo(location.time_zone)
-    day = (now.astimezone(zone) - timedelta(days=spec.days_ago)).date()
-    return datetime.combine(day, spec.at, tzinfo=zone)
+    day = (timezone.now().astimezone(zone) - timedelta(days=days_ago)).date()
+    return datetime.combine(day, at, tzinfo=zone)
 
 
 def _write_history(order: Order, spec: content.OrderSpec, location: Location) -> None:
