@@ -102,6 +102,12 @@ def test_camille_made_a_donation_that_shows_in_her_account_like_an_order(camille
     assert get_shop().donations_enabled
 
 
+def test_demo_order_numbers_follow_the_dates_they_were_placed(camille):
+    by_date = list(Order.objects.order_by("placed_at").values_list("number", flat=True))
+
+    assert by_date == sorted(by_date)
+
+
 def test_every_demo_order_is_paid_at_the_test_gateway_and_has_a_receipt(camille):
     orders = Order.objects.prefetch_related("payments")
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, time, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -69,58 +70,63 @@ def seed_shoppers(*, created: dict[str, int], report: Report) -> None:
     locations = {location.slug: location for location in Location.objects.all()}
     wanted = {slug for spec in _all_orders() for slug, _q in spec.lines}
     products = {p.slug: p for p in Product.objects.filter(slug__in=wanted)}
+    place = partial(
+        _order,
+        locations=locations,
+        products=products,
+        gateway=gateway,
+        created=created,
+        report=report,
+    )
+    # (when it was placed, how to place it): placed oldest first, so order numbers
+    # follow the dates as in a real shop.
+    to_place: list[tuple[datetime, Callable[[], None]]] = []
 
     customer = _shopper_account(created, report)
     # Without the account (accounts turned off), Camille's orders wait for it: placed
     # now they would be guest orders, never in her account's history.
     if customer is not None and customer.user is not None:
+        account = customer.user
         _contact_details(customer, created)
         _card(customer, gateway, created)
-        _shopper_orders(
-            customer.user,
-            locations=locations,
-            products=products,
-            gateway=gateway,
-            created=created,
-            report=report,
-        )
-        _donation(customer.user, locations=locations, gateway=gateway, created=created)
+        for spec in content.SHOPPER_ORDERS:
+            delivered_to = content.SHOPPER_ADDRESSES[spec.address]
+            to_place.append(
+                (
+                    _when(spec, locations),
+                    partial(
+                        place,
+                        spec,
+                        shopper=content.SHOPPER,
+                        address=delivered_to if spec.fulfilment == "delivery" else None,
+                        account=account,
+                    ),
+                )
+            )
+        _key, slug, _amount, _note, days_ago, at = content.SHOPPER_DONATION
+        if slug in locations:
+            to_place.append(
+                (
+                    _local_time(days_ago, at, locations[slug]),
+                    partial(
+                        _donation, account, locations=locations, gateway=gateway, created=created
+                    ),
+                )
+            )
     for shopper, address, spec in content.GUEST_ORDERS:
-        _order(
-            spec,
-            shopper=shopper,
-            address=address,
-            account=None,
-            locations=locations,
-            products=products,
-            gateway=gateway,
-            created=created,
-            report=report,
+        to_place.append(
+            (
+                _when(spec, locations),
+                partial(place, spec, shopper=shopper, address=address, account=None),
+            )
         )
+    for _when_placed, place_it in sorted(to_place, key=lambda item: item[0]):
+        place_it()
 
 
-def _shopper_orders(
-    account: User,
-    *,
-    locations: dict[str, Location],
-    products: dict[str, Product],
-    gateway: TestGateway,
-    created: dict[str, int],
-    report: Report,
-) -> None:
-    addresses = content.SHOPPER_ADDRESSES
-    for spec in content.SHOPPER_ORDERS:
-        _order(
-            spec,
-            shopper=content.SHOPPER,
-            address=addresses[spec.address] if spec.fulfilment == "delivery" else None,
-            account=account,
-            locations=locations,
-            products=products,
-            gateway=gateway,
-            created=created,
-            report=report,
-        )
+def _when(spec: content.OrderSpec, locations: dict[str, Location]) -> datetime:
+    location = locations.get(spec.location)
+    return _placed_at(spec, location) if location is not None else timezone.now()
 
 
 def _donation(
