@@ -37,7 +37,7 @@ CAPTURE_HEADER = "HTTP_X_BENCH_CAPTURE"
 CAPTURE_FILE_ENV = "BENCH_CAPTURE_FILE"
 
 INSERT = re.compile(
-    r'^INSERT INTO "(?P<table>\w+)" \((?P<columns>[^)]*)\) VALUES .*?'
+    r'^INSERT INTO "(?P<table>\w+)" \((?P<columns>[^)]*)\) (?:VALUES|SELECT) .*?'
     r'(?: RETURNING "\w+"\."(?P<returning>\w+)")?$',
     re.S,
 )
@@ -98,7 +98,7 @@ class _Recorder:
         if match and match.group("returning"):
             # The ids this INSERT produced: the newest ones of its table (nothing else
             # writes while the single capture request runs).
-            rows = len(params) // max(1, len(_columns(match))) if params else 1
+            rows = _row_count(params, len(_columns(match)))
             self.busy = True
             try:
                 with context["connection"].cursor() as cursor:
@@ -113,6 +113,16 @@ class _Recorder:
             statement.table = match.group("table")
         self.recorded.append(statement)
         return result
+
+
+def _row_count(params: Any, columns: int) -> int:
+    """Rows an INSERT writes: one array per column for PostgreSQL's bulk form
+    (``SELECT * FROM UNNEST(%s::integer[], ...)``), else one value per column and row."""
+    if not params:
+        return 1
+    if isinstance(params[0], list | tuple):
+        return len(params[0])
+    return max(1, len(params) // max(1, columns))
 
 
 def _columns(match: re.Match) -> list[str]:
@@ -145,8 +155,11 @@ def load_script(path: Path) -> Script:
         if statement.table and statement.params:
             unique = _unique_columns(statement.table)
             for (_, column), value in zip(columns, statement.params, strict=False):
-                if column in unique and isinstance(value, str | uuid.UUID) and value:
-                    unique_values.add(value)
+                if column not in unique:
+                    continue
+                for item in value if isinstance(value, list) else [value]:
+                    if isinstance(item, str | uuid.UUID) and item:
+                        unique_values.add(item)
     return Script(statements, unique_values, id_tables)
 
 
@@ -233,12 +246,19 @@ def replay(script: Script) -> int:
         tables = script.id_tables[index]
         bound = []
         for n, value in enumerate(params):
-            if isinstance(value, str | uuid.UUID) and value in script.unique_values:
-                value = fresh.setdefault(value, _fresh(value))
-            elif type(value) is int and n < len(tables) and (tables[n], value) in ids:
-                value = ids[tables[n], value]
-            bound.append(value)
+            table = tables[n] if n < len(tables) else ""
+            if isinstance(value, list):  # a column of PostgreSQL's bulk INSERT
+                bound.append([swap(item, table) for item in value])
+            else:
+                bound.append(swap(value, table))
         return bound
+
+    def swap(value: Any, table: str) -> Any:
+        if isinstance(value, str | uuid.UUID) and value in script.unique_values:
+            return fresh.setdefault(value, _fresh(value))
+        if type(value) is int and (table, value) in ids:
+            return ids[table, value]
+        return value
 
     def run(statement: Statement, index: int) -> None:
         with connection.cursor() as cursor:

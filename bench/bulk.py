@@ -188,6 +188,11 @@ def foreign_keys_checked_once(models: Sequence[type[Model]], *, using: str) -> I
         return
     tables = [model._meta.db_table for model in models]
     with connection.cursor() as cursor:
+        # Keys are altered only without pending checks (rows written earlier in the same
+        # transaction, as in a test): run those checks now, then defer again (Django's
+        # foreign keys are DEFERRABLE INITIALLY DEFERRED).
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         cursor.execute(
             "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
             "FROM pg_constraint WHERE contype = 'f' AND conrelid = ANY(%s::regclass[])",
@@ -198,6 +203,8 @@ def foreign_keys_checked_once(models: Sequence[type[Model]], *, using: str) -> I
             cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {connection.ops.quote_name(name)}")
     yield
     with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         for table, name, definition in keys:
             cursor.execute(
                 f"ALTER TABLE {table} ADD CONSTRAINT {connection.ops.quote_name(name)} {definition}"
