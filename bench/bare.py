@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import random
 import re
 import secrets
 import threading
@@ -138,6 +139,14 @@ class Script:
     unique_values: set[str | uuid.UUID]  # values that must be fresh in every replay
     # Per statement, per parameter: the table whose id the parameter holds, or "".
     id_tables: list[list[str]]
+    # The shopper's session row the placement read and wrote, and copies of it: each
+    # replay takes one at random, as each real shopper has their own session (one row
+    # for all would queue every replay on its lock).
+    session_key: str = ""
+    session_pool: list[str] = field(default_factory=list)
+
+
+SESSION_POOL = 256
 
 
 _script: Script | None = None
@@ -160,7 +169,35 @@ def load_script(path: Path) -> Script:
                 for item in value if isinstance(value, list) else [value]:
                     if isinstance(item, str | uuid.UUID) and item:
                         unique_values.add(item)
-    return Script(statements, unique_values, id_tables)
+    script = Script(statements, unique_values, id_tables)
+    script.session_key = next(
+        (
+            value
+            for statement, columns in zip(
+                statements, map(_parameter_columns, statements), strict=True
+            )
+            for (table, column), value in zip(columns, statement.params or (), strict=False)
+            if table == "django_session" and column == "session_key" and isinstance(value, str)
+        ),
+        "",
+    )
+    return script
+
+
+def make_session_pool(script: Script) -> None:
+    """Copies of the captured session row under other keys (once per server process)."""
+    if not script.session_key:
+        return
+    pool = [f"{script.session_key[:-8]}{n:08d}" for n in range(SESSION_POOL)]
+    with connection.cursor() as cursor:
+        for key in pool:
+            cursor.execute(
+                "INSERT INTO django_session (session_key, session_data, expire_date) "
+                "SELECT %s, session_data, expire_date FROM django_session "
+                "WHERE session_key = %s ON CONFLICT DO NOTHING",
+                [key, script.session_key],
+            )
+    script.session_pool = pool
 
 
 QUALIFIED = re.compile(r'(?:"(\w+)"\.)?"(\w+)"')
@@ -237,6 +274,8 @@ def _fresh(value: str | uuid.UUID) -> str | uuid.UUID:
 def replay(script: Script) -> int:
     """Run the captured statements once with fresh unique values; return how many."""
     fresh: dict[str | uuid.UUID, str | uuid.UUID] = {}
+    if script.session_pool:
+        fresh[script.session_key] = random.choice(script.session_pool)
     ids: dict[tuple[str, int], int] = {}  # (table, captured id) -> id made by this replay
 
     def bind(statement: Statement, index: int) -> Any:
@@ -254,6 +293,8 @@ def replay(script: Script) -> int:
         return bound
 
     def swap(value: Any, table: str) -> Any:
+        if isinstance(value, str | uuid.UUID) and value in fresh:
+            return fresh[value]
         if isinstance(value, str | uuid.UUID) and value in script.unique_values:
             return fresh.setdefault(value, _fresh(value))
         if type(value) is int and (table, value) in ids:
@@ -293,6 +334,8 @@ def bare_place(request: HttpRequest) -> HttpResponse:
             if _script is None:
                 if not path.is_file():
                     return JsonResponse({"error": "no placement captured yet"}, status=503)
-                _script = load_script(path)
+                script = load_script(path)
+                make_session_pool(script)
+                _script = script
     count = replay(_script)
     return JsonResponse({"statements": count})

@@ -149,4 +149,22 @@ def generate(
             written = generator.fill(factor, using)
         summary = ", ".join(f"{n} {what}" for what, n in written.items())
         report(f"{generator.name}: {summary} in {time.monotonic() - started:.1f} s")
+    if to_run:
+        _analyze(to_run, using)
     return row_counts([generator for generator, _ in steps], using)
+
+
+def _analyze(generators: Iterable[Generator], using: str) -> None:
+    """Fresh planner statistics for the filled tables (PostgreSQL): measuring right after
+    a bulk load must not depend on when autovacuum gets round to it."""
+    from django.apps import apps
+    from django.db import connections
+
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for generator in generators:
+            for label in generator.fills:
+                table = apps.get_model(label)._meta.db_table
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
