@@ -216,7 +216,8 @@ def draw_chart(run: dict, path: Path) -> None:
     ]
     throughput = [s["requests_per_second"] for s in run["scenarios"]]
     p95 = [s["latency_ms"]["p95"] for s in run["scenarios"]]
-    figure, (left, right) = pyplot.subplots(1, 2, figsize=(10, 4), dpi=100)
+    width = max(10, 1.4 * len(names))
+    figure, (left, right) = pyplot.subplots(1, 2, figsize=(width, 4.6), dpi=100)
     for axis, values, colour, label in (
         (left, throughput, "#1f6f4a", "Throughput (requests/s, higher is better)"),
         (right, p95, "#b5542b", "p95 latency (ms, lower is better)"),
@@ -224,7 +225,14 @@ def draw_chart(run: dict, path: Path) -> None:
         bars = axis.bar(names, values, color=colour)
         axis.bar_label(bars, fmt="%.1f", fontsize=9)
         axis.set_title(label, fontsize=10)
-        axis.tick_params(axis="x", labelrotation=15, labelsize=9)
+        axis.tick_params(axis="x", labelrotation=35 if len(names) > 4 else 15, labelsize=9)
+        for tick in axis.get_xticklabels():
+            tick.set_horizontalalignment("right" if len(names) > 4 else "center")
+        positive = [v for v in values if v > 0]
+        if positive and max(positive) / min(positive) > 200:
+            # One very slow page would flatten every other bar.
+            axis.set_yscale("log")
+            axis.set_title(label + ", log scale", fontsize=10)
         axis.margins(y=0.15)
         axis.spines[["top", "right"]].set_visible(False)
     figure.suptitle(_title(run), fontsize=11)
