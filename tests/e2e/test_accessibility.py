@@ -112,6 +112,30 @@ def test_guest_checkout_has_no_serious_accessibility_violations(screen, shop_wit
         screen.get_by_role("button", name="Pay and place the order").click()
     screen.get_by_text("Your bank declined this card.").wait_for()
     assert screen.locator(".cart-line").count() == 1  # the cart is intact
+
+    # Another card pays: the confirmation, then the guest's order status page.
+    screen.fill("#card-number", "4242 4242 4242 4242")
+    screen.fill("#card-exp-month", "12")
+    screen.fill("#card-exp-year", "2040")
+    screen.fill("#card-cvc", "123")
+    screen.get_by_role("button", name="Pay and place the order").click()
+    screen.wait_for_url("**/checkout/done/**")
+    assert_no_serious_violations(screen, where="guest order confirmation")
+    screen.get_by_role("link", name="Follow your order").click()
+    screen.wait_for_url("**/orders/**/status/**")
+    assert_no_serious_violations(screen, where="guest order status page")
+
+
+def test_accounts_unavailable_page_has_no_serious_accessibility_violations(
+    screen, shop_with_products
+):
+    shop = get_shop()
+    shop.customer_accounts_enabled = False
+    shop.save(update_fields=["customer_accounts_enabled"])
+
+    screen.goto("/account/login/")
+    screen.get_by_role("heading", name="Accounts are not available").wait_for()
+    assert_no_serious_violations(screen, where="accounts not available")
     assert_no_serious_violations(screen, where="guest checkout with a declined card")
 
 
