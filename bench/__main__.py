@@ -57,6 +57,13 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--no-report", action="store_true", help="do not regenerate the report")
     run.add_argument("--no-progress", action="store_true")
 
+    prof = commands.add_parser(
+        "profile",
+        help="time each step of one guest checkout in-process on the configured (filled) "
+        "database: median ms, SQL statements, hot functions of the placing request",
+    )
+    prof.add_argument("--units", type=int, default=25, help="checkouts to time")
+
     rep = commands.add_parser("report", help="regenerate docs/BENCHMARKS.md and its chart")
     rep.add_argument("--results-dir", type=Path, default=RESULTS_DIR)
     rep.add_argument("--docs-dir", type=Path, default=DOCS_DIR)
@@ -68,6 +75,8 @@ def main(argv: list[str] | None = None) -> int:
             _generate(args)
         elif args.command == "run":
             _run(args, argv)
+        elif args.command == "profile":
+            _profile(args)
         else:
             from bench import report
 
@@ -92,6 +101,16 @@ def _generate(args: argparse.Namespace) -> None:
     only = [name.strip() for name in args.only.split(",")] if args.only else None
     counts = generate.generate(args.scale, only=only)
     print("Rows: " + ", ".join(f"{n:,} {label}" for label, n in counts.items()))
+
+
+def _profile(args: argparse.Namespace) -> None:
+    from bench import database
+    from bench.profile import profile
+
+    url = os.environ.get("DATABASE_URL", "").strip()
+    data_dir = Path(os.environ.get("COMPTOIR_DATA_DIR") or Path.cwd() / "data")
+    database.setup_django(database.Target(data_dir=data_dir, database_url=url))
+    profile(units=max(1, args.units))
 
 
 def _run(args: argparse.Namespace, argv: list[str]) -> None:

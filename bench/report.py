@@ -37,7 +37,9 @@ To measure: `make bench`, or `.venv/bin/python -m bench run --scale small` (a te
 SQLite database) or `DATABASE_URL=postgres://USER@HOST/NAME .venv/bin/python -m bench run
 --scale small` (PostgreSQL: the database is created when missing and must hold no bench
 data, unless `--reuse-data`). `python -m bench generate --scale large` only fills the
-configured database; `python -m bench report` only rewrites this page."""
+configured database; `python -m bench profile` times each step of a guest checkout
+in-process on it (median ms, SQL statements, hot functions); `python -m bench report`
+only rewrites this page."""
 
 
 def load_runs(results_dir: Path) -> list[dict]:
