@@ -129,7 +129,9 @@ def _run_section(run: dict) -> list[str]:
         f"| Python | {m['python']} |",
         f"| Database | {m['database']['vendor']} {m['database']['version']} |",
         f"| Server | `{server['command']}`, {server['workers']} workers, "
-        f"{server['threads']} threads each |",
+        f"{server['threads']} threads each"
+        + (", `comptoir worker` running" if server.get("worker") else "")
+        + " |",
         f"| Load | {load['concurrency']} connections, {load['duration_s']:g} s per scenario "
         f"after {load['warmup_s']:g} s warm-up |",
         f"| Data (scale {run['scale']} = {run['scale_factor']:g}) | {data} |",
