@@ -12,4 +12,11 @@ def customer_by_email(email: str) -> Customer | None:
     email = (email or "").strip().lower()
     if not email:
         return None
-    return Customer.objects.alias(email_ci=Lower("email")).filter(email_ci=email).first()
+    # The conditions of the partial unique index on lower(email), spelled out so that
+    # PostgreSQL may use it (else it scans every customer: 35 ms at 200,000).
+    return (
+        Customer.objects.alias(email_ci=Lower("email"))
+        .filter(email_ci=email, email__isnull=False)
+        .exclude(email="")
+        .first()
+    )

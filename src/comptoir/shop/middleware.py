@@ -15,7 +15,7 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 from comptoir.shop.models import Shop
-from comptoir.shop.selectors import get_shop
+from comptoir.shop.selectors import shop_read_once
 
 DASHBOARD_PREFIX = "/dashboard/"
 SUPPORTED = {code for code, _ in settings.LANGUAGES}
@@ -28,7 +28,10 @@ class ShopLanguageMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path.startswith(settings.STATIC_URL) or request.path == "/healthz":
             return self.get_response(request)
-        shop = get_shop()
+        with shop_read_once() as shop:
+            return self.respond(request, shop)
+
+    def respond(self, request: HttpRequest, shop: Shop) -> HttpResponse:
         # Declared for the dashboard by its StaffRequest; this app may not import the web layer.
         request.shop = shop  # type: ignore[attr-defined]
         # str(): a shop row created just now holds the Language member, and WSGI

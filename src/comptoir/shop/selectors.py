@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
@@ -15,10 +18,37 @@ if TYPE_CHECKING:
     from comptoir.team.models import TeamMember
 
 
+# The shop row read once per web request (ShopLanguageMiddleware): a checkout asks for
+# it from a dozen places. Outside a request (worker, commands, tests calling services)
+# every call reads the row.
+_request_shop: ContextVar[Shop | None] = ContextVar("request_shop", default=None)
+
+
 def get_shop() -> Shop:
     """The shop of this installation, created with defaults on first use."""
+    cached = _request_shop.get()
+    if cached is not None:
+        return cached
     shop, _ = Shop.objects.get_or_create(pk=Shop.SINGLETON_PK)
     return shop
+
+
+@contextmanager
+def shop_read_once() -> Iterator[Shop]:
+    """Within the block, ``get_shop()`` answers the row read on entry (one request)."""
+    token = _request_shop.set(None)
+    shop = get_shop()
+    _request_shop.set(shop)
+    try:
+        yield shop
+    finally:
+        _request_shop.reset(token)
+
+
+def forget_read_shop(shop: Shop) -> None:
+    """A service that saved the shop hands the new row to the rest of the request."""
+    if _request_shop.get() is not None:
+        _request_shop.set(shop)
 
 
 def active_locations() -> QuerySet[Location]:

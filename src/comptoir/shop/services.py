@@ -20,6 +20,7 @@ from comptoir.errors import InvalidInput, PermissionDenied
 from comptoir.shop import validation
 from comptoir.shop.delivery import delivery_zones_error
 from comptoir.shop.models import FulfilmentType, Location, OpeningHours, PaymentGateway, Shop
+from comptoir.shop.selectors import forget_read_shop
 from comptoir.team.access import require, require_location, visible_location_ids
 from comptoir.team.models import TeamMember
 from comptoir.team.permissions import Permission
@@ -92,6 +93,7 @@ def update_shop_settings(*, actor: TeamMember, **changes: Any) -> Shop:
             shop.logo = logo or None
         _full_clean(shop, errors, exclude=["logo"])
         shop.save()
+    forget_read_shop(shop)
     return shop
 
 
