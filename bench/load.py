@@ -21,6 +21,9 @@ from bench.server import HOST
 # Bounds every run whatever the options: no loop goes on by itself.
 MAX_REQUESTS_PER_SCENARIO = 500_000
 MAX_DURATION_SECONDS = 600
+# Long enough for the slowest page at the documented scale: a request the client gave
+# up on would keep a server thread busy into the next scenario's measurement.
+ANSWER_TIMEOUT = 120
 
 
 class Client:
@@ -49,7 +52,7 @@ class Client:
 
     def _send(self, method, path, body, headers) -> tuple[int, dict[str, str], bytes]:
         if self.connection is None:
-            self.connection = http.client.HTTPConnection(HOST, self.port, timeout=30)
+            self.connection = http.client.HTTPConnection(HOST, self.port, timeout=ANSWER_TIMEOUT)
         self.connection.request(method, path, body=body, headers=headers)
         response = self.connection.getresponse()
         content = response.read()
