@@ -10,11 +10,11 @@ from django.db.models import QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from comptoir.accounts.locks import lock_customer
 from comptoir.accounts.models import SavedAddress
+from comptoir.accounts.services import primary as primary_rows
 from comptoir.customers.models import Customer
 from comptoir.customers.phones import InvalidPhone, to_e164
-from comptoir.errors import InvalidInput, NotFound
+from comptoir.errors import InvalidInput
 from comptoir.shop.selectors import get_shop
 
 
@@ -38,9 +38,7 @@ def add_address(
     values = _clean(fields)
     with transaction.atomic():
         addresses = _locked(customer)
-        primary = make_primary or not addresses.filter(is_primary=True).exists()
-        if primary:
-            addresses.filter(is_primary=True).update(is_primary=False)
+        primary = primary_rows.claim_primary(addresses, wanted=make_primary)
         return SavedAddress.objects.create(customer=customer, is_primary=primary, **values)
 
 
@@ -64,10 +62,7 @@ def make_address_primary(*, customer: Customer, address_id: int) -> SavedAddress
     with transaction.atomic():
         addresses = _locked(customer)
         address = _find(addresses, address_id)
-        if not address.is_primary:
-            addresses.filter(is_primary=True).update(is_primary=False)
-            address.is_primary = True
-            address.save(update_fields=["is_primary"])
+        primary_rows.make_primary(addresses, address)
     return address
 
 
@@ -79,22 +74,15 @@ def delete_address(*, customer: Customer, address_id: int) -> None:
         address = _find(addresses, address_id)
         address.delete()
         if address.is_primary:
-            successor = addresses.order_by("id").first()
-            if successor is not None:
-                successor.is_primary = True
-                successor.save(update_fields=["is_primary"])
+            primary_rows.promote_successor(addresses)
 
 
 def _locked(customer: Customer) -> QuerySet[SavedAddress]:
-    lock_customer(customer)
-    return SavedAddress.objects.filter(customer=customer)
+    return primary_rows.locked_rows(SavedAddress, customer)
 
 
 def _find(addresses: QuerySet[SavedAddress], address_id: int) -> SavedAddress:
-    address = addresses.filter(pk=address_id).first()
-    if address is None:
-        raise NotFound(_("No such address."))
-    return address
+    return primary_rows.find(addresses, address_id, _("No such address."))
 
 
 def _clean(fields: AddressFields) -> dict[str, str]:

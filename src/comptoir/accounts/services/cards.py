@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from comptoir.accounts.locks import lock_customer
 from comptoir.accounts.models import GatewayCustomer, SavedCard
+from comptoir.accounts.services import primary as primary_rows
 from comptoir.customers.models import Customer
 from comptoir.errors import Conflict, DomainError, NotFound
 from comptoir.payments.gateways.base import Gateway, PaymentFailed
@@ -89,15 +90,10 @@ def make_card_primary(*, customer: Customer, gateway: Gateway, card_id: int) -> 
     with transaction.atomic():
         lock_customer(customer)
         cards = SavedCard.objects.filter(customer=customer)
-        card = cards.filter(pk=card_id).first()
-        if card is None:
-            raise NotFound(_("No such card."))
+        card = primary_rows.find(cards, card_id, _("No such card."))
         if card.gateway != gateway.name or card.gateway_account != gateway.account:
             raise Conflict(_("This card cannot be used with the shop's current payment setup."))
-        if not card.is_primary:
-            cards.filter(is_primary=True).update(is_primary=False)
-            card.is_primary = True
-            card.save(update_fields=["is_primary"])
+        primary_rows.make_primary(cards, card)
     return card
 
 
@@ -117,14 +113,9 @@ def delete_card(*, customer: Customer, gateway: Gateway | None, card_id: int) ->
         cards = SavedCard.objects.filter(customer=customer)
         deleted, _counts = cards.filter(pk=card.pk).delete()
         if deleted and card.is_primary and gateway is not None:
-            successor = (
+            primary_rows.promote_successor(
                 cards.filter(gateway=gateway.name, gateway_account=gateway.account)
-                .order_by("id")
-                .first()
             )
-            if successor is not None:
-                successor.is_primary = True
-                successor.save(update_fields=["is_primary"])
 
 
 def delete_at_gateway(gateway: Gateway | None, card: SavedCard) -> None:

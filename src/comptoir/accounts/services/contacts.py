@@ -4,23 +4,18 @@ and is never changed here: a shopper who wants another one creates a new account
 
 from __future__ import annotations
 
-from typing import TypeVar
-
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Model, QuerySet
-from django.utils.functional import Promise
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from comptoir.accounts.locks import lock_customer
 from comptoir.accounts.models import ContactEmail, ContactPhone
+from comptoir.accounts.services import primary as primary_rows
 from comptoir.customers.models import Customer
 from comptoir.customers.phones import InvalidPhone, to_e164
-from comptoir.errors import InvalidInput, NotFound
+from comptoir.errors import InvalidInput
 from comptoir.shop.selectors import get_shop
-
-M = TypeVar("M", bound=Model)
 
 # --- phones
 
@@ -32,9 +27,7 @@ def add_phone(*, customer: Customer, number: str, make_primary: bool = False) ->
         phones = _locked_phones(customer)
         if phones.filter(number=e164).exists():
             raise InvalidInput({"number": _("This number is already in your contact details.")})
-        primary = make_primary or not phones.filter(is_primary=True).exists()
-        if primary:
-            phones.filter(is_primary=True).update(is_primary=False)
+        primary = primary_rows.claim_primary(phones, wanted=make_primary)
         phone = ContactPhone.objects.create(customer=customer, number=e164, is_primary=primary)
         if primary:
             _copy_primary_phone(customer, e164)
@@ -45,7 +38,7 @@ def update_phone(*, customer: Customer, phone_id: int, number: str) -> ContactPh
     e164 = _phone(number)
     with transaction.atomic():
         phones = _locked_phones(customer)
-        phone = _find(phones, phone_id, _("No such phone number."))
+        phone = _phone_row(phones, phone_id)
         if phones.filter(number=e164).exclude(pk=phone.pk).exists():
             raise InvalidInput({"number": _("This number is already in your contact details.")})
         phone.number = e164
@@ -58,11 +51,8 @@ def update_phone(*, customer: Customer, phone_id: int, number: str) -> ContactPh
 def make_phone_primary(*, customer: Customer, phone_id: int) -> ContactPhone:
     with transaction.atomic():
         phones = _locked_phones(customer)
-        phone = _find(phones, phone_id, _("No such phone number."))
-        if not phone.is_primary:
-            phones.filter(is_primary=True).update(is_primary=False)
-            phone.is_primary = True
-            phone.save(update_fields=["is_primary"])
+        phone = _phone_row(phones, phone_id)
+        primary_rows.make_primary(phones, phone)
         _copy_primary_phone(customer, phone.number)
     return phone
 
@@ -72,13 +62,10 @@ def delete_phone(*, customer: Customer, phone_id: int) -> None:
     (also on the customer record, which is cleared when none remains)."""
     with transaction.atomic():
         phones = _locked_phones(customer)
-        phone = _find(phones, phone_id, _("No such phone number."))
+        phone = _phone_row(phones, phone_id)
         phone.delete()
         if phone.is_primary:
-            successor = phones.order_by("id").first()
-            if successor is not None:
-                successor.is_primary = True
-                successor.save(update_fields=["is_primary"])
+            successor = primary_rows.promote_successor(phones)
             _copy_primary_phone(customer, successor.number if successor else "")
 
 
@@ -93,8 +80,11 @@ def _phone(number: str) -> str:
 
 
 def _locked_phones(customer: Customer) -> QuerySet[ContactPhone]:
-    lock_customer(customer)
-    return ContactPhone.objects.filter(customer=customer)
+    return primary_rows.locked_rows(ContactPhone, customer)
+
+
+def _phone_row(phones: QuerySet[ContactPhone], phone_id: int) -> ContactPhone:
+    return primary_rows.find(phones, phone_id, _("No such phone number."))
 
 
 def _copy_primary_phone(customer: Customer, number: str) -> None:
@@ -112,9 +102,7 @@ def add_email(*, customer: Customer, email: str, make_primary: bool = False) -> 
         emails = _locked_emails(customer)
         if emails.filter(email__iexact=address).exists():
             raise InvalidInput({"email": _("This email is already in your contact details.")})
-        primary = make_primary or not emails.filter(is_primary=True).exists()
-        if primary:
-            emails.filter(is_primary=True).update(is_primary=False)
+        primary = primary_rows.claim_primary(emails, wanted=make_primary)
         try:
             with transaction.atomic():
                 return ContactEmail.objects.create(
@@ -130,7 +118,7 @@ def update_email(*, customer: Customer, email_id: int, email: str) -> ContactEma
     address = _email(customer, email)
     with transaction.atomic():
         emails = _locked_emails(customer)
-        contact = _find(emails, email_id, _("No such email."))
+        contact = _email_row(emails, email_id)
         if emails.filter(email__iexact=address).exclude(pk=contact.pk).exists():
             raise InvalidInput({"email": _("This email is already in your contact details.")})
         contact.email = address
@@ -141,24 +129,22 @@ def update_email(*, customer: Customer, email_id: int, email: str) -> ContactEma
 def make_email_primary(*, customer: Customer, email_id: int) -> ContactEmail:
     with transaction.atomic():
         emails = _locked_emails(customer)
-        contact = _find(emails, email_id, _("No such email."))
-        if not contact.is_primary:
-            emails.filter(is_primary=True).update(is_primary=False)
-            contact.is_primary = True
-            contact.save(update_fields=["is_primary"])
+        contact = _email_row(emails, email_id)
+        primary_rows.make_primary(emails, contact)
     return contact
 
 
 def delete_email(*, customer: Customer, email_id: int) -> None:
     with transaction.atomic():
         emails = _locked_emails(customer)
-        contact = _find(emails, email_id, _("No such email."))
+        contact = _email_row(emails, email_id)
         contact.delete()
         if contact.is_primary:
-            successor = emails.order_by("id").first()
-            if successor is not None:
-                successor.is_primary = True
-                successor.save(update_fields=["is_primary"])
+            primary_rows.promote_successor(emails)
+
+
+def _email_row(emails: QuerySet[ContactEmail], email_id: int) -> ContactEmail:
+    return primary_rows.find(emails, email_id, _("No such email."))
 
 
 def _email(customer: Customer, email: str) -> str:
@@ -176,12 +162,4 @@ def _email(customer: Customer, email: str) -> str:
 
 
 def _locked_emails(customer: Customer) -> QuerySet[ContactEmail]:
-    lock_customer(customer)
-    return ContactEmail.objects.filter(customer=customer)
-
-
-def _find(queryset: QuerySet[M], pk: int, message: Promise) -> M:
-    found = queryset.filter(pk=pk).first()
-    if found is None:
-        raise NotFound(message)
-    return found
+    return primary_rows.locked_rows(ContactEmail, customer)
