@@ -209,5 +209,6 @@ def _touch(cart: Cart) -> None:
 
 def empty_cart(*, cart: Cart) -> None:
     """The order is placed: the cart and its lines are done with."""
+    # Deleting the instance (not a queryset) spares the SELECT of the cart to collect.
     with transaction.atomic():
-        Cart.objects.filter(pk=cart.pk).delete()
+        Cart(pk=cart.pk).delete()

@@ -40,7 +40,7 @@ from comptoir.orders.models import (
 from comptoir.orders.states import order_state_for
 from comptoir.payments.gateways.base import PaymentResult
 from comptoir.shop.models import FulfilmentType as Offer
-from comptoir.shop.models import Location
+from comptoir.shop.models import Location, Shop
 from comptoir.shop.money import format_money
 from comptoir.shop.selectors import get_shop, language_for
 from comptoir.users.models import Language, User
@@ -111,15 +111,7 @@ def place_order(
             source=source,
         )
     except IntegrityError as error:
-        # Everything we did has been rolled back. Losing the race for the idempotency key
-        # means the same checkout was placed by another request meanwhile (PostgreSQL made
-        # our insert wait for its commit): that order is the answer.
-        existing = Order.objects.filter(idempotency_key=idempotency_key).first()
-        if existing is not None:
-            return existing
-        raise Conflict(
-            _("This order could not be saved, please try again."), code="order_conflict"
-        ) from error
+        return _placed_meanwhile(idempotency_key, error)
 
 
 def _place(
@@ -166,37 +158,25 @@ def _place(
             raise InvalidInput(
                 {"phone": _("Give a phone number to receive texts about this order.")}
             )
-        customer = find_or_create_for_order(
+        order = _new_order(
+            idempotency_key=idempotency_key,
+            contact=contact,
             email=email,
-            first_name=contact.first_name,
-            last_name=contact.last_name,
             phone=phone,
             language=language,
-            region=shop.country,
-        )
-        order = Order(
-            number=_next_number(),
-            source=source,
-            customer=customer,
-            account=account_user if account_user and account_user.is_authenticated else None,
+            account_user=account_user,
             location=location,
             currency=shop.currency,
+            region=shop.country,
+            now=now,
+            source=source,
             subtotal=subtotal,
             fees=fee,
             total=total,
-            email=email,
-            phone=phone,  # as given now, even if the customer record keeps an older number
-            first_name=contact.first_name.strip()[:100],
-            last_name=contact.last_name.strip()[:100],
-            language=language,
-            idempotency_key=idempotency_key,
-            placed_at=now,
             sms_consent=bool(sms_consent),
             sms_consent_text=sms_consent or "",
             sms_consent_at=now if sms_consent else None,
-            status_token=secrets.token_urlsafe(24),
         )
-        order.save(force_insert=True)  # claims the idempotency key
         # Product id order, so two orders for the same products never deadlock.
         for pk in sorted(quantities):
             decrement_stock(product=sold[pk], location=location, quantity=quantities[pk])
@@ -219,21 +199,8 @@ def _place(
         if state != order.state:
             order.state = state
             order.save(update_fields=["state", "updated_at"])
-        Payment.objects.create(
-            order=order,
-            gateway=payment.gateway,
-            account=payment.account,
-            reference=payment.reference,
-            method=payment.method,
-            amount=payment.amount,
-            currency=payment.currency.upper(),
-            card_brand=payment.card.brand if payment.card else "",
-            card_last4=payment.card.last4 if payment.card else "",
-        )
-        if email:
-            _queue_receipt(
-                order, order_lines, shop_language=language_for(shop, customer.language or language)
-            )
+        _record_payment(order, payment)
+        _queue_receipt(order, order_lines, shop=shop)
     return order
 
 
@@ -269,66 +236,33 @@ def place_donation(
                 return existing
             if language not in Language.values:
                 language = shop.published_language
-            email = normalise_email(contact.email)
-            phone = to_e164(contact.phone, shop.country)
-            customer = find_or_create_for_order(
-                email=email,
-                first_name=contact.first_name,
-                last_name=contact.last_name,
-                phone=phone,
+            order = _new_order(
+                idempotency_key=idempotency_key,
+                contact=contact,
+                email=normalise_email(contact.email),
+                phone=to_e164(contact.phone, shop.country),
                 language=language,
-                region=shop.country,
-            )
-            order = Order(
-                number=_next_number(),
-                source=OrderSource.SITE,
-                state=order_state_for(OrderState.OPEN, None),  # no fulfilment: completed
-                customer=customer,
-                account=account_user if account_user and account_user.is_authenticated else None,
+                account_user=account_user,
                 location=location,
                 currency=shop.currency,
+                region=shop.country,
+                now=now,
+                state=order_state_for(OrderState.OPEN, None),  # no fulfilment: completed
                 subtotal=amount,
                 fees=0,
                 total=amount,
-                email=email,
-                phone=phone,
-                first_name=contact.first_name.strip()[:100],
-                last_name=contact.last_name.strip()[:100],
-                language=language,
-                idempotency_key=idempotency_key,
-                placed_at=now,
-                status_token=secrets.token_urlsafe(24),
                 is_donation=True,
                 note=note.strip()[:1000],
             )
-            order.save(force_insert=True)
             with translation.override(language):
                 name = _("Donation")
             line = OrderLine.objects.create(
                 order=order, name=name, unit_price=amount, quantity=1, total=amount
             )
-            Payment.objects.create(
-                order=order,
-                gateway=payment.gateway,
-                account=payment.account,
-                reference=payment.reference,
-                method=payment.method,
-                amount=payment.amount,
-                currency=payment.currency.upper(),
-                card_brand=payment.card.brand if payment.card else "",
-                card_last4=payment.card.last4 if payment.card else "",
-            )
-            if email:
-                _queue_receipt(
-                    order, [line], shop_language=language_for(shop, customer.language or language)
-                )
+            _record_payment(order, payment)
+            _queue_receipt(order, [line], shop=shop)
     except IntegrityError as error:
-        existing = Order.objects.filter(idempotency_key=idempotency_key).first()
-        if existing is not None:
-            return existing
-        raise Conflict(
-            _("This order could not be saved, please try again."), code="order_conflict"
-        ) from error
+        return _placed_meanwhile(idempotency_key, error)
     return order
 
 
@@ -453,6 +387,76 @@ def _check_fulfilment(location: Location, choice: FulfilmentChoice | None, now: 
     return choice.fee
 
 
+def _new_order(
+    *,
+    idempotency_key: str,
+    contact: Contact,
+    email: str,
+    phone: str,
+    language: str,
+    account_user: User | None,
+    location: Location,
+    currency: str,
+    region: str,
+    now: datetime,
+    **amounts_and_kind: object,
+) -> Order:
+    """Finds or creates the customer record, then inserts the order, which claims the
+    idempotency key (a concurrent twin makes this raise IntegrityError)."""
+    customer = find_or_create_for_order(
+        email=email,
+        first_name=contact.first_name,
+        last_name=contact.last_name,
+        phone=phone,
+        language=language,
+        region=region,
+    )
+    order = Order(
+        number=_next_number(),
+        customer=customer,
+        account=account_user if account_user and account_user.is_authenticated else None,
+        location=location,
+        currency=currency,
+        email=email,
+        phone=phone,  # as given now, even if the customer record keeps an older number
+        first_name=contact.first_name.strip()[:100],
+        last_name=contact.last_name.strip()[:100],
+        language=language,
+        idempotency_key=idempotency_key,
+        placed_at=now,
+        status_token=secrets.token_urlsafe(24),
+        **amounts_and_kind,
+    )
+    order.save(force_insert=True)
+    return order
+
+
+def _record_payment(order: Order, payment: PaymentResult) -> Payment:
+    return Payment.objects.create(
+        order=order,
+        gateway=payment.gateway,
+        account=payment.account,
+        reference=payment.reference,
+        method=payment.method,
+        amount=payment.amount,
+        currency=payment.currency.upper(),
+        card_brand=payment.card.brand if payment.card else "",
+        card_last4=payment.card.last4 if payment.card else "",
+    )
+
+
+def _placed_meanwhile(idempotency_key: str, error: IntegrityError) -> Order:
+    """After a rolled-back insert: losing the race for the idempotency key means the
+    same checkout was placed by another request meanwhile (PostgreSQL made our insert
+    wait for its commit), and that order is the answer."""
+    existing = Order.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return existing
+    raise Conflict(
+        _("This order could not be saved, please try again."), code="order_conflict"
+    ) from error
+
+
 def _next_number() -> str:
     return f"C-{OrderNumber.objects.create().pk:06d}"
 
@@ -483,7 +487,11 @@ def _create_fulfilment(
     )
 
 
-def _queue_receipt(order: Order, lines: list[OrderLine], *, shop_language: str) -> None:
+def _queue_receipt(order: Order, lines: list[OrderLine], *, shop: Shop) -> None:
+    """The receipt, in the customer's language when the shop publishes it."""
+    if not order.email:
+        return
+    shop_language = language_for(shop, order.customer.language or order.language)
     fulfilment = getattr(order, "fulfilment", None)
     queue_templated_email(
         to=order.email,

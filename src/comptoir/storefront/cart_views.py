@@ -89,7 +89,7 @@ def cart_add(request: HttpRequest) -> HttpResponse:
             )
             % {"count": quantity, "product": product.name},
         )
-    return redirect(_back(request, slug))
+    return redirect(_back(request, slug, product))
 
 
 @require_POST
@@ -185,13 +185,16 @@ def _show_cart(
     )
 
 
-def _back(request: HttpRequest, slug: str) -> str:
-    """Where an add returns: the page it was made from, else the product's page."""
+def _back(request: HttpRequest, slug: str, product: Product | None = None) -> str:
+    """Where an add returns: the page it was made from, else the product's page
+    (``product``: the one already read for this slug, if any)."""
     wanted = request.POST.get("next", "")
     if wanted and url_has_allowed_host_and_scheme(
         wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return wanted
+    if product is not None and product.slug == slug:
+        return reverse("storefront:product", args=[slug])
     if slug and product_for_cart(slug) is not None:
         return reverse("storefront:product", args=[slug])
     return reverse("storefront:cart")

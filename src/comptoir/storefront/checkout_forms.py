@@ -39,6 +39,20 @@ def show_errors(form: forms.BaseForm, error: InvalidInput) -> None:
         form.add_error(field if field in form.fields else None, str(message))
 
 
+def optional_text(
+    label: Any, max_length: int, autocomplete: str = "", **attrs: str
+) -> forms.CharField:
+    """An optional one-line field, with the browser's autofill hint when there is one."""
+    if autocomplete:
+        attrs["autocomplete"] = autocomplete
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        required=False,
+        widget=forms.TextInput(attrs=attrs) if attrs else None,
+    )
+
+
 class ContactPaymentForm(forms.Form):
     """What checkout and donations share: the contact, the payment and the account
     created while paying."""
@@ -49,24 +63,9 @@ class ContactPaymentForm(forms.Form):
         error_messages={"required": _("Enter your email address: the receipt goes there.")},
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    first_name = forms.CharField(
-        label=_("First name"),
-        max_length=100,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
-    )
-    last_name = forms.CharField(
-        label=_("Last name"),
-        max_length=100,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
-    )
-    phone = forms.CharField(
-        label=_("Phone (optional)"),
-        max_length=32,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
-    )
+    first_name = optional_text(_("First name"), 100, "given-name")
+    last_name = optional_text(_("Last name"), 100, "family-name")
+    phone = optional_text(_("Phone (optional)"), 32, "tel", type="tel")
     card_token = forms.CharField(max_length=255, required=False, widget=forms.HiddenInput)
     saved_card = forms.TypedChoiceField(
         label=_("Pay with"), coerce=int, required=False, empty_value=None
@@ -153,35 +152,11 @@ class CheckoutForm(ContactPaymentForm):
         error_messages={"required": _("Choose how you get your order.")},
     )
     pickup_at = forms.CharField(label=_("Pickup time"), required=False)
-    vehicle = forms.CharField(
-        label=_("Your vehicle (model, colour)"),
-        max_length=120,
-        required=False,
-    )
-    address_line1 = forms.CharField(
-        label=_("Address"),
-        max_length=200,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "address-line1"}),
-    )
-    address_line2 = forms.CharField(
-        label=_("Address line 2"),
-        max_length=200,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "address-line2"}),
-    )
-    postal_code = forms.CharField(
-        label=_("Postal code"),
-        max_length=20,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "postal-code"}),
-    )
-    city = forms.CharField(
-        label=_("City"),
-        max_length=100,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "address-level2"}),
-    )
+    vehicle = optional_text(_("Your vehicle (model, colour)"), 120)
+    address_line1 = optional_text(_("Address"), 200, "address-line1")
+    address_line2 = optional_text(_("Address line 2"), 200, "address-line2")
+    postal_code = optional_text(_("Postal code"), 20, "postal-code")
+    city = optional_text(_("City"), 100, "address-level2")
     courier_notes = forms.CharField(
         label=_("Notes for the courier"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -168,10 +168,12 @@ def _gateway() -> tuple[Gateway | None, str]:
 
 def _already_placed(request: HttpRequest) -> HttpResponse | None:
     key = request.POST.get("idempotency_key", "")
-    order = order_placed_with(key) if key else None
+    placed = request.session.get(PLACED_SESSION_KEY, [])
+    if not key or (not placed and not request.user.is_authenticated):
+        return None  # nothing this visitor placed could be shown: no need to look
+    order = order_placed_with(key)
     if order is None:
         return None
-    placed = request.session.get(PLACED_SESSION_KEY, [])
     if order.number not in placed and order.account_id != request.user.pk:
         return None  # someone else's key: the order service refuses nothing, we show nothing
     return redirect("storefront:checkout_done", number=order.number)
