@@ -3,15 +3,19 @@ the accounts services decide (credentials, password rules, existing accounts).""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from django_stubs_ext import StrOrPromise
 
 from comptoir.errors import InvalidInput
+from comptoir.storefront.account.page_forms import add_service_errors
+from comptoir.storefront.form_fields import (
+    email_field,
+    first_name_field,
+    last_name_field,
+    password_field,
+)
 
 
 class AccessibleErrorsForm(forms.Form):
@@ -24,8 +28,7 @@ class AccessibleErrorsForm(forms.Form):
 
     def add_service_errors(self, error: InvalidInput) -> None:
         """Show a service's refusal beside the fields it names."""
-        for field, message in error.errors.items():
-            self.add_error(field if field in self.fields else None, str(message))
+        add_service_errors(self, error)
         self._mark_errors()
 
     def _mark_errors(self) -> None:
@@ -36,33 +39,9 @@ class AccessibleErrorsForm(forms.Form):
                 )
 
 
-def _email_field(**kwargs: Any) -> forms.EmailField:
-    return forms.EmailField(
-        label=_("Email address"),
-        max_length=254,
-        error_messages={
-            "required": _("Enter your email address."),
-            "invalid": _("Enter a valid email address, like name@example.com."),
-        },
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
-        **kwargs,
-    )
-
-
-def _password_field(label: StrOrPromise, autocomplete: str) -> forms.CharField:
-    # Never sent back to the browser, even when the form is shown again with errors.
-    return forms.CharField(
-        label=label,
-        strip=False,
-        max_length=4096,
-        error_messages={"required": _("Enter your password.")},
-        widget=forms.PasswordInput(attrs={"autocomplete": autocomplete}),
-    )
-
-
 class SignInForm(AccessibleErrorsForm):
-    email = _email_field()
-    password = _password_field(_("Password"), "current-password")
+    email = email_field()
+    password = password_field(_("Password"), "current-password")
 
 
 class NewPasswordMixin(forms.Form):
@@ -79,20 +58,10 @@ class NewPasswordMixin(forms.Form):
 
 
 class SignUpForm(NewPasswordMixin, AccessibleErrorsForm):
-    email = _email_field()
-    password = _password_field(_("Password"), "new-password")
-    first_name = forms.CharField(
-        label=_("First name"),
-        max_length=100,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
-    )
-    last_name = forms.CharField(
-        label=_("Last name"),
-        max_length=100,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
-    )
+    email = email_field()
+    password = password_field(_("Password"), "new-password")
+    first_name = first_name_field()
+    last_name = last_name_field()
     accept_terms = forms.BooleanField(
         label=_("I accept the account terms above"),
         error_messages={"required": _("Accept the account terms to create an account.")},
@@ -102,8 +71,8 @@ class SignUpForm(NewPasswordMixin, AccessibleErrorsForm):
 
 
 class ForgotPasswordForm(AccessibleErrorsForm):
-    email = _email_field()
+    email = email_field()
 
 
 class NewPasswordForm(NewPasswordMixin, AccessibleErrorsForm):
-    password = _password_field(_("New password"), "new-password")
+    password = password_field(_("New password"), "new-password")

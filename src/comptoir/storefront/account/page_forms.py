@@ -9,6 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from comptoir.accounts.services.addresses import AddressFields
 from comptoir.errors import InvalidInput
+from comptoir.storefront.form_fields import (
+    email_field,
+    first_name_field,
+    last_name_field,
+    password_field,
+    phone_field,
+)
 from comptoir.users.models import Language
 
 
@@ -20,8 +27,9 @@ class AddressForm(AccountForm):
     label = forms.CharField(
         label=_("Name of this address (optional)"), max_length=60, required=False
     )
-    first_name = forms.CharField(label=_("First name"), max_length=100, required=False)
-    last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
+    # The recipient's name, not necessarily the shopper's: nothing for the browser to fill.
+    first_name = first_name_field(autocomplete=None)
+    last_name = last_name_field(autocomplete=None)
     address_line1 = forms.CharField(
         label=_("Address"),
         max_length=200,
@@ -39,7 +47,7 @@ class AddressForm(AccountForm):
     country = forms.CharField(
         label=_("Country (two-letter code)"), max_length=2, min_length=2, required=False
     )
-    phone = forms.CharField(label=_("Phone (optional)"), max_length=32, required=False)
+    phone = phone_field(autocomplete=None)
     make_primary = forms.BooleanField(label=_("Primary delivery address"), required=False)
 
     def fields_for_service(self) -> AddressFields:
@@ -58,22 +66,16 @@ class AddressForm(AccountForm):
 
 
 class PhoneForm(AccountForm):
-    number = forms.CharField(
-        label=_("Phone number"),
-        max_length=32,
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
-        error_messages={"required": _("Enter a phone number.")},
-    )
+    number = phone_field(label=_("Phone number"), required=_("Enter a phone number."))
 
 
 class EmailForm(AccountForm):
-    email = forms.EmailField(
+    # An additional address, never the sign-in one: nothing for the browser to fill.
+    email = email_field(
         label=_("Email"),
-        max_length=254,
-        error_messages={
-            "required": _("Enter an email address."),
-            "invalid": _("Enter a valid email address."),
-        },
+        required=_("Enter an email address."),
+        invalid=_("Enter a valid email address."),
+        autocomplete=None,
     )
 
 
@@ -90,11 +92,10 @@ class LanguageForm(AccountForm):
 
 
 class DeleteAccountForm(AccountForm):
-    password = forms.CharField(
-        label=_("Your password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        error_messages={"required": _("Enter your password to delete your account.")},
+    password = password_field(
+        _("Your password"),
+        "current-password",
+        required=_("Enter your password to delete your account."),
     )
 
 
