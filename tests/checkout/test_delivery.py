@@ -141,6 +141,8 @@ def test_the_owner_sets_delivery_zones_and_shipping_rate_in_the_location_form(
 
 
 def test_a_wrong_zone_line_is_refused_in_the_location_form(owner, signed_in, location):
+    owner.user.language = "en"  # the dashboard speaks the staff member's language
+    owner.user.save(update_fields=["language"])
     client = signed_in(owner)
     url = reverse("dashboard:location_edit", args=[location.pk])
     data = {
