@@ -123,6 +123,13 @@ class Order(models.Model):
         indexes = [
             models.Index(fields=["customer", "-placed_at"], name="order_customer_placed_idx"),
             models.Index(fields=["account", "-placed_at"], name="order_account_placed_idx"),
+            # The account's order history (accounts.selectors.account_orders): both
+            # equalities, then its order, so a page is read from the index without a sort
+            # and its ids (and the count) from the index alone.
+            models.Index(
+                fields=["account", "customer", "-placed_at", "-id"],
+                name="order_account_history_idx",
+            ),
             models.Index(fields=["location", "-placed_at"], name="order_location_placed_idx"),
         ]
 

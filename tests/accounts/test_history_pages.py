@@ -1,0 +1,79 @@
+"""Deep pages of a long order history: the same queries as the first page, and the
+right orders on each page (newest first, across pages)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from comptoir.orders.models import Order
+from tests.factories import LocationFactory
+from tests.orders.factories import PICKUP, checkout, stocked
+
+
+@pytest.fixture
+def location(db):
+    return LocationFactory()
+
+
+@pytest.fixture
+def product(location):
+    return stocked(location, price=450, stock=None, name_en="Croissant", name_fr="Croissant")
+
+
+def place(shopper, location, product):
+    return checkout(
+        location, [(product, 1)], email=shopper.email, fulfilment=PICKUP, account_user=shopper.user
+    )
+
+
+def numbers_on(response):
+    return [row.order.number for row in response.context["orders"]]
+
+
+def test_a_deep_history_page_makes_the_same_queries_as_the_first(
+    make_shopper, shopper_client, location, product, django_assert_num_queries
+):
+    shopper = make_shopper()
+    for _ in range(45):
+        place(shopper, location, product)
+    client = shopper_client(shopper)
+    url = reverse("storefront:account_orders")
+    with CaptureQueriesContext(connection) as first:
+        client.get(url)
+    with django_assert_num_queries(len(first.captured_queries)):
+        response = client.get(url, {"page": 3})
+    assert response.status_code == 200
+    assert len(numbers_on(response)) == 5
+
+
+def test_history_pages_follow_each_other_newest_first_without_gaps(
+    make_shopper, shopper_client, location, product
+):
+    shopper = make_shopper()
+    for _ in range(23):
+        place(shopper, location, product)
+    client = shopper_client(shopper)
+    url = reverse("storefront:account_orders")
+
+    shown = numbers_on(client.get(url)) + numbers_on(client.get(url, {"page": 2}))
+
+    expected = list(
+        Order.objects.filter(account=shopper.user)
+        .order_by("-placed_at", "-id")
+        .values_list("number", flat=True)
+    )
+    assert shown == expected
+    assert len(shown) == 23
+
+
+def test_history_page_never_shows_another_accounts_orders(
+    make_shopper, shopper_client, location, product
+):
+    shopper, other = make_shopper(), make_shopper()
+    mine = place(shopper, location, product)
+    place(other, location, product)
+
+    response = shopper_client(shopper).get(reverse("storefront:account_orders"))
+
+    assert numbers_on(response) == [mine.number]
