@@ -4,6 +4,8 @@ back beside the fields (``add_service_errors``)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -50,8 +52,9 @@ class AddressForm(AccountForm):
     phone = phone_field(autocomplete=None)
     make_primary = forms.BooleanField(label=_("Primary delivery address"), required=False)
 
-    def fields_for_service(self) -> AddressFields:
-        data = self.cleaned_data
+    @staticmethod
+    def fields_from(data: dict[str, Any]) -> AddressFields:
+        """The address service's input from the form's cleaned data."""
         return AddressFields(
             label=data["label"],
             first_name=data["first_name"],

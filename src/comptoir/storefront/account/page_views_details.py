@@ -7,38 +7,50 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from comptoir.accounts import selectors
 from comptoir.accounts.services import addresses as address_services
 from comptoir.accounts.services import contacts as contact_services
-from comptoir.errors import InvalidInput, NotFound
+from comptoir.customers.models import Customer
 from comptoir.shop.selectors import get_shop
 from comptoir.storefront.account.access import account_page
-from comptoir.storefront.account.page_common import or_404, render_account
-from comptoir.storefront.account.page_forms import (
-    AddressForm,
-    EmailForm,
-    PhoneForm,
-    add_service_errors,
+from comptoir.storefront.account.page_common import (
+    apply_form,
+    one_click_view,
+    or_404,
+    render_account,
 )
+from comptoir.storefront.account.page_forms import AddressForm, EmailForm, PhoneForm
+
+ADDRESSES = "storefront:account_addresses"
+CONTACT = "storefront:account_contact"
 
 # --- addresses
 
 
-def _addresses_page(request: HttpRequest, form: AddressForm, status: int = 200) -> HttpResponse:
-    customer = request.customer  # type: ignore[attr-defined]
-    return render_account(
-        request,
-        "storefront/account/addresses.html",
-        "addresses",
-        {"addresses": list(selectors.addresses_of(customer)), "form": form},
-        status=status,
-    )
+def _save_address(
+    customer: Customer, address_id: int | None = None
+) -> Callable[[dict[str, Any]], object]:
+    """The service call of the address form: a new address, or an edit of one."""
+
+    def save(data: dict[str, Any]) -> object:
+        fields = AddressForm.fields_from(data)
+        if address_id is None:
+            return address_services.add_address(
+                customer=customer, fields=fields, make_primary=data["make_primary"]
+            )
+        return address_services.update_address(
+            customer=customer,
+            address_id=address_id,
+            fields=fields,
+            make_primary=data["make_primary"],
+        )
+
+    return save
 
 
 @require_http_methods(["GET", "POST"])
@@ -50,20 +62,18 @@ def account_addresses(request: HttpRequest) -> HttpResponse:
         initial={"country": get_shop().country},
     )
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                address_services.add_address(
-                    customer=customer,
-                    fields=form.fields_for_service(),
-                    make_primary=form.cleaned_data["make_primary"],
-                )
-            except InvalidInput as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("Address saved."))
-                return redirect("storefront:account_addresses")
-        return _addresses_page(request, form, status=400)
-    return _addresses_page(request, form)
+        saved = apply_form(
+            request, form, _save_address(customer), done=_("Address saved."), back=ADDRESSES
+        )
+        if saved:
+            return saved
+    return render_account(
+        request,
+        "storefront/account/addresses.html",
+        "addresses",
+        {"addresses": list(selectors.addresses_of(customer)), "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -74,21 +84,16 @@ def account_address_edit(request: HttpRequest, address_id: int) -> HttpResponse:
     initial = {name: getattr(address, name, "") for name in AddressForm.base_fields}
     initial["make_primary"] = address.is_primary
     form = AddressForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            address_services.update_address(
-                customer=customer,
-                address_id=address.pk,
-                fields=form.fields_for_service(),
-                make_primary=form.cleaned_data["make_primary"],
-            )
-        except InvalidInput as error:
-            add_service_errors(form, error)
-        except NotFound as error:
-            raise Http404(str(error.message)) from error
-        else:
-            messages.success(request, _("Address saved."))
-            return redirect("storefront:account_addresses")
+    if request.method == "POST":
+        saved = apply_form(
+            request,
+            form,
+            _save_address(customer, address.pk),
+            done=_("Address saved."),
+            back=ADDRESSES,
+        )
+        if saved:
+            return saved
     return render_account(
         request,
         "storefront/account/address_edit.html",
@@ -98,22 +103,14 @@ def account_address_edit(request: HttpRequest, address_id: int) -> HttpResponse:
     )
 
 
-@require_POST
-@account_page
-def account_address_primary(request: HttpRequest, address_id: int) -> HttpResponse:
-    customer = request.customer  # type: ignore[attr-defined]
-    or_404(lambda: address_services.make_address_primary(customer=customer, address_id=address_id))
-    messages.success(request, _("Primary delivery address changed."))
-    return redirect("storefront:account_addresses")
-
-
-@require_POST
-@account_page
-def account_address_delete(request: HttpRequest, address_id: int) -> HttpResponse:
-    customer = request.customer  # type: ignore[attr-defined]
-    or_404(lambda: address_services.delete_address(customer=customer, address_id=address_id))
-    messages.success(request, _("Address deleted."))
-    return redirect("storefront:account_addresses")
+account_address_primary = one_click_view(
+    address_services.make_address_primary,
+    done=gettext_lazy("Primary delivery address changed."),
+    back=ADDRESSES,
+)
+account_address_delete = one_click_view(
+    address_services.delete_address, done=gettext_lazy("Address deleted."), back=ADDRESSES
+)
 
 
 # --- contact details
@@ -158,18 +155,11 @@ def _change_contact(
     kind: str,
     item_id: int | None = None,
 ) -> HttpResponse:
-    """Validates the form, applies the change and goes back to the contact page; a refusal
-    shows the page again with what was typed and the message beside the field."""
-    if form.is_valid():
-        try:
-            apply(form.cleaned_data)
-        except InvalidInput as error:
-            add_service_errors(form, error)
-        except NotFound as error:
-            raise Http404(str(error.message)) from error
-        else:
-            messages.success(request, done)
-            return redirect("storefront:account_contact")
+    """Applies the change and goes back to the contact page; a refusal shows the page
+    again with what was typed and the message beside the field (at the row edited)."""
+    changed = apply_form(request, form, apply, done=done, back=CONTACT)
+    if changed:
+        return changed
     if item_id is not None:  # an edit of one row: errors show at that row
         return _contact_page(
             request, editing={"kind": kind, "id": item_id, "form": form}, status=400
@@ -210,24 +200,6 @@ def account_phone_update(request: HttpRequest, phone_id: int) -> HttpResponse:
 
 @require_POST
 @account_page
-def account_phone_primary(request: HttpRequest, phone_id: int) -> HttpResponse:
-    customer = request.customer  # type: ignore[attr-defined]
-    or_404(lambda: contact_services.make_phone_primary(customer=customer, phone_id=phone_id))
-    messages.success(request, _("Primary phone number changed."))
-    return redirect("storefront:account_contact")
-
-
-@require_POST
-@account_page
-def account_phone_delete(request: HttpRequest, phone_id: int) -> HttpResponse:
-    customer = request.customer  # type: ignore[attr-defined]
-    or_404(lambda: contact_services.delete_phone(customer=customer, phone_id=phone_id))
-    messages.success(request, _("Phone number deleted."))
-    return redirect("storefront:account_contact")
-
-
-@require_POST
-@account_page
 def account_email_add(request: HttpRequest) -> HttpResponse:
     customer = request.customer  # type: ignore[attr-defined]
     return _change_contact(
@@ -255,19 +227,19 @@ def account_email_update(request: HttpRequest, email_id: int) -> HttpResponse:
     )
 
 
-@require_POST
-@account_page
-def account_email_primary(request: HttpRequest, email_id: int) -> HttpResponse:
-    customer = request.customer  # type: ignore[attr-defined]
-    or_404(lambda: contact_services.make_email_primary(customer=customer, email_id=email_id))
-    messages.success(request, _("Primary email changed."))
-    return redirect("storefront:account_contact")
-
-
-@require_POST
-@account_page
-def account_email_delete(request: HttpRequest, email_id: int) -> HttpResponse:
-    customer = request.customer  # type: ignore[attr-defined]
-    or_404(lambda: contact_services.delete_email(customer=customer, email_id=email_id))
-    messages.success(request, _("Email deleted."))
-    return redirect("storefront:account_contact")
+account_phone_primary = one_click_view(
+    contact_services.make_phone_primary,
+    done=gettext_lazy("Primary phone number changed."),
+    back=CONTACT,
+)
+account_phone_delete = one_click_view(
+    contact_services.delete_phone, done=gettext_lazy("Phone number deleted."), back=CONTACT
+)
+account_email_primary = one_click_view(
+    contact_services.make_email_primary,
+    done=gettext_lazy("Primary email changed."),
+    back=CONTACT,
+)
+account_email_delete = one_click_view(
+    contact_services.delete_email, done=gettext_lazy("Email deleted."), back=CONTACT
+)
