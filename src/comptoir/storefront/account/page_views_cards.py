@@ -4,6 +4,7 @@ the gateway too). Hidden when the active gateway cannot store cards."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -99,16 +100,13 @@ def account_card_primary(request: HttpRequest, card_id: int) -> HttpResponse:
     if gateway is None or not _usable(card, gateway):
         messages.error(request, _("This card is unavailable: it cannot be your primary card."))
         return redirect("storefront:account_cards")
-    try:
-        card_services.make_card_primary(customer=customer, gateway=gateway, card_id=card.pk)
-    except DomainError as refused:
-        messages.error(request, str(refused.message))
-    else:
-        messages.success(
-            request,
-            _("Your card ending in %(last4)s is now your primary card.") % {"last4": card.last4},
-        )
-    return redirect("storefront:account_cards")
+    return _back_to_cards(
+        request,
+        lambda: card_services.make_card_primary(
+            customer=customer, gateway=gateway, card_id=card.pk
+        ),
+        done=_("Your card ending in %(last4)s is now your primary card.") % {"last4": card.last4},
+    )
 
 
 @require_POST
@@ -117,12 +115,22 @@ def account_card_delete(request: HttpRequest, card_id: int) -> HttpResponse:
     customer = request.customer  # type: ignore[attr-defined]
     gateway = _gateway_for_cards()
     card = or_404(selectors.card_of, customer, card_id)
+    return _back_to_cards(
+        request,
+        lambda: card_services.delete_card(customer=customer, gateway=gateway, card_id=card.pk),
+        done=_("Your card ending in %(last4)s is deleted.") % {"last4": card.last4},
+    )
+
+
+def _back_to_cards(
+    request: HttpRequest, change: Callable[[], object], *, done: str
+) -> HttpResponse:
+    """Applies a change to one card and goes back to the cards page, saying whether the
+    gateway or the service accepted it."""
     try:
-        card_services.delete_card(customer=customer, gateway=gateway, card_id=card.pk)
+        change()
     except DomainError as refused:
         messages.error(request, str(refused.message))
     else:
-        messages.success(
-            request, _("Your card ending in %(last4)s is deleted.") % {"last4": card.last4}
-        )
+        messages.success(request, done)
     return redirect("storefront:account_cards")
