@@ -25,6 +25,7 @@ from comptoir.orders.models import Order
 from comptoir.payments.gateways.base import PaymentFailed
 from comptoir.storefront.account.access import account_page
 from comptoir.storefront.account.page_common import (
+    apply_form,
     fulfilment_of,
     or_404,
     render_account,
@@ -148,14 +149,16 @@ def account_language(request: HttpRequest) -> HttpResponse:
     form = LanguageForm(
         request.POST if request.method == "POST" else None, initial={"language": current}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            set_language(customer=customer, language=form.cleaned_data["language"])
-        except InvalidInput as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Your language preference is saved."))
-            return redirect("storefront:account_language")
+    if request.method == "POST":
+        saved = apply_form(
+            request,
+            form,
+            lambda data: set_language(customer=customer, language=data["language"]),
+            done=_("Your language preference is saved."),
+            back="storefront:account_language",
+        )
+        if saved:
+            return saved
     return render_account(
         request,
         "storefront/account/language.html",
