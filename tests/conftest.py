@@ -1,4 +1,5 @@
-"""Fixtures every test can use: people in each role, signed-in clients, a query counter."""
+"""Fixtures every test can use: people in each role, signed-in clients (staff and
+shoppers), the storefront in English, a query counter."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from comptoir.customers.models import Customer
+from comptoir.shop.models import Shop
+from comptoir.shop.selectors import get_shop
 from comptoir.team.models import Access, TeamMember
 from comptoir.team.permissions import Permission
 from tests.factories import TeamMemberFactory
@@ -51,6 +55,29 @@ def signed_in() -> Callable[[TeamMember], Client]:
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def shopper_client() -> Callable[[Customer], Client]:
+    """A test client signed in as the shopper (the customer record's login); the
+    customer is at ``client.customer``."""
+
+    def sign_in(customer: Customer) -> Client:
+        client = Client()
+        client.force_login(customer.user)
+        client.customer = customer  # type: ignore[attr-defined]
+        return client
+
+    return sign_in
+
+
+@pytest.fixture
+def english_shop(db) -> Shop:
+    """The storefront in English, for assertions on the English source texts."""
+    shop = get_shop()
+    shop.published_language = "en"
+    shop.save(update_fields=["published_language"])
+    return shop
 
 
 @pytest.fixture
