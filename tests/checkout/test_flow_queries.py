@@ -18,9 +18,9 @@ pytestmark = pytest.mark.django_db
 
 # Counts on SQLite in a test transaction (every atomic() block is a SAVEPOINT pair
 # here); see docs/bench/analysis.md for the PostgreSQL run.
-ADD_TO_CART_QUERIES = 13
+ADD_TO_CART_QUERIES = 12
 CHECKOUT_PAGE_QUERIES = 8
-PLACING_QUERIES_TWO_PRODUCTS = 45
+PLACING_QUERIES_TWO_PRODUCTS = 44
 
 
 @pytest.fixture
@@ -111,3 +111,11 @@ def test_pickup_times_are_shown_in_the_locations_time_not_the_servers(client, lo
     assert f'<option value="{first.isoformat()}">Tuesday 1 December, 10:15</option>' in (
         page.content.decode()
     )
+
+
+def test_storefront_pages_other_than_checkout_do_not_read_opening_hours(client, location, products):
+    fill_cart(client, location, (products[0], 1))
+
+    sql = statements(lambda: client.get(reverse("storefront:product", args=[products[1].slug])))
+
+    assert not any('FROM "shop_openinghours"' in s for s in sql), "\n".join(sql)

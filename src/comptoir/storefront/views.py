@@ -12,7 +12,9 @@ LOCATION_SESSION_KEY = "storefront_location"
 def current_location(request: HttpRequest) -> Location | None:
     """The location the visitor shops at: ?location=slug, else the one kept in the
     session, else the first open location."""
-    locations = list(active_locations())
+    # Without their opening hours: only the checkout's pickup times need them (one
+    # query there), while every storefront request asks for the current location.
+    locations = list(active_locations().prefetch_related(None))
     if not locations:
         return None
     wanted = request.GET.get("location") or request.session.get(LOCATION_SESSION_KEY)
