@@ -18,6 +18,13 @@ ADDRESS = {
 }
 
 
+def add_addresses(client, *labels) -> list[SavedAddress]:
+    """Saves ``ADDRESS`` under each label through the page, in order; returns them all."""
+    for label in labels:
+        client.post(reverse("storefront:account_addresses"), {**ADDRESS, "label": label})
+    return list(SavedAddress.objects.filter(customer=client.customer).order_by("id"))
+
+
 def test_adding_a_first_address_makes_it_primary_with_the_shops_country(
     make_shopper, shopper_client
 ):
@@ -66,10 +73,8 @@ def test_a_malformed_postal_code_is_refused(make_shopper, shopper_client):
 
 
 def test_editing_an_address(make_shopper, shopper_client):
-    shopper = make_shopper()
-    client = shopper_client(shopper)
-    client.post(reverse("storefront:account_addresses"), ADDRESS)
-    address = SavedAddress.objects.get(customer=shopper)
+    client = shopper_client(make_shopper())
+    (address,) = add_addresses(client, "Home")
 
     form = client.get(reverse("storefront:account_address_edit", args=[address.pk]))
     client.post(
@@ -83,10 +88,8 @@ def test_editing_an_address(make_shopper, shopper_client):
 
 
 def test_editing_with_a_blank_city_keeps_the_address_and_says_so(make_shopper, shopper_client):
-    shopper = make_shopper()
-    client = shopper_client(shopper)
-    client.post(reverse("storefront:account_addresses"), ADDRESS)
-    address = SavedAddress.objects.get(customer=shopper)
+    client = shopper_client(make_shopper())
+    (address,) = add_addresses(client, "Home")
 
     response = client.post(
         reverse("storefront:account_address_edit", args=[address.pk]), {**ADDRESS, "city": ""}
@@ -101,9 +104,7 @@ def test_editing_with_a_blank_city_keeps_the_address_and_says_so(make_shopper, s
 def test_choosing_the_primary_address_leaves_one_primary(make_shopper, shopper_client):
     shopper = make_shopper()
     client = shopper_client(shopper)
-    client.post(reverse("storefront:account_addresses"), ADDRESS)
-    client.post(reverse("storefront:account_addresses"), {**ADDRESS, "label": "Work"})
-    home, work = SavedAddress.objects.filter(customer=shopper).order_by("id")
+    home, work = add_addresses(client, "Home", "Work")
     assert home.is_primary and not work.is_primary
 
     client.post(reverse("storefront:account_address_primary", args=[work.pk]))
@@ -114,9 +115,7 @@ def test_choosing_the_primary_address_leaves_one_primary(make_shopper, shopper_c
 def test_deleting_the_primary_address_makes_the_next_one_primary(make_shopper, shopper_client):
     shopper = make_shopper()
     client = shopper_client(shopper)
-    client.post(reverse("storefront:account_addresses"), ADDRESS)
-    client.post(reverse("storefront:account_addresses"), {**ADDRESS, "label": "Work"})
-    home, work = SavedAddress.objects.filter(customer=shopper).order_by("id")
+    home, work = add_addresses(client, "Home", "Work")
 
     client.post(reverse("storefront:account_address_delete", args=[home.pk]))
 

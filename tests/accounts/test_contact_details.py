@@ -6,6 +6,20 @@ from django.urls import reverse
 from comptoir.accounts.models import ContactEmail, ContactPhone
 
 
+def add_phones(client, *numbers) -> list[ContactPhone]:
+    """Adds each number through the page, in order; returns the shopper's phones."""
+    for number in numbers:
+        client.post(reverse("storefront:account_phone_add"), {"number": number})
+    return list(ContactPhone.objects.filter(customer=client.customer).order_by("id"))
+
+
+def add_emails(client, *emails) -> list[ContactEmail]:
+    """Adds each email through the page, in order; returns the shopper's additional emails."""
+    for email in emails:
+        client.post(reverse("storefront:account_email_add"), {"email": email})
+    return list(ContactEmail.objects.filter(customer=client.customer).order_by("id"))
+
+
 def test_the_page_shows_the_sign_in_email_and_says_it_cannot_be_changed_here(
     make_shopper, shopper_client
 ):
@@ -49,9 +63,7 @@ def test_an_invalid_phone_number_is_refused_with_what_was_typed(make_shopper, sh
 def test_updating_choosing_and_deleting_phone_numbers(make_shopper, shopper_client):
     shopper = make_shopper()
     client = shopper_client(shopper)
-    client.post(reverse("storefront:account_phone_add"), {"number": "+33612345678"})
-    client.post(reverse("storefront:account_phone_add"), {"number": "+33698765432"})
-    first, second = ContactPhone.objects.filter(customer=shopper).order_by("id")
+    first, second = add_phones(client, "+33612345678", "+33698765432")
 
     client.post(reverse("storefront:account_phone_primary", args=[second.pk]))
     shopper.refresh_from_db()
@@ -74,8 +86,7 @@ def test_updating_choosing_and_deleting_phone_numbers(make_shopper, shopper_clie
 def test_updating_a_phone_with_an_invalid_number_keeps_it(make_shopper, shopper_client):
     shopper = make_shopper()
     client = shopper_client(shopper)
-    client.post(reverse("storefront:account_phone_add"), {"number": "+33612345678"})
-    phone = ContactPhone.objects.get(customer=shopper)
+    (phone,) = add_phones(client, "+33612345678")
 
     response = client.post(
         reverse("storefront:account_phone_update", args=[phone.pk]), {"number": "nope"}
@@ -90,9 +101,7 @@ def test_updating_a_phone_with_an_invalid_number_keeps_it(make_shopper, shopper_
 def test_additional_emails_add_update_primary_and_delete(make_shopper, shopper_client):
     shopper = make_shopper()
     client = shopper_client(shopper)
-    client.post(reverse("storefront:account_email_add"), {"email": "work@example.com"})
-    client.post(reverse("storefront:account_email_add"), {"email": "other@example.com"})
-    work, other = ContactEmail.objects.filter(customer=shopper).order_by("id")
+    work, other = add_emails(client, "work@example.com", "other@example.com")
     assert work.is_primary and not other.is_primary
 
     client.post(reverse("storefront:account_email_primary", args=[other.pk]))
@@ -116,3 +125,21 @@ def test_the_sign_in_email_and_an_invalid_email_are_refused(make_shopper, shoppe
     assert "Enter a valid email address." in invalid.content.decode()
     assert 'value="not-an-email"' in invalid.content.decode()
     assert not ContactEmail.objects.exists()
+
+
+def test_updating_an_email_with_an_invalid_one_keeps_it_and_says_so_at_its_row(
+    make_shopper, shopper_client
+):
+    client = shopper_client(make_shopper())
+    (contact,) = add_emails(client, "work@example.com")
+
+    response = client.post(
+        reverse("storefront:account_email_update", args=[contact.pk]), {"email": "nope"}
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert f'id="email-{contact.pk}-email"' in page and 'value="nope"' in page
+    assert "Enter a valid email address." in page
+    contact.refresh_from_db()
+    assert contact.email == "work@example.com"
