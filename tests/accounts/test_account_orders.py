@@ -8,18 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from comptoir.orders.models import Fulfilment, FulfilmentState, Order, OrderState
-from tests.factories import LocationFactory
-from tests.orders.factories import PICKUP, checkout, stocked
-
-
-@pytest.fixture
-def location(db):
-    return LocationFactory()
-
-
-@pytest.fixture
-def product(location):
-    return stocked(location, price=450, stock=None, name_en="Croissant", name_fr="Croissant")
+from tests.orders.factories import PICKUP, checkout
 
 
 def place(customer, location, product, quantity=1, *, signed_in=True, **kwargs):

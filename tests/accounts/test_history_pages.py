@@ -1,24 +1,12 @@
 """Deep pages of a long order history: the same queries as the first page, and the
 right orders on each page (newest first, across pages)."""
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from comptoir.orders.models import Order
-from tests.factories import LocationFactory
-from tests.orders.factories import PICKUP, checkout, stocked
-
-
-@pytest.fixture
-def location(db):
-    return LocationFactory()
-
-
-@pytest.fixture
-def product(location):
-    return stocked(location, price=450, stock=None, name_en="Croissant", name_fr="Croissant")
+from tests.orders.factories import PICKUP, checkout
 
 
 def place(shopper, location, product):

@@ -1,19 +1,12 @@
 """Reorder: a past order's items back in the cart at today's prices, what can no longer
 be bought skipped and named, then the cart to change before paying."""
 
-import pytest
 from django.urls import reverse
 
 from comptoir.catalog.models import Availability, Product
 from comptoir.checkout.models import Cart, CartLine
 from comptoir.checkout.selectors import cart_summary
-from tests.factories import LocationFactory
 from tests.orders.factories import PICKUP, checkout, stocked
-
-
-@pytest.fixture
-def location(db):
-    return LocationFactory()
 
 
 def named(location, name, price):
