@@ -65,3 +65,19 @@ def test_history_page_never_shows_another_accounts_orders(
     response = shopper_client(shopper).get(reverse("storefront:account_orders"))
 
     assert numbers_on(response) == [mine.number]
+
+
+def test_the_history_page_reads_the_customer_record_once(
+    make_shopper, shopper_client, location, product
+):
+    shopper = make_shopper()
+    place(shopper, location, product)
+    client = shopper_client(shopper)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("storefront:account_orders"))
+
+    assert response.status_code == 200
+    assert "My account" in response.content.decode() or "Mon compte" in response.content.decode()
+    reads = [q["sql"] for q in queries.captured_queries if 'FROM "customers_customer"' in q["sql"]]
+    assert len(reads) == 1, reads

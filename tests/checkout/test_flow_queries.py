@@ -13,6 +13,7 @@ from django.urls import reverse
 from comptoir.orders.models import Order
 from comptoir.shop.models import OpeningHours
 from tests.checkout.checkout_helpers import checkout_form, fill_cart, shop_location, stocked
+from tests.factories import ShopperFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -119,3 +120,15 @@ def test_storefront_pages_other_than_checkout_do_not_read_opening_hours(client, 
     sql = statements(lambda: client.get(reverse("storefront:product", args=[products[1].slug])))
 
     assert not any('FROM "shop_openinghours"' in s for s in sql), "\n".join(sql)
+
+
+def test_a_signed_in_shoppers_checkout_page_reads_their_customer_record_once(
+    client, location, products
+):
+    shopper = ShopperFactory()
+    client.force_login(shopper.user)
+    fill_cart(client, location, (products[0], 1))
+
+    sql = statements(lambda: client.get(reverse("storefront:checkout")))
+
+    assert sum('FROM "customers_customer"' in s for s in sql) == 1, "\n".join(sql)

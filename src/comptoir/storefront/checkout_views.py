@@ -154,7 +154,12 @@ def donate_page(request: HttpRequest) -> HttpResponse:
 
 
 def _customer(request: HttpRequest) -> Customer | None:
-    return customer_of(request.user) if accounts_enabled() else None
+    """The signed-in shopper's customer record, read once per request (the page, its
+    payment section and the header's account link all ask)."""
+    if not hasattr(request, "customer"):  # as ``account_page`` sets it
+        customer = customer_of(request.user) if accounts_enabled() else None
+        request.customer = customer  # type: ignore[attr-defined]
+    return request.customer  # type: ignore[attr-defined]
 
 
 def _account_user(request: HttpRequest, customer: Customer | None) -> User | None:
@@ -311,10 +316,13 @@ def _slot_options(slots: list[datetime.datetime], chosen: object) -> list[SlotOp
     ``date`` filter (a location open all day offers about 90 of them per page), in the
     location's time, like the slot's value and the earliest-time message."""
     options = []
+    days: dict[datetime.date, str] = {}  # the day's words, translated once per day
     for slot in slots:
         value = slot.isoformat()
-        label = dateformat.format(slot, "l j F, H:i")
-        options.append(SlotOption(value, label, value == chosen))
+        day = days.get(slot.date()) or days.setdefault(
+            slot.date(), dateformat.format(slot, "l j F")
+        )
+        options.append(SlotOption(value, f"{day}, {slot:%H:%M}", value == chosen))
     return options
 
 

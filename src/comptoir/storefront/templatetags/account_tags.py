@@ -17,6 +17,8 @@ def account_nav(request: HttpRequest, shop: Shop) -> str:
     if not shop.customer_accounts_enabled:
         return "off"
     user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated and customer_of(user) is not None:
-        return "shopper"
-    return "visitor"
+    if user is None or not user.is_authenticated:
+        return "visitor"
+    # Account and checkout pages have read it already (``request.customer``).
+    customer = request.customer if hasattr(request, "customer") else customer_of(user)
+    return "shopper" if customer is not None else "visitor"
