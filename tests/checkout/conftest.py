@@ -1,8 +1,9 @@
 import pytest
 
-from tests.factories import LocationFactory
+from tests.checkout.checkout_helpers import shop_location
 
 
 @pytest.fixture
 def location(db):
-    return LocationFactory(name="Martyrs", slug="martyrs")
+    """Martyrs, offering every fulfilment, delivery to 75009 and 75010, shipping."""
+    return shop_location()

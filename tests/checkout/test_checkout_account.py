@@ -14,17 +14,12 @@ from tests.checkout.checkout_helpers import (
     card_token,
     checkout_form,
     fill_cart,
-    shop_location,
     stocked,
 )
 from tests.factories import PASSWORD, ShopperFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def location(english_shop):
-    return shop_location()
+# Assertions read the English source texts; ``location`` (conftest) offers every fulfilment.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_shop")]
 
 
 def test_a_guest_sees_an_optional_sign_in_link_that_returns_to_checkout(client, location):

@@ -23,12 +23,8 @@ from tests.checkout.checkout_helpers import (
     stocked,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def location(english_shop):
-    return shop_location()
+# Assertions read the English source texts; ``location`` (conftest) offers every fulfilment.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_shop")]
 
 
 @pytest.fixture
