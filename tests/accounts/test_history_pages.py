@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from comptoir.accounts.selectors import account_orders_with_ids
 from comptoir.orders.models import Order
 from tests.orders.factories import PICKUP, checkout
 
@@ -81,3 +82,14 @@ def test_the_history_page_reads_the_customer_record_once(
     assert "My account" in response.content.decode() or "Mon compte" in response.content.decode()
     reads = [q["sql"] for q in queries.captured_queries if 'FROM "customers_customer"' in q["sql"]]
     assert len(reads) == 1, reads
+
+
+def test_orders_asked_by_id_are_only_the_accounts_own(make_shopper, location, product):
+    shopper, other = make_shopper(), make_shopper()
+    mine = place(shopper, location, product)
+    theirs = place(other, location, product)
+    as_guest = checkout(location, [(product, 1)], email=shopper.email, fulfilment=PICKUP)
+
+    found = account_orders_with_ids(shopper, [theirs.pk, mine.pk, as_guest.pk])
+
+    assert found == [mine]
