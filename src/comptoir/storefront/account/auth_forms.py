@@ -8,7 +8,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from comptoir.errors import InvalidInput
+from comptoir.errors import DomainError, InvalidInput
 from comptoir.storefront.account.page_forms import add_service_errors
 from comptoir.storefront.form_fields import (
     email_field,
@@ -26,9 +26,13 @@ class AccessibleErrorsForm(forms.Form):
         super().full_clean()
         self._mark_errors()
 
-    def add_service_errors(self, error: InvalidInput) -> None:
-        """Show a service's refusal beside the fields it names."""
-        add_service_errors(self, error)
+    def add_refusal(self, refused: DomainError) -> None:
+        """Shows a service's refusal: beside the fields it names (``InvalidInput``),
+        otherwise above the form."""
+        if isinstance(refused, InvalidInput):
+            add_service_errors(self, refused)
+        else:
+            self.add_error(None, str(refused.message))
         self._mark_errors()
 
     def _mark_errors(self) -> None:

@@ -31,6 +31,7 @@ from comptoir.errors import DomainError, InvalidInput
 from comptoir.shop.selectors import get_shop
 from comptoir.storefront.account.access import accounts_on
 from comptoir.storefront.account.auth_forms import (
+    AccessibleErrorsForm,
     ForgotPasswordForm,
     NewPasswordForm,
     SignInForm,
@@ -62,13 +63,8 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                 password=form.cleaned_data["password"],
                 ip_address=client_address(request),
             )
-        except TooManyAttempts as refused:
-            form.add_error(None, str(refused.message))
-            status = TOO_MANY
-        except InvalidInput as refused:
-            form.add_service_errors(refused)
-        except DomainError as refused:  # a team login, accounts turned off meanwhile
-            form.add_error(None, str(refused.message))
+        except DomainError as refused:  # wrong credentials, too many attempts, a team login...
+            status = _show_refusal(form, refused)
         else:
             return _signed_in(request, user, next_url)
     return render(
@@ -108,10 +104,8 @@ def sign_up(request: HttpRequest) -> HttpResponse:
                 last_name=data["last_name"],
                 accepted_terms=terms_version(language=language, version=data["terms_version"]),
             )
-        except InvalidInput as refused:
-            form.add_service_errors(refused)
         except DomainError as refused:
-            form.add_error(None, str(refused.message))
+            form.add_refusal(refused)
         else:
             messages.success(request, _("Welcome! Your account is ready."))
             return _signed_in(request, user, next_url)
@@ -136,11 +130,8 @@ def forgot_password(request: HttpRequest) -> HttpResponse:
                     request, reverse("storefront:account_password_reset", args=[uidb64, token])
                 ),
             )
-        except TooManyAttempts as refused:
-            form.add_error(None, str(refused.message))
-            status = TOO_MANY
         except DomainError as refused:
-            form.add_error(None, str(refused.message))
+            status = _show_refusal(form, refused)
         else:
             # The same answer whether or not the email has an account.
             return redirect("storefront:account_password_forgot_sent")
@@ -170,7 +161,7 @@ def reset_password(request: HttpRequest, uidb64: str, token: str) -> HttpRespons
         except InvalidResetLink as refused:
             return _invalid_link(request, refused)
         except InvalidInput as refused:
-            form.add_service_errors(refused)
+            form.add_refusal(refused)
         else:
             messages.success(request, _("Your password is changed. You are signed in."))
             return _signed_in(request, user, ACCOUNT_HOME)
@@ -184,6 +175,13 @@ def _invalid_link(request: HttpRequest, refused: InvalidResetLink) -> HttpRespon
         {"message": refused.message, "form": ForgotPasswordForm()},
         status=400,
     )
+
+
+def _show_refusal(form: AccessibleErrorsForm, refused: DomainError) -> int:
+    """Shows a service's refusal in the form; the page's status: 429 when the visitor
+    must wait (too many attempts), 200 otherwise."""
+    form.add_refusal(refused)
+    return TOO_MANY if isinstance(refused, TooManyAttempts) else 200
 
 
 def _posted(request: HttpRequest) -> QueryDict | None:
