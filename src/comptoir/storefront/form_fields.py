@@ -6,6 +6,8 @@ recipient, an additional email)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
@@ -20,6 +22,13 @@ PASSWORD_REQUIRED = _("Enter your password.")
 
 def _attrs(autocomplete: str | None, **attrs: str) -> dict[str, str]:
     return {**attrs, "autocomplete": autocomplete} if autocomplete else attrs
+
+
+def _requirement(message: StrOrPromise | None) -> dict[str, Any]:
+    """Required with this message, or optional when there is none."""
+    if message is None:
+        return {"required": False}
+    return {"required": True, "error_messages": {"required": message}}
 
 
 def email_field(
@@ -68,8 +77,7 @@ def phone_field(
     return forms.CharField(
         label=label,
         max_length=32,
-        required=required is not None,
-        error_messages={"required": required} if required is not None else None,
+        **_requirement(required),
         widget=forms.TextInput(attrs=_attrs(autocomplete, type="tel")),
     )
 
@@ -78,14 +86,15 @@ def password_field(
     label: StrOrPromise,
     autocomplete: str,
     *,
-    required: StrOrPromise = PASSWORD_REQUIRED,
+    required: StrOrPromise | None = PASSWORD_REQUIRED,
 ) -> forms.CharField:
     """A password, taken as typed (no stripping); never sent back to the browser, even
-    when the form is shown again with errors."""
+    when the form is shown again with errors. Optional when ``required`` is None (the
+    form then decides when it is needed, like checkout's create-an-account box)."""
     return forms.CharField(
         label=label,
         strip=False,
         max_length=4096,
-        error_messages={"required": required},
+        **_requirement(required),
         widget=forms.PasswordInput(attrs={"autocomplete": autocomplete}),
     )
