@@ -132,3 +132,20 @@ def test_a_signed_in_shoppers_checkout_page_reads_their_customer_record_once(
     sql = statements(lambda: client.get(reverse("storefront:checkout")))
 
     assert sum('FROM "customers_customer"' in s for s in sql) == 1, "\n".join(sql)
+
+
+def test_browsing_the_default_location_creates_no_session_until_the_cart(
+    client, location, products
+):
+    other = shop_location(name="Abbesses", slug="abbesses", position=location.position + 1)
+    stocked(other, name_en="Brioche")
+
+    page = client.get(reverse("storefront:product", args=[products[0].slug]))
+
+    assert page.status_code == 200
+    assert "sessionid" not in client.cookies
+    fill_cart(client, location, (products[0], 1))
+    assert client.session["storefront_location"] == location.slug
+    # A location chosen explicitly is kept too.
+    client.get(reverse("storefront:cart"), {"location": other.slug})
+    assert client.session["storefront_location"] == other.slug

@@ -29,7 +29,7 @@ from comptoir.errors import DomainError, NotFound
 from comptoir.shop.models import Location
 from comptoir.storefront.cart_forms import AddForm, QuantityForm, RemoveForm, first_error
 from comptoir.storefront.cart_session import remember_cart, session_cart
-from comptoir.storefront.views import current_location
+from comptoir.storefront.views import LOCATION_SESSION_KEY, current_location
 
 
 @dataclass(frozen=True)
@@ -75,6 +75,8 @@ def cart_add(request: HttpRequest) -> HttpResponse:
             remember_cart(
                 request, start_cart(location=location, product=product, quantity=quantity)
             )
+            # The cart's location stays the visitor's, even if the default one changes.
+            request.session[LOCATION_SESSION_KEY] = location.slug
         else:
             add_to_cart(cart=cart, product=product, quantity=quantity)
     except DomainError as error:

@@ -19,7 +19,10 @@ def current_location(request: HttpRequest) -> Location | None:
         return None
     wanted = request.GET.get("location") or request.session.get(LOCATION_SESSION_KEY)
     chosen = next((loc for loc in locations if loc.slug == wanted), locations[0])
-    if request.session.get(LOCATION_SESSION_KEY) != chosen.slug:
+    stored = request.session.get(LOCATION_SESSION_KEY)
+    # A visitor on the default location needs no session yet: browsing the catalog
+    # creates none (one INSERT and a signed cookie less); the first choice or cart does.
+    if stored != chosen.slug and (stored is not None or chosen != locations[0]):
         request.session[LOCATION_SESSION_KEY] = chosen.slug
     request.storefront_locations = locations  # type: ignore[attr-defined]
     return chosen
