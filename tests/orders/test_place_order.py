@@ -306,9 +306,9 @@ def test_signed_in_order_records_the_account(location):
     assert order.account == user
 
 
-def test_query_count_grows_only_by_the_stock_decrement_per_line(location, count_queries):
-    """decrement_stock costs a savepoint, an UPDATE and a SELECT per product (4 queries
-    with the savepoint release); everything else is constant (lines are one INSERT)."""
+def test_query_count_grows_only_by_one_update_per_counted_product(location, count_queries):
+    """Counted stock costs one conditional UPDATE ... RETURNING per product; everything
+    else is constant (lines are one INSERT)."""
     small = [(stocked(location, stock=50), 1) for _ in range(2)]
     large = [(stocked(location, stock=50), 1) for _ in range(10)]
     checkout(location, small)  # warm the shop row and the content types
@@ -318,5 +318,20 @@ def test_query_count_grows_only_by_the_stock_decrement_per_line(location, count_
     with count_queries() as ten:
         checkout(location, large, email="b@example.com", fulfilment=PICKUP)
 
-    assert ten.count - two.count == 4 * 8
-    assert two.count <= 27
+    assert ten.count - two.count == 1 * 8
+    assert two.count <= 21
+    assert stock_of(large[-1][0], location) == 49
+
+
+def test_products_without_counted_stock_cost_no_statement_per_product(location, count_queries):
+    small = [(stocked(location, stock=None), 1) for _ in range(2)]
+    large = [(stocked(location, stock=None), 1) for _ in range(10)]
+    checkout(location, small)  # warm the shop row and the content types
+
+    with count_queries() as two:
+        checkout(location, small, email="a@example.com", fulfilment=PICKUP)
+    with count_queries() as ten:
+        checkout(location, large, email="b@example.com", fulfilment=PICKUP)
+
+    assert ten.count == two.count
+    assert stock_of(large[-1][0], location) is None

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files import File
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -190,45 +190,86 @@ def set_availability(
     return availability
 
 
-def decrement_stock(*, product: Product, location: Location, quantity: int) -> Availability:
+def decrement_stock(
+    *,
+    product: Product,
+    location: Location,
+    quantity: int,
+    availability: Availability | None = None,
+) -> Availability:
     """Take ``quantity`` out of the stock at ``location`` for an order. Counted stock
     never goes below zero, whoever orders at the same time: one conditional UPDATE
     decides. Stock that is not counted is left alone. An order taking several products
     in one transaction should call this in product id order, so that two orders never
-    wait on each other's rows in a cycle (deadlock)."""
+    wait on each other's rows in a cycle (deadlock).
+
+    ``availability`` is the row as the caller read it in the same transaction: when
+    it is sold here without counting its stock, there is nothing to write (no statement
+    at all). Counted stock costs one statement when there is enough of it."""
     _require_quantity(quantity)
     if not product.is_active:
         raise _not_sold(product, location)
-    with transaction.atomic():
-        # Stock returned between our UPDATE and our read would make the refusal below
-        # wrong ("only 3 left" when 3 were asked), so try again in that case.
-        left = 0
-        for _attempt in range(3):
-            # The WHERE stays on the availability row only (no join): PostgreSQL
-            # re-checks it against the newest row version after waiting for a
-            # concurrent order, so `stock >= quantity` holds when the row is written.
-            taken = Availability.objects.filter(
-                product=product, location=location, is_available=True, stock__gte=quantity
-            ).update(stock=F("stock") - quantity)
-            availability = Availability.objects.filter(product=product, location=location).first()
-            if availability is None or not availability.is_available:
-                raise _not_sold(product, location)
-            if taken or availability.stock is None:
-                return availability
-            left = availability.stock
-            if left < quantity:
-                break
-        if left == 0:
-            raise Conflict(
-                _("%(product)s is sold out at %(location)s.")
-                % {"product": product.name, "location": location.name},
-                code="out_of_stock",
+    if (
+        availability is not None
+        and availability.product_id == product.pk
+        and availability.location_id == location.pk
+        and availability.is_available
+        and availability.stock is None
+    ):
+        return availability
+    # No atomic block (so no savepoint in the caller's transaction): each statement
+    # below stands on its own, and a refusal must leave the caller's transaction usable.
+    # Stock returned between our UPDATE and our read would make the refusal below
+    # wrong ("only 3 left" when 3 were asked), so try again in that case.
+    left = 0
+    for _attempt in range(3):
+        taken = _take_stock(product, location, quantity)
+        if taken is not None:
+            pk, stock = taken
+            return Availability(
+                pk=pk, product=product, location=location, is_available=True, stock=stock
             )
+        current = Availability.objects.filter(product=product, location=location).first()
+        if current is None or not current.is_available:
+            raise _not_sold(product, location)
+        if current.stock is None:
+            return current
+        left = current.stock
+        if left < quantity:
+            break
+    if left == 0:
         raise Conflict(
-            _("Only %(count)s left of %(product)s at %(location)s.")
-            % {"count": left, "product": product.name, "location": location.name},
+            _("%(product)s is sold out at %(location)s.")
+            % {"product": product.name, "location": location.name},
             code="out_of_stock",
         )
+    raise Conflict(
+        _("Only %(count)s left of %(product)s at %(location)s.")
+        % {"count": left, "product": product.name, "location": location.name},
+        code="out_of_stock",
+    )
+
+
+def _take_stock(product: Product, location: Location, quantity: int) -> tuple[int, int] | None:
+    """One ``UPDATE ... RETURNING`` (PostgreSQL and SQLite 3.35+; Django's update() does
+    not return rows): the row's id and new stock when counted stock had ``quantity``,
+    None otherwise. The WHERE stays on the availability row only (no join): PostgreSQL
+    re-checks it against the newest row version after waiting for a concurrent order,
+    so ``stock >= quantity`` holds when the row is written."""
+    meta = Availability._meta
+    quote = connection.ops.quote_name
+    column = {field.name: quote(field.column or field.name) for field in meta.concrete_fields}
+    # Only identifiers from the model, quoted; the values go as parameters.
+    sql = (
+        f"UPDATE {quote(meta.db_table)} SET {column['stock']} = {column['stock']} - %s "  # noqa: S608
+        f"WHERE {column['product']} = %s AND {column['location']} = %s "
+        f"AND {column['is_available']} = %s AND {column['stock']} >= %s "
+        f"RETURNING {column['id']}, {column['stock']}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [quantity, product.pk, location.pk, True, quantity])
+        row = cursor.fetchone()
+    return (row[0], row[1]) if row else None
 
 
 def return_stock(*, product: Product, location: Location, quantity: int) -> Availability:

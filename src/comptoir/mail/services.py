@@ -40,7 +40,9 @@ def queue_email(
         ) from None
     if language not in Language.values:
         raise DomainError(f"Unsupported email language {language!r}", code="invalid_language")
-    with transaction.atomic():
+    # No savepoint: a failed insert leaves nothing to undo here, and the caller's
+    # transaction (if any) has to roll back with it anyway.
+    with transaction.atomic(savepoint=False):
         email = OutgoingEmail.objects.create(
             to_address=to,
             subject=" ".join(subject.split())[:255],

@@ -136,7 +136,7 @@ def _place(
         if language not in Language.values:
             language = shop.published_language
         quantities = _merged_quantities(lines)
-        sold = _sold_products(location, quantities)
+        sold, availabilities = _sold_products(location, quantities)
         fee = _check_fulfilment(location, fulfilment, now)
         subtotal = sum(sold[pk].price * quantity for pk, quantity in quantities.items())
         total = subtotal + fee
@@ -179,7 +179,12 @@ def _place(
         )
         # Product id order, so two orders for the same products never deadlock.
         for pk in sorted(quantities):
-            decrement_stock(product=sold[pk], location=location, quantity=quantities[pk])
+            decrement_stock(
+                product=sold[pk],
+                location=location,
+                quantity=quantities[pk],
+                availability=availabilities[pk],
+            )
         order_lines = OrderLine.objects.bulk_create(
             OrderLine(
                 order=order,
@@ -319,14 +324,19 @@ def _merged_quantities(lines: Iterable[tuple[Product, int]]) -> dict[int, int]:
     return quantities
 
 
-def _sold_products(location: Location, quantities: dict[int, int]) -> dict[int, Product]:
-    """Today's products (fresh prices), refusing any not active or not sold here."""
-    availabilities = Availability.objects.select_related("product").filter(
-        location=location, product_id__in=quantities
-    )
-    sold = {
-        a.product_id: a.product for a in availabilities if a.is_available and a.product.is_active
+def _sold_products(
+    location: Location, quantities: dict[int, int]
+) -> tuple[dict[int, Product], dict[int, Availability]]:
+    """Today's products (fresh prices) and their availability rows here, refusing any
+    not active or not sold here."""
+    availabilities = {
+        a.product_id: a
+        for a in Availability.objects.select_related("product").filter(
+            location=location, product_id__in=quantities
+        )
+        if a.is_available and a.product.is_active
     }
+    sold = {pk: a.product for pk, a in availabilities.items()}
     missing = [pk for pk in quantities if pk not in sold]
     if missing:
         names = Product.objects.filter(pk__in=missing).order_by("pk")
@@ -335,7 +345,7 @@ def _sold_products(location: Location, quantities: dict[int, int]) -> dict[int, 
             % {"location": location.name, "products": ", ".join(p.name for p in names) or "?"},
             code="not_sold",
         )
-    return sold
+    return sold, availabilities
 
 
 def _offer_for(choice: FulfilmentChoice) -> Offer:

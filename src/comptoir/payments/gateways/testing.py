@@ -30,7 +30,7 @@ import logging
 import secrets
 from collections.abc import Mapping
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -227,21 +227,24 @@ class TestGateway:
         method: str,
         card: TestCardToken | None,
     ) -> PaymentResult:
-        charge, created = TestCharge.objects.get_or_create(
-            idempotency_key=idempotency_key,
-            defaults={
-                "reference": f"ch_test_{secrets.token_hex(12)}",
-                "amount": amount,
-                "currency": currency.upper(),
-                "method": method,
-                "card_token": card.token if card else "",
-                "card_brand": card.brand if card else "",
-                "card_last4": card.last4 if card else "",
-                "card_exp_month": card.exp_month if card else None,
-                "card_exp_year": card.exp_year if card else None,
-            },
-        )
-        if not created:  # a concurrent retry with the same key won the race
+        try:
+            # The caller looked the key up already: insert at once, and only read the
+            # winner's charge back when a concurrent retry with the same key got there first.
+            with transaction.atomic():
+                charge = TestCharge.objects.create(
+                    idempotency_key=idempotency_key,
+                    reference=f"ch_test_{secrets.token_hex(12)}",
+                    amount=amount,
+                    currency=currency.upper(),
+                    method=method,
+                    card_token=card.token if card else "",
+                    card_brand=card.brand if card else "",
+                    card_last4=card.last4 if card else "",
+                    card_exp_month=card.exp_month if card else None,
+                    card_exp_year=card.exp_year if card else None,
+                )
+        except IntegrityError:
+            charge = TestCharge.objects.get(idempotency_key=idempotency_key)
             return self._replay(charge, amount=amount, currency=currency)
         return self._result(charge)
 
