@@ -1,6 +1,7 @@
 """Placing a paid order: one transaction, idempotent, priced from the catalog, stock taken."""
 
 import re
+import socket
 from datetime import timedelta
 
 import pytest
@@ -11,9 +12,10 @@ from comptoir.catalog.models import Availability
 from comptoir.customers.models import Customer
 from comptoir.customers.phones import InvalidPhone
 from comptoir.errors import Conflict, DomainError, InvalidInput
+from comptoir.mail.delivery import deliver_email
 from comptoir.mail.models import OutgoingEmail
 from comptoir.orders.models import Fulfilment, Order, OrderLine, OrderState, Payment
-from comptoir.orders.services import Contact, FulfilmentChoice
+from comptoir.orders.services import Contact, FulfilmentChoice, place_donation
 from comptoir.shop.selectors import get_shop
 from tests.factories import UserFactory
 from tests.orders.factories import PICKUP, checkout, paid, stocked
@@ -186,19 +188,39 @@ def test_order_without_fulfilment_completes_at_once(location):
     assert not Fulfilment.objects.filter(order=order).exists()
 
 
-def test_receipt_email_is_queued_once_with_text_html_and_status_link(location, settings):
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def sent_by_the_worker(email):
+    """What the ``send_email`` task does with the row; the row as it is afterwards."""
+    assert deliver_email(email.pk, last_attempt=False) == "sent"
+    email.refresh_from_db()
+    return email
+
+
+def test_receipt_email_is_queued_once_with_text_html_and_status_link(
+    location, settings, mailoutbox
+):
     settings.COMPTOIR_PUBLIC_URL = "https://shop.example"
     product = stocked(location, price=250, name_fr="Pain au chocolat", name_en="Pain au chocolat")
 
     order = checkout(location, [(product, 2)], fulfilment=PICKUP, language="en")
 
-    email = OutgoingEmail.objects.get()
-    link = f"https://shop.example/orders/{order.number}/status/{order.status_token}/"
-    assert (email.to_address, email.kind, email.language) == (
+    queued = OutgoingEmail.objects.get()
+    assert (queued.to_address, queued.kind, queued.language) == (
         "camille@example.com",
         "order_receipt",
         "fr",
     )
+    assert order.number in queued.subject  # listed in the outbox before it is sent
+    assert not queued.is_rendered  # the worker renders the bodies
+
+    email = sent_by_the_worker(queued)
+
+    link = f"https://shop.example/orders/{order.number}/status/{order.status_token}/"
     assert order.number in email.subject
     for body in (email.text_body, email.html_body):
         assert order.number in body
@@ -206,6 +228,49 @@ def test_receipt_email_is_queued_once_with_text_html_and_status_link(location, s
         assert "5,00" in body  # the total, in French
         assert link in body
     assert "<table" in email.html_body
+    [message] = mailoutbox
+    assert (message.subject, message.body) == (email.subject, email.text_body)
+    assert message.alternatives[0].content == email.html_body
+
+
+def test_receipt_retried_after_a_failed_send_is_the_one_first_rendered(
+    location, settings, mailoutbox
+):
+    product = stocked(location, price=250, name_fr="Pain au chocolat", name_en="Pain au chocolat")
+    order = checkout(location, [(product, 1)], fulfilment=PICKUP)
+    email = OutgoingEmail.objects.get()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", closed_port()
+    with pytest.raises(OSError):
+        deliver_email(email.pk, last_attempt=False)
+    email.refresh_from_db()
+    first = (email.subject, email.text_body, email.html_body)
+    assert "Pain au chocolat" in email.text_body
+    order.lines.update(name="Renamed since")  # the retry must not render again
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    email = sent_by_the_worker(email)
+
+    assert (email.subject, email.text_body, email.html_body) == first
+    [message] = mailoutbox
+    assert message.body == first[1]
+
+
+def test_donation_receipt_is_rendered_by_the_worker_without_fulfilment(location, mailoutbox):
+    place_donation(
+        idempotency_key="gift-1",
+        location=location,
+        amount=1500,
+        note="",
+        contact=Contact(email="lea@example.com", first_name="Léa"),
+        payment=paid(1500),
+        language="fr",
+    )
+
+    email = sent_by_the_worker(OutgoingEmail.objects.get())
+
+    assert "Léa" in email.text_body
+    assert "15,00" in email.text_body and "15,00" in email.html_body
 
 
 def test_receipt_is_in_the_customers_language_when_the_shop_publishes_it(location):
@@ -215,7 +280,7 @@ def test_receipt_is_in_the_customers_language_when_the_shop_publishes_it(locatio
 
     checkout(location, [(product, 1)], language="fr")
 
-    email = OutgoingEmail.objects.get()
+    email = sent_by_the_worker(OutgoingEmail.objects.get())
     assert email.language == "en"
     assert "Thank you for your order" in email.text_body
     assert shop.name in email.subject

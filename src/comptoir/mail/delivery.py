@@ -14,6 +14,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from comptoir.mail.models import EmailStatus, OutgoingEmail
+from comptoir.mail.rendering import render_queued
 
 logger = logging.getLogger(__name__)
 
@@ -43,16 +44,18 @@ def deliver_email(email_id: int, *, last_attempt: bool) -> str:
         return "already sent" if status == EmailStatus.SENT else "being sent by another worker"
 
     email = OutgoingEmail.objects.get(pk=email_id)
-    message = EmailMultiAlternatives(
-        subject=email.subject,
-        body=email.text_body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[email.to_address],
-        headers={"Message-ID": email.provider_message_id, "Content-Language": email.language},
-    )
-    if email.html_body:
-        message.attach_alternative(email.html_body, "text/html")
     try:
+        if not email.is_rendered and email.template:
+            _render_and_store(email)
+        message = EmailMultiAlternatives(
+            subject=email.subject,
+            body=email.text_body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[email.to_address],
+            headers={"Message-ID": email.provider_message_id, "Content-Language": email.language},
+        )
+        if email.html_body:
+            message.attach_alternative(email.html_body, "text/html")
         message.send()
     except Exception as error:
         OutgoingEmail.objects.filter(pk=email_id).update(
@@ -65,3 +68,15 @@ def deliver_email(email_id: int, *, last_attempt: bool) -> str:
         status=EmailStatus.SENT, sent_at=timezone.now(), sending_since=None, error=""
     )
     return "sent"
+
+
+def _render_and_store(email: OutgoingEmail) -> None:
+    """Render an email queued to be rendered here and keep the result on its row (we
+    hold its sending claim), so that the outbox shows it and a retry sends the same."""
+    rendered = render_queued(email.template, email.about_id or 0, language=email.language)
+    email.subject = rendered.subject[:255]
+    email.text_body = rendered.text
+    email.html_body = rendered.html
+    OutgoingEmail.objects.filter(pk=email.pk, text_body="").update(
+        subject=email.subject, text_body=email.text_body, html_body=email.html_body
+    )

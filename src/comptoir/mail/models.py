@@ -24,6 +24,12 @@ class OutgoingEmail(models.Model):
     # What the email is about, as a code ("staff_invite", "order_confirmation"): lets a later
     # page filter or count them without parsing subjects.
     kind = models.CharField(_("kind"), max_length=64, blank=True)
+    # An email whose bodies are rendered by the worker (see mail.rendering.render_later):
+    # the template it comes from and the id its registered context builder reads. Text and
+    # HTML stay empty until the worker renders them once and stores them here, so that a
+    # retry sends exactly what the first try did.
+    template = models.CharField(_("template"), max_length=100, blank=True)
+    about_id = models.PositiveBigIntegerField(null=True, blank=True)
 
     status = models.CharField(
         _("status"), max_length=8, choices=EmailStatus.choices, default=EmailStatus.QUEUED
@@ -44,3 +50,9 @@ class OutgoingEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.to_address}: {self.subject}"
+
+    @property
+    def is_rendered(self) -> bool:
+        """False while the worker has still to render the bodies (text is never empty
+        once rendered)."""
+        return bool(self.text_body)

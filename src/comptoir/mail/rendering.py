@@ -6,6 +6,7 @@ text are rendered without HTML escaping: they are plain text."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -35,10 +36,54 @@ def render_email(
     """Render ``mail/<name>.*`` in ``language``. ``base_url`` (default: the setting
     COMPTOIR_PUBLIC_URL) makes the logo's address absolute; without it the shop's name
     stands in for the logo, since a relative image address means nothing in a mailbox."""
+    values = _values(context, language=language, base_url=base_url)
+    # Dates in an email read in the shop's time zone, not the server's UTC.
+    with translation.override(language), timezone.override(values["shop"].time_zone):
+        subject = _render_plain(f"mail/{name}.subject.txt", values)
+        text = _render_plain(f"mail/{name}.txt", values)
+        html = render_to_string(f"mail/{name}.html", values)
+    # A subject is one header line: newlines in it would be refused by Django anyway.
+    return RenderedEmail(subject=" ".join(subject.split()), text=text.strip() + "\n", html=html)
+
+
+def render_subject(name: str, context: dict[str, Any] | None = None, *, language: str) -> str:
+    """Only the subject of ``mail/<name>.*``: what an email rendered later by the worker
+    shows in the outbox meanwhile (one line, cheap to render in the request)."""
+    values = _values(context, language=language, base_url=None)
+    with translation.override(language), timezone.override(values["shop"].time_zone):
+        subject = _render_plain(f"mail/{name}.subject.txt", values)
+    return " ".join(subject.split())
+
+
+# --- emails rendered by the worker ----------------------------------------------------
+
+ContextBuilder = Callable[[int], dict[str, Any]]
+_context_builders: dict[str, ContextBuilder] = {}
+
+
+def register_context(template: str, builder: ContextBuilder) -> None:
+    """Let the worker render ``mail/<template>.*`` for emails queued with an ``about_id``
+    (``mail.services.queue_rendered_later``): ``builder(about_id)`` reads what the
+    template needs. Called by the app owning the template, from its AppConfig.ready()."""
+    _context_builders[template] = builder
+
+
+def render_later_supported(template: str) -> bool:
+    return template in _context_builders
+
+
+def render_queued(template: str, about_id: int, *, language: str) -> RenderedEmail:
+    """Render an email queued to be rendered by the worker, from what its row keeps."""
+    return render_email(template, _context_builders[template](about_id), language=language)
+
+
+def _values(
+    context: dict[str, Any] | None, *, language: str, base_url: str | None
+) -> dict[str, Any]:
     shop = get_shop()
     base_url = (base_url if base_url is not None else settings.COMPTOIR_PUBLIC_URL).rstrip("/")
     logo_url = f"{base_url}{shop.logo.url}" if shop.logo and base_url else ""
-    values = {
+    return {
         "shop": shop,
         "brand_colour": shop.primary_colour,
         "logo_url": logo_url,
@@ -46,13 +91,6 @@ def render_email(
         "language": language,
         **(context or {}),
     }
-    # Dates in an email read in the shop's time zone, not the server's UTC.
-    with translation.override(language), timezone.override(shop.time_zone):
-        subject = _render_plain(f"mail/{name}.subject.txt", values)
-        text = _render_plain(f"mail/{name}.txt", values)
-        html = render_to_string(f"mail/{name}.html", values)
-    # A subject is one header line: newlines in it would be refused by Django anyway.
-    return RenderedEmail(subject=" ".join(subject.split()), text=text.strip() + "\n", html=html)
 
 
 def _render_plain(template_name: str, values: dict[str, Any]) -> str:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from comptoir.errors import DomainError
 from comptoir.jobs.dispatch import enqueue_after_commit
 from comptoir.mail.models import OutgoingEmail
-from comptoir.mail.rendering import render_email
+from comptoir.mail.rendering import render_email, render_later_supported, render_subject
 from comptoir.mail.tasks import send_email
 from comptoir.shop.selectors import get_shop
 from comptoir.team.access import require
@@ -32,30 +32,7 @@ def queue_email(
     *, to: str, subject: str, text: str, html: str = "", language: str, kind: str = ""
 ) -> OutgoingEmail:
     """Store an email in the outbox and send it once the current transaction commits."""
-    try:
-        validate_email(to)
-    except ValidationError:
-        raise DomainError(
-            _("“%(address)s” is not an email address.") % {"address": to}, code="invalid_email"
-        ) from None
-    if language not in Language.values:
-        raise DomainError(f"Unsupported email language {language!r}", code="invalid_language")
-    # No savepoint: a failed insert leaves nothing to undo here, and the caller's
-    # transaction (if any) has to roll back with it anyway.
-    with transaction.atomic(savepoint=False):
-        email = OutgoingEmail.objects.create(
-            to_address=to,
-            subject=" ".join(subject.split())[:255],
-            text_body=text,
-            html_body=html,
-            language=language,
-            kind=kind,
-            # Fixed once, so a retry after a lost server reply carries the same Message-ID
-            # and mail clients can tell it is the same message.
-            provider_message_id=make_msgid(domain=_sender_domain()),
-        )
-        enqueue_after_commit(send_email, email.pk)
-    return email
+    return _queue(to=to, subject=subject, text=text, html=html, language=language, kind=kind)
 
 
 def queue_templated_email(
@@ -76,6 +53,74 @@ def queue_templated_email(
         language=language,
         kind=kind or template,
     )
+
+
+def queue_rendered_later(
+    *,
+    to: str,
+    template: str,
+    about_id: int,
+    subject_context: dict[str, Any],
+    language: str,
+    kind: str = "",
+) -> OutgoingEmail:
+    """Queue ``mail/<template>.*`` to be rendered by the worker just before sending,
+    from ``about_id`` (the template's context builder must be registered, see
+    ``rendering.register_context``); the request only renders the subject, with
+    ``subject_context``, so that the outbox lists it meanwhile. The worker stores the
+    text and HTML on the row, where the outbox shows them, and a retry sends them as
+    they are."""
+    if not render_later_supported(template):
+        raise ValueError(f"No context builder registered for the email template {template!r}")
+    return _queue(
+        to=to,
+        subject=render_subject(template, subject_context, language=language),
+        text="",
+        html="",
+        language=language,
+        kind=kind or template,
+        template=template,
+        about_id=about_id,
+    )
+
+
+def _queue(
+    *,
+    to: str,
+    subject: str,
+    text: str,
+    html: str,
+    language: str,
+    kind: str,
+    template: str = "",
+    about_id: int | None = None,
+) -> OutgoingEmail:
+    try:
+        validate_email(to)
+    except ValidationError:
+        raise DomainError(
+            _("“%(address)s” is not an email address.") % {"address": to}, code="invalid_email"
+        ) from None
+    if language not in Language.values:
+        raise DomainError(f"Unsupported email language {language!r}", code="invalid_language")
+    # No savepoint: a failed insert leaves nothing to undo here, and the caller's
+    # transaction (if any) has to roll back with it anyway.
+    with transaction.atomic(savepoint=False):
+        email = OutgoingEmail.objects.create(
+            to_address=to,
+            subject=" ".join(subject.split())[:255],
+            text_body=text,
+            html_body=html,
+            language=language,
+            kind=kind,
+            template=template,
+            about_id=about_id,
+            # Fixed once, so a retry after a lost server reply carries the same Message-ID
+            # and mail clients can tell it is the same message.
+            provider_message_id=make_msgid(domain=_sender_domain()),
+        )
+        enqueue_after_commit(send_email, email.pk)
+    return email
 
 
 def send_test_email(*, actor: TeamMember) -> OutgoingEmail:

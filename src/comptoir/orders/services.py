@@ -24,8 +24,7 @@ from comptoir.catalog.services import decrement_stock
 from comptoir.customers.phones import to_e164
 from comptoir.customers.services import find_or_create_for_order, normalise_email
 from comptoir.errors import Conflict, DomainError, InvalidInput
-from comptoir.mail.services import queue_templated_email
-from comptoir.orders.links import status_url
+from comptoir.mail.services import queue_rendered_later
 from comptoir.orders.models import (
     Fulfilment,
     FulfilmentState,
@@ -37,6 +36,7 @@ from comptoir.orders.models import (
     OrderState,
     Payment,
 )
+from comptoir.orders.receipts import RECEIPT_TEMPLATE
 from comptoir.orders.states import order_state_for
 from comptoir.payments.gateways.base import PaymentResult
 from comptoir.shop.models import FulfilmentType as Offer
@@ -185,7 +185,7 @@ def _place(
                 quantity=quantities[pk],
                 availability=availabilities[pk],
             )
-        order_lines = OrderLine.objects.bulk_create(
+        OrderLine.objects.bulk_create(
             OrderLine(
                 order=order,
                 product=sold[pk],
@@ -205,7 +205,7 @@ def _place(
             order.state = state
             order.save(update_fields=["state", "updated_at"])
         _record_payment(order, payment)
-        _queue_receipt(order, order_lines, shop=shop)
+        _queue_receipt(order, shop=shop)
     return order
 
 
@@ -261,11 +261,11 @@ def place_donation(
             )
             with translation.override(language):
                 name = _("Donation")
-            line = OrderLine.objects.create(
+            OrderLine.objects.create(
                 order=order, name=name, unit_price=amount, quantity=1, total=amount
             )
             _record_payment(order, payment)
-            _queue_receipt(order, [line], shop=shop)
+            _queue_receipt(order, shop=shop)
     except IntegrityError as error:
         return _placed_meanwhile(idempotency_key, error)
     return order
@@ -497,21 +497,16 @@ def _create_fulfilment(
     )
 
 
-def _queue_receipt(order: Order, lines: list[OrderLine], *, shop: Shop) -> None:
-    """The receipt, in the customer's language when the shop publishes it."""
+def _queue_receipt(order: Order, *, shop: Shop) -> None:
+    """The receipt, in the customer's language when the shop publishes it. The worker
+    renders its text and HTML from the order (orders.receipts) just before sending."""
     if not order.email:
         return
-    shop_language = language_for(shop, order.customer.language or order.language)
-    fulfilment = getattr(order, "fulfilment", None)
-    queue_templated_email(
+    queue_rendered_later(
         to=order.email,
-        template="order_receipt",
-        context={
-            "order": order,
-            "lines": lines,
-            "fulfilment": fulfilment,
-            "status_url": status_url(order),
-        },
-        language=shop_language,
+        template=RECEIPT_TEMPLATE,
+        about_id=order.pk,
+        subject_context={"order": order},
+        language=language_for(shop, order.customer.language or order.language),
         kind="order_receipt",
     )
