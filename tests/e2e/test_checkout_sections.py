@@ -212,3 +212,20 @@ def test_paying_with_a_saved_card_hides_the_new_card_inputs(screen, bakery, shop
 
     assert TestCharge.objects.get().card_token == card.reference
     assert Order.objects.get().account == customer.user
+
+
+def test_a_saved_card_refused_by_the_bank_says_so_where_the_shopper_sees_it(phone, bakery):
+    customer = ShopperFactory(email="lea@example.com")
+    save_card(customer=customer, gateway=TestGateway(), card_token=card_token("4000000000009995"))
+    page = phone
+    sign_in(page, customer.email)
+    to_checkout(page, bakery)
+    page.check("input[name=fulfilment][value=pickup]")
+
+    with page.expect_navigation():
+        page.get_by_role("button", name="Pay and place the order").click()
+
+    assert page.get_by_role("radio", name=re.compile(r"9995")).is_checked()
+    assert page.locator("#card-number").is_hidden()
+    assert page.locator(".payment .field-error:visible").count() == 1
+    assert Order.objects.count() == 0
