@@ -165,6 +165,8 @@ def test_without_javascript_every_field_shows(browser, live_server, bakery):
         to_checkout(page, bakery)
         assert visible_fields(page) == set(FIELDS)
         assert page.get_by_text("(pickup and curbside)").is_visible()
+        assert page.locator("input[name=password]").is_visible()
+        assert page.locator("#card-number").is_visible()
     finally:
         context.close()
 
@@ -229,3 +231,15 @@ def test_a_saved_card_refused_by_the_bank_says_so_where_the_shopper_sees_it(phon
     assert page.locator("#card-number").is_hidden()
     assert page.locator(".payment .field-error:visible").count() == 1
     assert Order.objects.count() == 0
+
+
+def test_the_account_password_shows_once_the_guest_asks_for_an_account(phone, bakery):
+    page = phone
+    to_checkout(page, bakery)
+    password = page.locator("input[name=password]")
+
+    assert password.is_hidden()
+    page.check("input[name=create_account]")
+    assert password.is_visible()
+    page.uncheck("input[name=create_account]")
+    assert password.is_hidden()

@@ -14,7 +14,9 @@
      data-postal-codes=""). The server's own line [data-fee-line=server] is replaced.
    - payment: while a saved card is chosen in [data-saved-cards], [data-new-card] (the
      card inputs and "save this card") is hidden and the typed card number is cleared, so
-     that test-gateway.js does not tokenize a card the shopper no longer means to use. */
+     that test-gateway.js does not tokenize a card the shopper no longer means to use.
+   - account: [data-shown-with="create_account"] (the password) shows only while the
+     "create an account" box is ticked. */
 (function () {
   "use strict";
 
@@ -82,6 +84,13 @@
     }
   }
 
+  function showWithBoxes(form) {
+    form.querySelectorAll("[data-shown-with]").forEach(function (part) {
+      var box = form.querySelector('input[name="' + part.dataset.shownWith + '"]');
+      part.hidden = Boolean(box) && !box.checked;
+    });
+  }
+
   function setUp(form) {
     if (form.querySelector('input[name="fulfilment"]')) {
       showFulfilment(form);
@@ -93,8 +102,10 @@
       });
     }
     showPayment(form);
+    showWithBoxes(form);
     form.addEventListener("change", function (event) {
       if (event.target.name === "saved_card") showPayment(form);
+      if (event.target.type === "checkbox") showWithBoxes(form);
     });
   }
 
