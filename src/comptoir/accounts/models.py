@@ -215,3 +215,30 @@ class SignInAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.email} {self.at:%Y-%m-%d %H:%M}"
+
+
+class AccountEmail(models.Model):
+    """The owner's version of an account email (welcome, password reset) in one
+    language: a subject and a plain-text body with {placeholders}, sent in the shop's
+    branded layout instead of the shipped default (``accounts.services.emails``). No row
+    means the default is sent; resetting to the default deletes the row."""
+
+    class Kind(models.TextChoices):
+        WELCOME = "account_welcome", _("Welcome email")
+        PASSWORD_RESET = "password_reset", _("Password reset email")
+
+    kind = models.CharField(_("email"), max_length=20, choices=Kind.choices)
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("body"))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("account email")
+        ordering = ["kind", "language"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "language"], name="account_email_per_language"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.language}"

@@ -18,12 +18,12 @@ from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from comptoir.accounts.models import SignInAttempt
+from comptoir.accounts.models import AccountEmail, SignInAttempt
 from comptoir.accounts.selectors import accounts_enabled
 from comptoir.accounts.services.attempts import check_not_blocked, record_attempt
+from comptoir.accounts.services.emails import queue_account_email
 from comptoir.customers.models import Customer
 from comptoir.errors import DomainError, InvalidInput
-from comptoir.mail.services import queue_templated_email
 from comptoir.shop.selectors import get_shop
 from comptoir.users.models import User
 
@@ -64,18 +64,15 @@ def request_password_reset(
             return
         user = customer.user
         language = user.language or customer.language or get_shop().published_language
-        queue_templated_email(
+        queue_account_email(
             to=user.email,
-            template="password_reset",
-            context={
-                "first_name": customer.first_name,
-                "reset_url": link_for(
-                    urlsafe_base64_encode(force_bytes(user.pk)),
-                    default_token_generator.make_token(user),
-                ),
-            },
+            kind=AccountEmail.Kind.PASSWORD_RESET,
             language=language,
-            kind="password_reset",
+            first_name=customer.first_name,
+            link=link_for(
+                urlsafe_base64_encode(force_bytes(user.pk)),
+                default_token_generator.make_token(user),
+            ),
         )
 
 

@@ -10,13 +10,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from comptoir.accounts.models import AccountTerms, TermsAcceptance
+from comptoir.accounts.models import AccountEmail, AccountTerms, TermsAcceptance
 from comptoir.accounts.selectors import accounts_enabled
+from comptoir.accounts.services.emails import queue_account_email
 from comptoir.accounts.services.terms import current_terms
 from comptoir.customers.models import Customer
 from comptoir.customers.services import find_or_create_for_order, normalise_email
 from comptoir.errors import DomainError, InvalidInput
-from comptoir.mail.services import queue_templated_email
 from comptoir.users.models import Language, User
 
 ACCOUNT_PATH = "/account/"
@@ -83,15 +83,12 @@ def create_account(
         customer.save(update_fields=["user", "account_deleted_at", "updated_at"])
         terms = accepted_terms or current_terms(language=language)
         TermsAcceptance.objects.create(user=user, terms=terms)
-        queue_templated_email(
+        queue_account_email(
             to=email,
-            template="account_welcome",
-            context={
-                "first_name": first_name or customer.first_name,
-                "account_url": f"{settings.COMPTOIR_PUBLIC_URL.rstrip('/')}{ACCOUNT_PATH}",
-            },
+            kind=AccountEmail.Kind.WELCOME,
             language=language,
-            kind="account_welcome",
+            first_name=first_name or customer.first_name,
+            link=f"{settings.COMPTOIR_PUBLIC_URL.rstrip('/')}{ACCOUNT_PATH}",
         )
     return user
 
