@@ -25,6 +25,7 @@ from comptoir.team.models import Access
 from comptoir.team.permissions import Permission, expand
 from tests.factories import (
     CategoryFactory,
+    CustomerFactory,
     LocationFactory,
     ProductFactory,
     RoleFactory,
@@ -87,6 +88,7 @@ KWARG_KINDS = {
     "task_id": "task",
     "result_id": "task",  # a django-tasks result row (DBTaskResult)
     "email_id": "email",
+    "customer_id": "customer",
 }
 GENERIC_KWARGS = {"pk", "id", "slug"}
 # Words in a URL name that tell the kind of its pk; the last one in the name wins
@@ -125,6 +127,7 @@ MAKERS: dict[str, Callable] = {
     "user": UserFactory,
     "task": make_task,
     "email": make_email,
+    "customer": CustomerFactory,
 }
 
 

@@ -4,11 +4,14 @@ has one, no other record has the same address, whatever its case."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from comptoir.customers.search import search_text_for
 from comptoir.users.models import Language
 
 
@@ -32,6 +35,9 @@ class Customer(models.Model):
     account_deleted_at = models.DateTimeField(_("account deleted"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Names, email and phone folded (lower case, no accents) for the directory search;
+    # kept by save() and by the services that update these fields in bulk.
+    search_text = models.TextField(editable=False, default="", blank=True)
 
     class Meta:
         verbose_name = _("customer")
@@ -43,10 +49,28 @@ class Customer(models.Model):
                 name="customer_email_unique_ci",
             ),
         ]
-        indexes = [models.Index(fields=["phone"], name="customer_phone_idx")]
+        indexes = [
+            models.Index(fields=["phone"], name="customer_phone_idx"),
+            models.Index(fields=["created_at"], name="customer_created_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.email or self.phone or f"#{self.pk}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_text = self.computed_search_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
+
+    def computed_search_text(self) -> str:
+        return search_text_for(
+            first_name=self.first_name,
+            last_name=self.last_name,
+            email=self.email,
+            phone=self.phone,
+        )
 
     @property
     def full_name(self) -> str:

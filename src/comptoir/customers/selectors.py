@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
-from django.db.models.functions import Lower
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db import models
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, Lower
+from django.utils.translation import gettext_lazy as _
 
 from comptoir.customers.models import Customer
+from comptoir.customers.search import fold
+from comptoir.errors import NotFound
+from comptoir.orders.models import Order, OrderState
+from comptoir.team.access import visible_location_ids
+from comptoir.team.models import TeamMember
 
 
 def customer_by_email(email: str) -> Customer | None:
@@ -19,4 +30,138 @@ def customer_by_email(email: str) -> Customer | None:
         .filter(email_ci=email, email__isnull=False)
         .exclude(email="")
         .first()
+    )
+
+
+# --- the back-office directory and profile -------------------------------------------
+#
+# Who sees what: a team member who works at every location sees every record. A member
+# limited to some locations sees only the records with at least one order at one of
+# their locations (a record with no order at all, e.g. a sign-up, is for the others).
+
+
+class Sort(models.TextChoices):
+    NAME = "name", _("Name")
+    CREATED = "-created", _("Newest first")
+    LAST_ORDER = "-last_order", _("Last order")
+    TOTAL_SPENT = "-total_spent", _("Total spent")
+
+
+ORDERINGS = {
+    Sort.NAME: ("last_name", "first_name", "pk"),
+    Sort.CREATED: ("-created_at", "-pk"),
+    Sort.LAST_ORDER: (F("last_order_at").desc(nulls_last=True), "-pk"),
+    Sort.TOTAL_SPENT: ("-total_spent", "-pk"),
+}
+
+
+@dataclass(frozen=True)
+class DirectoryFilters:
+    """What the directory and its CSV export filter by (later issues add fields)."""
+
+    search: str = ""
+    has_account: bool | None = None
+    created_from: date | None = None
+    created_to: date | None = None
+    last_location_id: int | None = None
+    sort: Sort = Sort.NAME
+
+
+def _revenue_orders() -> QuerySet[Order]:
+    return Order.objects.filter(customer=OuterRef("pk")).exclude(state=OrderState.CANCELLED)
+
+
+def _latest_order() -> QuerySet[Order]:
+    return Order.objects.filter(customer=OuterRef("pk")).order_by("-placed_at", "-pk")
+
+
+def visible_customers(member: TeamMember) -> QuerySet[Customer]:
+    customers = Customer.objects.all()
+    allowed = visible_location_ids(member)
+    if allowed is not None:
+        customers = customers.filter(
+            Exists(Order.objects.filter(customer=OuterRef("pk"), location_id__in=allowed))
+        )
+    return customers
+
+
+def directory(member: TeamMember, filters: DirectoryFilters) -> QuerySet[Customer]:
+    """The records ``member`` may see that match ``filters``, each with ``order_count``,
+    ``total_spent`` (cancelled orders excluded), ``last_order_at`` and
+    ``last_location_id``, sorted. One query per page (plus the paginator's count)."""
+    customers = visible_customers(member).annotate(
+        total_spent=Coalesce(
+            Subquery(
+                _revenue_orders()
+                .values("customer")
+                .annotate(amount=Sum("total"))
+                .values("amount")[:1]
+            ),
+            Value(0),
+            output_field=models.BigIntegerField(),
+        ),
+        order_count=Coalesce(
+            Subquery(
+                Order.objects.filter(customer=OuterRef("pk"))
+                .values("customer")
+                .annotate(n=Count("pk"))
+                .values("n")[:1]
+            ),
+            Value(0),
+        ),
+        last_order_at=Subquery(_latest_order().values("placed_at")[:1]),
+        last_location_id=Subquery(_latest_order().values("location_id")[:1]),
+    )
+    words = fold(filters.search).split()
+    for word in words:
+        customers = customers.filter(search_text__contains=word)
+    if filters.has_account is True:
+        customers = customers.filter(user__isnull=False)
+    elif filters.has_account is False:
+        customers = customers.filter(user__isnull=True)
+    if filters.created_from:
+        customers = customers.filter(created_at__date__gte=filters.created_from)
+    if filters.created_to:
+        customers = customers.filter(created_at__date__lte=filters.created_to)
+    if filters.last_location_id:
+        customers = customers.filter(last_location_id=filters.last_location_id)
+    return customers.order_by(*ORDERINGS[filters.sort])
+
+
+@dataclass(frozen=True)
+class OrderTotals:
+    count: int
+    revenue_count: int  # not cancelled
+    total_spent: int
+    average: int
+    first_at: datetime | None
+    last_at: datetime | None
+
+
+def customer_for_staff(member: TeamMember, customer_id: int) -> Customer:
+    customer = visible_customers(member).filter(pk=customer_id).first()
+    if customer is None:
+        raise NotFound(_("No such customer."))
+    return customer
+
+
+def customer_orders(customer: Customer) -> QuerySet[Order]:
+    """Every order of the record (guest, signed in, counter), newest first."""
+    return customer.orders.select_related("location").order_by("-placed_at", "-pk")
+
+
+def order_totals(customer: Customer) -> OrderTotals:
+    every = customer.orders.aggregate(
+        count=Count("pk"), first_at=Min("placed_at"), last_at=Max("placed_at")
+    )
+    revenue = customer.orders.exclude(state=OrderState.CANCELLED).aggregate(
+        count=Count("pk"), total=Coalesce(Sum("total"), 0)
+    )
+    return OrderTotals(
+        count=every["count"],
+        revenue_count=revenue["count"],
+        total_spent=revenue["total"],
+        average=revenue["total"] // revenue["count"] if revenue["count"] else 0,
+        first_at=every["first_at"],
+        last_at=every["last_at"],
     )

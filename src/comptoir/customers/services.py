@@ -94,3 +94,13 @@ def _fill_blanks(customer: Customer, values: dict[str, str]) -> None:
         updated_at=timezone.now(),
     )
     customer.refresh_from_db(fields=[*FILLABLE, "updated_at"])
+    refresh_search_text(customer)
+
+
+def refresh_search_text(customer: Customer) -> None:
+    """Recompute the directory's folded search text after a bulk ``update()`` of the
+    record's names, email or phone (``save()`` keeps it by itself)."""
+    text = customer.computed_search_text()
+    if text != customer.search_text:
+        Customer.objects.filter(pk=customer.pk).update(search_text=text)
+        customer.search_text = text

@@ -88,8 +88,10 @@ def _phone_row(phones: QuerySet[ContactPhone], phone_id: int) -> ContactPhone:
 
 
 def _copy_primary_phone(customer: Customer, number: str) -> None:
-    Customer.objects.filter(pk=customer.pk).update(phone=number)
     customer.phone = number
+    Customer.objects.filter(pk=customer.pk).update(
+        phone=number, search_text=customer.computed_search_text()
+    )
 
 
 # --- additional emails

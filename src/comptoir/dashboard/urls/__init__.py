@@ -6,7 +6,16 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.dashboard.menu import Entry
-from comptoir.dashboard.urls import accounts, catalog, jobs, mail, shop, team
+from comptoir.dashboard.urls import (
+    account_emails,
+    accounts,
+    catalog,
+    customers,
+    jobs,
+    mail,
+    shop,
+    team,
+)
 from comptoir.dashboard.views import home
 
 app_name = "dashboard"
@@ -16,7 +25,7 @@ urlpatterns = [
     path("logout/", home.StaffSignOutView.as_view(), name="logout"),
 ]
 MENU = [Entry(_("Home"), "dashboard:home", None)]
-for module in (catalog, shop, accounts, team, mail, jobs):
+for module in (catalog, customers, account_emails, shop, accounts, team, mail, jobs):
     urlpatterns += module.urlpatterns
     MENU += module.menu
 
