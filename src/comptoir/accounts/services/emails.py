@@ -90,6 +90,16 @@ def save_account_email(
     """Store the owner's version of ``kind`` in ``language``. Raises InvalidInput keyed
     by "subject" and "body" (empty, unknown placeholders, the reset link missing)."""
     require(actor, Permission.MANAGE_CUSTOMERS)
+    subject, body = check_account_email(kind=kind, language=language, subject=subject, body=body)
+    with transaction.atomic():
+        email, _created = AccountEmail.objects.update_or_create(
+            kind=kind, language=language, defaults={"subject": subject, "body": body}
+        )
+    return email
+
+
+def check_account_email(*, kind: str, language: str, subject: str, body: str) -> tuple[str, str]:
+    """The subject and body cleaned up, or InvalidInput (see ``save_account_email``)."""
     _check_kind_and_language(kind, language)
     subject = " ".join((subject or "").split())
     body = (body or "").replace("\r\n", "\n").strip()
@@ -113,11 +123,7 @@ def save_account_email(
             ) % {"placeholders": ", ".join(f"{{{name}}}" for name in missing)}
     if errors:
         raise InvalidInput(errors)
-    with transaction.atomic():
-        email, _created = AccountEmail.objects.update_or_create(
-            kind=kind, language=language, defaults={"subject": subject, "body": body}
-        )
-    return email
+    return subject, body
 
 
 def reset_account_email(*, actor: TeamMember, kind: str, language: str) -> None:
@@ -165,6 +171,14 @@ def _fill_html(text: str, values: dict[str, str]) -> SafeString:
     return mark_safe("\n".join(paragraphs))  # noqa: S308
 
 
+def _custom_context(subject: str, body: str, values: dict[str, str]) -> dict[str, Any]:
+    return {
+        "subject": _fill_text(subject, values),
+        "body_text": _fill_text(body, values),
+        "body_html": _fill_html(body, values),
+    }
+
+
 def render_account_email(
     kind: str, *, language: str, first_name: str, link: str
 ) -> tuple[str, dict[str, Any]]:
@@ -175,11 +189,7 @@ def render_account_email(
         link_key = "account_url" if kind == Kind.WELCOME else "reset_url"
         return kind, {"first_name": first_name, link_key: link}
     values = {"shop_name": get_shop().name, "first_name": first_name, "link": link}
-    return CUSTOM_TEMPLATE, {
-        "subject": _fill_text(custom.subject, values),
-        "body_text": _fill_text(custom.body, values),
-        "body_html": _fill_html(custom.body, values),
-    }
+    return CUSTOM_TEMPLATE, _custom_context(custom.subject, custom.body, values)
 
 
 def queue_account_email(
@@ -194,8 +204,11 @@ def queue_account_email(
     )
 
 
-def preview_account_email(kind: str, *, language: str) -> RenderedEmail:
-    """``kind`` in ``language`` as it would be sent now, with sample data."""
+def preview_account_email(
+    kind: str, *, language: str, subject: str | None = None, body: str | None = None
+) -> RenderedEmail:
+    """``kind`` in ``language`` with sample data: as it would be sent now, or with the
+    ``subject`` and ``body`` being edited (checked as a save would: InvalidInput)."""
     _check_kind_and_language(kind, language)
     with translation.override(language):
         first_name = _("Marie")
@@ -205,6 +218,14 @@ def preview_account_email(kind: str, *, language: str) -> RenderedEmail:
         if kind == Kind.WELCOME
         else f"{base}/account/password/reset/MQ/sample-token/"
     )
+    if subject is not None or body is not None:
+        subject, body = check_account_email(
+            kind=kind, language=language, subject=subject or "", body=body or ""
+        )
+        values = {"shop_name": get_shop().name, "first_name": first_name, "link": link}
+        return render_email(
+            CUSTOM_TEMPLATE, _custom_context(subject, body, values), language=language
+        )
     template, context = render_account_email(
         kind, language=language, first_name=first_name, link=link
     )
