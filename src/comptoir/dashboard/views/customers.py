@@ -88,22 +88,32 @@ class _Echo:
         return value
 
 
-def _csv_rows(customers: Iterator[Customer], location_names: dict[int, str]) -> Iterator[str]:
+def _csv_header() -> list[str]:
+    return [
+        _("First name"),
+        _("Last name"),
+        _("Email"),
+        _("Phone"),
+        _("Account"),
+        _("Created"),
+        _("Orders"),
+        _("Total spent"),
+        _("Last order"),
+        _("Location of last order"),
+    ]
+
+
+def _csv_rows(
+    customers: Iterator[Customer],
+    *,
+    header: list[str],
+    yes_no: tuple[str, str],
+    location_names: dict[int, str],
+) -> Iterator[str]:
+    """Rows written as the response streams, after the view has returned: the
+    translated words are computed beforehand, in the staff member's language."""
     writer = csv.writer(_Echo())
-    yield writer.writerow(
-        [
-            _("First name"),
-            _("Last name"),
-            _("Email"),
-            _("Phone"),
-            _("Account"),
-            _("Created"),
-            _("Orders"),
-            _("Total spent"),
-            _("Last order"),
-            _("Location of last order"),
-        ]
-    )
+    yield writer.writerow(header)
     for customer in customers:
         yield writer.writerow(
             [
@@ -111,7 +121,7 @@ def _csv_rows(customers: Iterator[Customer], location_names: dict[int, str]) -> 
                 _cell(customer.last_name),
                 _cell(customer.email),
                 _cell(customer.phone),
-                _("yes") if customer.user_id else _("no"),
+                yes_no[0] if customer.user_id else yes_no[1],
                 customer.created_at.date().isoformat(),
                 customer.order_count,  # type: ignore[attr-defined]
                 customer.total_spent,  # type: ignore[attr-defined]
@@ -129,7 +139,12 @@ def customer_export(request: StaffRequest) -> HttpResponse:
         location.pk: location.name for location in locations_for_staff(request.member)
     }
     response = StreamingHttpResponse(
-        _csv_rows(customers.iterator(chunk_size=2000), location_names),
+        _csv_rows(
+            customers.iterator(chunk_size=2000),
+            header=_csv_header(),
+            yes_no=(_("yes"), _("no")),
+            location_names=location_names,
+        ),
         content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = 'attachment; filename="customers.csv"'
