@@ -8,7 +8,9 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth import SESSION_KEY
+from django.core.files.base import ContentFile
 from django.test import Client
 
 from comptoir.accounts.models import AccountEmail
@@ -46,6 +48,7 @@ def test_customised_welcome_subject_and_body_with_first_name_arrive_in_the_outbo
     owner_member, both_languages, settings
 ):
     settings.COMPTOIR_PUBLIC_URL = "https://shop.example"
+    both_languages.logo.save("logo.png", ContentFile(b"\x89PNG\r\n\x1a\n"))
     save_account_email(
         actor=owner_member,
         kind=WELCOME,
@@ -64,6 +67,7 @@ def test_customised_welcome_subject_and_body_with_first_name_arrive_in_the_outbo
     assert '<a href="https://shop.example/account/"' in message.html_body
     # HTML: the brand layout, paragraphs and line breaks kept, values escaped.
     assert both_languages.primary_colour in message.html_body
+    assert f'<img src="https://shop.example{both_languages.logo.url}"' in message.html_body
     assert "Dear Léa,<br>glad to see you.</p>" in message.html_body
     assert "Boulangerie &lt;Hélène&gt;" in message.html_body
     assert "<Hélène>" not in message.html_body
@@ -150,3 +154,47 @@ def test_reset_email_without_the_link_placeholder_is_refused(owner_member, engli
         )
     assert "{link}" in error.value.errors["body"]
     assert not AccountEmail.objects.exists()
+
+
+def sign_up_on_the_page(language: str, email: str, first_name: str) -> None:
+    client = Client()
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = language
+    response = client.post(
+        "/account/signup/",
+        {
+            "email": email,
+            "password": "galette-des-rois-2027",
+            "first_name": first_name,
+            "last_name": "Martin",
+            "accept_terms": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()
+
+
+def test_sign_up_page_sends_each_language_its_own_customised_welcome(owner_member, both_languages):
+    save_account_email(
+        actor=owner_member,
+        kind=WELCOME,
+        language="fr",
+        subject="Bienvenue chez {shop_name}, {first_name}",
+        body="Bonjour {first_name} !",
+    )
+    save_account_email(
+        actor=owner_member,
+        kind=WELCOME,
+        language="en",
+        subject="Welcome aboard, {first_name}",
+        body="Hi {first_name}!",
+    )
+    sign_up_on_the_page("fr", "helene@example.com", "Hélène")
+    sign_up_on_the_page("en", "ann@example.com", "Ann")
+    french = welcome_to("helene@example.com")
+    assert (french.language, french.subject) == (
+        "fr",
+        "Bienvenue chez Boulangerie <Hélène>, Hélène",
+    )
+    assert french.text_body == "Bonjour Hélène !\n"
+    english = welcome_to("ann@example.com")
+    assert (english.language, english.subject) == ("en", "Welcome aboard, Ann")
+    assert english.text_body == "Hi Ann!\n"

@@ -158,3 +158,9 @@ def test_unknown_email_or_language_is_not_found(manager):
         ).status_code
         == 404
     )
+
+
+def test_menu_links_to_account_emails_for_members_who_manage_customers(manager, staff_client):
+    assert f'href="{LIST}"' in manager.get("/dashboard/").content.decode()
+    others = staff_client(Permission.VIEW_CUSTOMERS)
+    assert f'href="{LIST}"' not in others.get("/dashboard/").content.decode()
