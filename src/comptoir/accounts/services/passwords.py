@@ -62,18 +62,26 @@ def request_password_reset(
         )
         if customer is None or customer.user is None:
             return
-        user = customer.user
-        language = user.language or customer.language or get_shop().published_language
-        queue_account_email(
-            to=user.email,
-            kind=AccountEmail.Kind.PASSWORD_RESET,
-            language=language,
-            first_name=customer.first_name,
-            link=link_for(
-                urlsafe_base64_encode(force_bytes(user.pk)),
-                default_token_generator.make_token(user),
-            ),
-        )
+        queue_reset_email(customer=customer, user=customer.user, link_for=link_for)
+
+
+def queue_reset_email(
+    *, customer: Customer, user: User, link_for: Callable[[str, str], str]
+) -> None:
+    """Queue the reset email with a fresh single-use link to ``user``'s sign-in email
+    (also what the back office's "send password link" sends to a customer with an
+    account)."""
+    language = user.language or customer.language or get_shop().published_language
+    queue_account_email(
+        to=user.email,
+        kind=AccountEmail.Kind.PASSWORD_RESET,
+        language=language,
+        first_name=customer.first_name,
+        link=link_for(
+            urlsafe_base64_encode(force_bytes(user.pk)),
+            default_token_generator.make_token(user),
+        ),
+    )
 
 
 def user_for_reset_link(*, uidb64: str, token: str) -> User:

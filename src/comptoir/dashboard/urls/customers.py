@@ -9,5 +9,10 @@ urlpatterns = [
     path("customers/", customers.customer_list, name="customer_list"),
     path("customers/export.csv", customers.customer_export, name="customer_export"),
     path("customers/<int:customer_id>/", customers.customer_detail, name="customer_detail"),
+    path(
+        "customers/<int:customer_id>/password-link/",
+        customers.customer_password_link,
+        name="customer_password_link",
+    ),
 ]
 menu = [Entry(_("Customers"), "dashboard:customer_list", Permission.VIEW_CUSTOMERS)]

@@ -8,17 +8,21 @@ from collections.abc import Iterator
 from datetime import date
 from typing import cast
 
+from django.conf import settings
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from comptoir.catalog.selectors import locations_for_staff
 from comptoir.customers import selectors
 from comptoir.customers.models import Customer
+from comptoir.customers.password_links import refusal_for, send_password_link
 from comptoir.customers.selectors import DirectoryFilters, Sort
 from comptoir.dashboard.access import StaffRequest, staff_view
-from comptoir.errors import NotFound
+from comptoir.errors import DomainError, NotFound
 from comptoir.team.permissions import Permission
 
 CUSTOMERS_PER_PAGE = 50
@@ -176,5 +180,49 @@ def customer_detail(request: StaffRequest, customer_id: int) -> HttpResponse:
             "addresses": list(customer.saved_addresses.all()),
             "phones": list(customer.contact_phones.all()),
             "emails": list(customer.contact_emails.all()),
+            "can_manage": request.member.has_permission(Permission.MANAGE_CUSTOMERS),
         },
+    )
+
+
+def _absolute(request: StaffRequest, path: str) -> str:
+    public = settings.COMPTOIR_PUBLIC_URL.rstrip("/")
+    return f"{public}{path}" if public else request.build_absolute_uri(path)
+
+
+@staff_view(Permission.MANAGE_CUSTOMERS)
+def customer_password_link(request: StaffRequest, customer_id: int) -> HttpResponse:
+    """GET: the confirmation step; POST: email the customer a single-use 24-hour link
+    (a reset with an account, an invitation to create one without)."""
+    try:
+        customer = selectors.customer_for_staff(request.member, customer_id)
+    except NotFound:
+        raise Http404 from None
+    refusal = refusal_for(customer)
+    if request.method == "POST" and not refusal:
+        try:
+            send_password_link(
+                actor=request.member,
+                customer_id=customer.pk,
+                reset_link_for=lambda uidb64, token: _absolute(
+                    request, reverse("storefront:account_password_reset", args=[uidb64, token])
+                ),
+                invitation_link_for=lambda token: _absolute(
+                    request, reverse("storefront:account_invitation", args=[token])
+                ),
+            )
+        except DomainError as error:
+            refusal = str(error.message)
+        else:
+            messages.success(
+                request,
+                _("A password link was sent to %(email)s.")
+                % {"email": customer.user.email if customer.user else customer.email},
+            )
+            return redirect("dashboard:customer_detail", customer_id=customer.pk)
+    return render(
+        request,
+        "dashboard/customers/password_link.html",
+        {"customer": customer, "refusal": refusal},
+        status=400 if refusal and request.method == "POST" else 200,
     )

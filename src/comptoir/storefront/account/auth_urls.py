@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from comptoir.storefront.account import auth_views
+from comptoir.storefront.account import auth_views, invitation_views
 
 urlpatterns = [
     path("login/", auth_views.sign_in, name="account_login"),
@@ -20,4 +20,5 @@ urlpatterns = [
         auth_views.reset_password,
         name="account_password_reset",
     ),
+    path("invitation/<str:token>/", invitation_views.accept, name="account_invitation"),
 ]
