@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import importlib
 from datetime import UTC, datetime
 
 import pytest
 import time_machine
+from django.apps import apps as django_apps
 
+from comptoir.accounts.services.contacts import add_phone
 from comptoir.customers.models import Customer
 from comptoir.customers.services import find_or_create_for_order
 from comptoir.orders.models import OrderState
@@ -179,3 +182,28 @@ def test_member_without_view_customers_is_refused(staff_client):
 
     assert response.status_code == 403
     assert "Hidden Person" not in response.content.decode()
+
+
+def test_a_phone_the_shopper_sets_in_their_account_is_searchable(staff_client):
+    customer = ShopperFactory(first_name="Léa", last_name="Petit")
+    add_phone(customer=customer, number="06 11 22 33 44", make_primary=True)
+    client = staff_client(Permission.VIEW_CUSTOMERS)
+
+    assert names_in(client.get(URL, {"q": "611223344"})) == ["Léa Petit"]
+
+
+def test_the_migration_fills_the_search_text_of_existing_records():
+    Customer.objects.bulk_create([Customer(first_name="Élodie", last_name="Noël", email=None)])
+    Customer.objects.update(search_text="")
+    migration = importlib.import_module("comptoir.customers.migrations.0003_customer_search_text")
+
+    migration.fill_search_text(django_apps, None)
+
+    assert Customer.objects.get().search_text == "elodie noel"
+
+
+def test_directory_is_in_the_menu_for_members_who_may_view_customers(staff_client):
+    html = staff_client(Permission.VIEW_CUSTOMERS).get("/dashboard/").content.decode()
+    assert 'href="/dashboard/customers/"' in html
+    html = staff_client(Permission.MANAGE_CATALOG).get("/dashboard/").content.decode()
+    assert 'href="/dashboard/customers/"' not in html
