@@ -52,6 +52,8 @@ class Customer(models.Model):
         indexes = [
             models.Index(fields=["phone"], name="customer_phone_idx"),
             models.Index(fields=["created_at"], name="customer_created_idx"),
+            # The directory's default sort.
+            models.Index(fields=["last_name", "first_name", "id"], name="customer_name_idx"),
         ]
 
     def __str__(self) -> str:
