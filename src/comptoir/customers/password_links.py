@@ -62,7 +62,11 @@ def send_password_link(
     require(actor, Permission.MANAGE_CUSTOMERS)
     with transaction.atomic():
         customer = customer_for_staff(actor, customer_id)
-        customer = Customer.objects.select_for_update().select_related("user").get(pk=customer.pk)
+        customer = (
+            Customer.objects.select_for_update(of=("self",))
+            .select_related("user")
+            .get(pk=customer.pk)
+        )
         refusal = refusal_for(customer)
         if refusal:
             raise DomainError(refusal, code="no_password_link")
