@@ -6,6 +6,7 @@ import factory
 from django.utils.text import slugify
 
 from comptoir.catalog.models import Availability, Category, Product
+from comptoir.customers.search import search_text_for
 from comptoir.shop.models import FulfilmentType, Location
 from comptoir.team.models import Access, Role, TeamMember
 from comptoir.team.permissions import Permission
@@ -123,6 +124,13 @@ class CustomerFactory(factory.django.DjangoModelFactory):
     first_name = "Camille"
     last_name = factory.Sequence(lambda n: f"Martin{n}")
     email = factory.Sequence(lambda n: f"customer{n}@example.com")
+    phone = ""
+    # What the customers services store for the directory search.
+    search_text = factory.LazyAttribute(
+        lambda o: search_text_for(
+            first_name=o.first_name, last_name=o.last_name, email=o.email, phone=o.phone
+        )
+    )
 
 
 class ShopperFactory(CustomerFactory):

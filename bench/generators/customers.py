@@ -16,6 +16,7 @@ from django.utils import timezone
 from bench.bulk import foreign_keys_checked_once, insert_values, next_id, reset_sequences
 from bench.generate import register
 from comptoir.customers.models import Customer
+from comptoir.customers.search import search_text_for
 from comptoir.users.models import User
 
 CUSTOMERS_AT_FULL_SCALE = 200_000
@@ -150,6 +151,7 @@ def fill(scale: float, using: str) -> dict[str, int]:
                 "account_deleted_at",
                 "created_at",
                 "updated_at",
+                "search_text",
             ),
             _customers(rng, count, first_customer, names, languages, user_of, joined, now),
             using=using,
@@ -186,4 +188,8 @@ def _customers(
             None,
             created,
             created,
+            # What the customers services store for the directory search.
+            search_text_for(
+                first_name=names[index][0], last_name=names[index][1], email=email, phone=phone
+            ),
         )

@@ -4,8 +4,6 @@ has one, no other record has the same address, whatever its case."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
@@ -58,13 +56,6 @@ class Customer(models.Model):
 
     def __str__(self) -> str:
         return self.full_name or self.email or self.phone or f"#{self.pk}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.search_text = self.computed_search_text()
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "search_text"}
-        super().save(*args, **kwargs)
 
     def computed_search_text(self) -> str:
         return search_text_for(

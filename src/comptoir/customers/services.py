@@ -56,7 +56,7 @@ def find_or_create_for_order(
         "language": language if language in Language.values else "",
     }
     if not email:
-        return Customer.objects.create(email=None, **values)
+        return _create(email=None, values=values)
     # No savepoint of its own: the one around the insert below is what an error needs.
     with transaction.atomic(savepoint=False):
         # Two passes: the second runs after losing an insert race, when the winner's
@@ -70,12 +70,19 @@ def find_or_create_for_order(
                 with (
                     transaction.atomic()
                 ):  # a savepoint: the IntegrityError leaves the outer one usable
-                    return Customer.objects.create(email=email, **values)
+                    return _create(email=email, values=values)
             except IntegrityError:
                 continue
     raise DomainError(
         _("Could not save the customer record, please try again."), code="customer_conflict"
     )
+
+
+def _create(*, email: str | None, values: dict[str, str]) -> Customer:
+    customer = Customer(email=email, **values)
+    customer.search_text = customer.computed_search_text()
+    customer.save(force_insert=True)
+    return customer
 
 
 def _fill_blanks(customer: Customer, values: dict[str, str]) -> None:
@@ -99,7 +106,7 @@ def _fill_blanks(customer: Customer, values: dict[str, str]) -> None:
 
 def refresh_search_text(customer: Customer) -> None:
     """Recompute the directory's folded search text after a bulk ``update()`` of the
-    record's names, email or phone (``save()`` keeps it by itself)."""
+    record's names, email or phone (records are created with it by ``_create``)."""
     text = customer.computed_search_text()
     if text != customer.search_text:
         Customer.objects.filter(pk=customer.pk).update(search_text=text)
