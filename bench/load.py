@@ -12,6 +12,7 @@ import math
 import re
 import threading
 import time
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from urllib.parse import urlencode
@@ -227,7 +228,7 @@ class FlowFailed(Exception):
         self.kind = kind
 
 
-class Flow:
+class Flow(ABC):
     """Several requests measured as one unit (an order placed). ``prepare`` (optional)
     runs before the clock starts, once per unit, and returns what ``run`` needs; the
     cookies of the preparing client go with it. ``run`` raises FlowFailed on error."""
@@ -241,8 +242,9 @@ class Flow:
     def prepare(self, client: Client, number: int) -> object:
         return None
 
+    @abstractmethod
     def run(self, client: Client, item: object, number: int) -> None:
-        raise NotImplementedError
+        """One unit: the measured requests."""
 
 
 def hammer_flow(

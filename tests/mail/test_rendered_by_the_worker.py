@@ -18,16 +18,13 @@ from tests.factories import UserFactory
 OUTBOX_URL = "/dashboard/outbox/"
 
 
-def test_email_context(user_id: int) -> dict:
+def sample_email_context(user_id: int) -> dict:
     return {"recipient": User.objects.get(pk=user_id), "sent_on": timezone.now()}
-
-
-test_email_context.__test__ = False  # type: ignore[attr-defined]
 
 
 @pytest.fixture
 def worker_renders_test_email():
-    rendering.register_context("test_email", test_email_context)
+    rendering.register_context("test_email", sample_email_context)
     yield
     rendering._context_builders.pop("test_email", None)
 

@@ -16,7 +16,7 @@ urlpatterns: list[URLPattern] = [
     ),
     path(
         "test-gateway/tokens/",
-        test_gateway_views.test_gateway_token,
+        test_gateway_views.tokenize_card,
         name="test_gateway_token",
     ),
 ]
