@@ -31,6 +31,11 @@ def customer_of(user: User | AnonymousUser) -> Customer | None:
     return Customer.objects.filter(user=user).first()
 
 
+def awaits_approval(user: User) -> bool:
+    """True when the shopper's record is pending the shop's approval (no sign-in yet)."""
+    return Customer.objects.filter(user=user, pending_approval=True).exists()
+
+
 # --- The signed-in shopper's own things: every read starts from their customer record.
 
 

@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from comptoir.accounts.selectors import accounts_enabled
 from comptoir.accounts.services.passwords import queue_reset_email
 from comptoir.accounts.services.signup import create_account
-from comptoir.customers.models import Customer
+from comptoir.customers.events import record_event
+from comptoir.customers.models import Customer, EventKind
 from comptoir.customers.selectors import customer_for_staff
 from comptoir.errors import DomainError
 from comptoir.mail.services import queue_templated_email
@@ -72,6 +73,7 @@ def send_password_link(
             raise DomainError(refusal, code="no_password_link")
         if customer.user is not None:
             queue_reset_email(customer=customer, user=customer.user, link_for=reset_link_for)
+            record_event(customer, EventKind.PASSWORD_LINK_SENT, actor=actor, link="reset")
             return customer
         assert customer.email  # refusal_for
         token = signing.dumps({"c": customer.pk, "e": customer.email}, salt=INVITATION_SALT)
@@ -85,6 +87,7 @@ def send_password_link(
             language=customer.language or get_shop().published_language,
             kind="account_invitation",
         )
+        record_event(customer, EventKind.PASSWORD_LINK_SENT, actor=actor, link="invitation")
     return customer
 
 

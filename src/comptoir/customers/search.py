@@ -1,4 +1,5 @@
-"""The normalised text the back-office directory searches: names, email and phone,
+"""The normalised text the back-office directory searches: names, email, phones and
+company name,
 lower-cased and without accents, so that "helene" finds "Hélène" on SQLite and
 PostgreSQL alike (no database extension needed for correctness)."""
 
@@ -14,5 +15,14 @@ def fold(text: str) -> str:
     return " ".join(stripped.casefold().split())
 
 
-def search_text_for(*, first_name: str, last_name: str, email: str | None, phone: str) -> str:
-    return fold(" ".join(part for part in (first_name, last_name, email or "", phone) if part))
+def search_text_for(
+    *,
+    first_name: str,
+    last_name: str,
+    email: str | None,
+    phone: str,
+    mobile: str = "",
+    company_name: str = "",
+) -> str:
+    parts = (first_name, last_name, email or "", phone, mobile, company_name)
+    return fold(" ".join(part for part in parts if part))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib.auth.hashers import make_password
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from comptoir.accounts.models import SignInAttempt
 from comptoir.accounts.selectors import accounts_enabled
@@ -13,6 +14,21 @@ from comptoir.accounts.services.attempts import check_not_blocked, record_attemp
 from comptoir.customers.models import Customer
 from comptoir.errors import DomainError, InvalidInput
 from comptoir.users.models import User
+
+PENDING_APPROVAL_MESSAGE = _lazy(
+    "Your account awaits the shop's approval. You will receive an email as soon as it "
+    "is approved; until then you can still order as a guest."
+)
+
+
+class PendingApproval(DomainError):
+    """The password is right but the shop has not approved the account yet."""
+
+    code = "pending_approval"
+    status = 403
+
+    def __init__(self) -> None:
+        super().__init__(PENDING_APPROVAL_MESSAGE)
 
 
 class StaffLogin(DomainError):
@@ -27,7 +43,7 @@ def check_shopper_credentials(*, email: str, password: str, ip_address: str | No
     Raises TooManyAttempts while the email or address is over its limit, InvalidInput
     ("" key) for a wrong email or password (the same message for both), StaffLogin for a
     team login with no customer record. A record whose account was deleted cannot sign
-    in."""
+    in; one pending the shop's approval gets PendingApproval."""
     if not accounts_enabled():
         raise DomainError(_("Customer accounts are not available."), code="accounts_off")
     email = (email or "").strip().lower()
@@ -52,4 +68,6 @@ def check_shopper_credentials(*, email: str, password: str, ip_address: str | No
                 "dashboard; to shop with an account, sign up with another email address."
             )
         )
+    if customer.pending_approval:
+        raise PendingApproval()
     return user  # login() then sets last_login, which ends the account's failure count

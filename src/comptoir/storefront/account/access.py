@@ -9,11 +9,14 @@ from collections.abc import Callable
 from functools import wraps
 from urllib.parse import urlencode
 
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from comptoir.accounts.selectors import accounts_enabled, customer_of
+from comptoir.accounts.services.sign_in import PENDING_APPROVAL_MESSAGE
 
 View = Callable[..., HttpResponse]
 
@@ -43,6 +46,11 @@ def account_page(view: View) -> View:
         if not accounts_enabled():
             return accounts_unavailable(request)
         customer = customer_of(request.user)
+        if customer is not None and customer.pending_approval:
+            # Put on hold after signing in: out, and told why on the sign-in page.
+            logout(request)
+            messages.info(request, str(PENDING_APPROVAL_MESSAGE))
+            customer = None
         if customer is None:
             query = urlencode({"next": request.get_full_path()})
             return redirect(f"{reverse('storefront:account_login')}?{query}")

@@ -14,7 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from comptoir.accounts.selectors import customer_of
+from comptoir.accounts.selectors import awaits_approval, customer_of
 from comptoir.accounts.services.attempts import TooManyAttempts
 from comptoir.accounts.services.passwords import (
     InvalidResetLink,
@@ -24,7 +24,7 @@ from comptoir.accounts.services.passwords import (
 from comptoir.accounts.services.passwords import (
     reset_password as reset_password_service,
 )
-from comptoir.accounts.services.sign_in import check_shopper_credentials
+from comptoir.accounts.services.sign_in import PENDING_APPROVAL_MESSAGE, check_shopper_credentials
 from comptoir.accounts.services.signup import create_account
 from comptoir.accounts.services.terms import terms_text_for, terms_version
 from comptoir.errors import DomainError, InvalidInput
@@ -163,6 +163,12 @@ def reset_password(request: HttpRequest, uidb64: str, token: str) -> HttpRespons
         except InvalidInput as refused:
             form.add_refusal(refused)
         else:
+            if awaits_approval(user):
+                messages.info(
+                    request,
+                    _("Your password is changed.") + " " + str(PENDING_APPROVAL_MESSAGE),
+                )
+                return redirect("storefront:account_login")
             messages.success(request, _("Your password is changed. You are signed in."))
             return _signed_in(request, user, ACCOUNT_HOME)
     return render(request, "storefront/account/auth/reset_password.html", {"form": form})

@@ -11,6 +11,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from comptoir.accounts.selectors import awaits_approval
+from comptoir.accounts.services.sign_in import PENDING_APPROVAL_MESSAGE
 from comptoir.customers.password_links import (
     InvalidInvitation,
     accept_invitation,
@@ -44,6 +46,12 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
         except DomainError as refused:
             return _invalid(request, refused)
         else:
+            if awaits_approval(user):
+                messages.info(
+                    request,
+                    _("Your password is set.") + " " + str(PENDING_APPROVAL_MESSAGE),
+                )
+                return redirect("storefront:account_login")
             login(request, user, backend=BACKEND)
             messages.success(request, _("Your account is ready. You are signed in."))
             return redirect(ACCOUNT_HOME)
