@@ -125,10 +125,17 @@ class CustomerFactory(factory.django.DjangoModelFactory):
     last_name = factory.Sequence(lambda n: f"Martin{n}")
     email = factory.Sequence(lambda n: f"customer{n}@example.com")
     phone = ""
+    mobile = ""
+    company_name = ""
     # What the customers services store for the directory search.
     search_text = factory.LazyAttribute(
         lambda o: search_text_for(
-            first_name=o.first_name, last_name=o.last_name, email=o.email, phone=o.phone
+            first_name=o.first_name,
+            last_name=o.last_name,
+            email=o.email,
+            phone=o.phone,
+            mobile=o.mobile,
+            company_name=o.company_name,
         )
     )
 
