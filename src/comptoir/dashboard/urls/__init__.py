@@ -10,6 +10,10 @@ from comptoir.dashboard.urls import (
     account_emails,
     accounts,
     catalog,
+    customer_import,
+    customer_merge,
+    customer_privacy,
+    customer_records,
     customers,
     jobs,
     mail,
@@ -25,7 +29,20 @@ urlpatterns = [
     path("logout/", home.StaffSignOutView.as_view(), name="logout"),
 ]
 MENU = [Entry(_("Home"), "dashboard:home", None)]
-for module in (catalog, customers, account_emails, shop, accounts, team, mail, jobs):
+for module in (
+    catalog,
+    customers,
+    customer_records,
+    customer_import,
+    customer_privacy,
+    customer_merge,
+    account_emails,
+    shop,
+    accounts,
+    team,
+    mail,
+    jobs,
+):
     urlpatterns += module.urlpatterns
     MENU += module.menu
 
