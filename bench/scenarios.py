@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from bench.flows import CheckoutFlow, PlaceFlow, capture_placement
 from bench.load import Flow
@@ -145,6 +146,34 @@ def account_orders_long(using: str) -> list[str]:
     count = Order.objects.using(using).filter(account__email="regular@bench.example.com").count()
     pages = max(1, -(-count // 20))
     return [f"/account/orders/?page={page}" for page in sorted({1, 2, pages // 2 or 1, pages})]
+
+
+@scenario(
+    "customer_directory",
+    staff=True,
+    target=Target("p95_ms", "p95 under 50 ms", at_most=50),
+)
+def customer_directory(using: str) -> list[str]:
+    """Back-office customer directory (owner): the first page, then searches typed
+    without accents or in part (a first name, a last name, a company, an email, a phone
+    prefix), each answering its first page of 50 with the total count."""
+    from comptoir.customers.models import Customer
+
+    some = (
+        Customer.objects.using(using)
+        .exclude(email__isnull=True)
+        .exclude(email="")
+        .order_by("id")
+        .values_list("email", flat=True)
+    )
+    emails = [email.split("@")[0] for email in some[1000:1003]]
+    searches = ["helene", "lefevre", "agnes berenger", "boulangerie", "cafe martin", "+33610001"]
+    return [
+        "/dashboard/customers/",
+        *(f"/dashboard/customers/?q={quote(term)}" for term in searches + emails),
+        "/dashboard/customers/?kind=business",
+        "/dashboard/customers/?account=yes",
+    ]
 
 
 def _checkout_products(using: str) -> list[str]:

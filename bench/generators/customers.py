@@ -22,6 +22,9 @@ from comptoir.users.models import User
 CUSTOMERS_AT_FULL_SCALE = 200_000
 ACCOUNT_EVERY = 5  # one customer in five has a login
 PHONE_ONLY_EVERY = 40  # counter customers known by their phone number alone
+BUSINESS_EVERY = 10  # business customers, with a company name
+PENDING_EVERY = 500  # accounts pending the shop's approval
+COMPANY_WORDS = ["Boulangerie", "Café", "Épicerie", "Atelier", "Maison", "Société", "Bistrot"]
 
 # The two accounts the history scenario signs in as (see the orders generator).
 HISTORY_EMAIL = "history@bench.example.com"
@@ -45,6 +48,8 @@ FIRST_NAMES = [
     "Emma",
     "Noah",
     "Alice",
+    "Hélène",
+    "Agnès",
 ]
 LAST_NAMES = [
     "Martin",
@@ -63,6 +68,8 @@ LAST_NAMES = [
     "Michel",
     "Garcia",
     "Roux",
+    "Lefèvre",
+    "Bérenger",
 ]
 
 
@@ -152,6 +159,10 @@ def fill(scale: float, using: str) -> dict[str, int]:
                 "created_at",
                 "updated_at",
                 "search_text",
+                "kind",
+                "company_name",
+                "accepts_marketing",
+                "pending_approval",
             ),
             _customers(rng, count, first_customer, names, languages, user_of, joined, now),
             using=using,
@@ -177,6 +188,8 @@ def _customers(
         # French mobile numbers in E.164, distinct per customer.
         phone = f"+336{10_000_000 + index:08d}" if email is None or rng.random() < 0.5 else ""
         created = joined.get(index) or now - datetime.timedelta(days=rng.uniform(1, 900))
+        business = index % BUSINESS_EVERY == 7
+        company = f"{rng.choice(COMPANY_WORDS)} {names[index][1]} {index}" if business else ""
         yield (
             first_id + index,
             names[index][0],
@@ -190,6 +203,14 @@ def _customers(
             created,
             # What the customers services store for the directory search.
             search_text_for(
-                first_name=names[index][0], last_name=names[index][1], email=email, phone=phone
+                first_name=names[index][0],
+                last_name=names[index][1],
+                email=email,
+                phone=phone,
+                company_name=company,
             ),
+            "business" if business else "personal",
+            company,
+            rng.random() < 0.3,
+            index in user_of and index % PENDING_EVERY == 5 + ACCOUNT_EVERY,
         )
