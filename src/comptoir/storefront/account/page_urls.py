@@ -2,7 +2,12 @@
 
 from django.urls import path
 
-from comptoir.storefront.account import page_views, page_views_cards, page_views_details
+from comptoir.storefront.account import (
+    page_views,
+    page_views_cards,
+    page_views_data,
+    page_views_details,
+)
 
 urlpatterns = [
     path("", page_views.account_home, name="account_home"),
@@ -71,4 +76,5 @@ urlpatterns = [
     ),
     path("language/", page_views.account_language, name="account_language"),
     path("delete/", page_views.account_delete, name="account_delete"),
+    path("data.json", page_views_data.account_data_export, name="account_data_export"),
 ]
