@@ -71,6 +71,9 @@ class Customer(models.Model):
         verbose_name=_("account"),
     )
     account_deleted_at = models.DateTimeField(_("account deleted"), null=True, blank=True)
+    # Set by customers.services.erasure: every personal field is blank, the record stays
+    # only so that its orders keep their customer.
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # Names, email and phone folded (lower case, no accents) for the directory search;
@@ -96,6 +99,8 @@ class Customer(models.Model):
         ]
 
     def __str__(self) -> str:
+        if self.erased_at:
+            return str(_("Erased customer #%(number)s") % {"number": self.pk})
         return self.full_name or self.email or self.phone or f"#{self.pk}"
 
     def computed_search_text(self) -> str:
