@@ -10,7 +10,7 @@ from django.db.models import Count, Exists, F, Max, Min, OuterRef, QuerySet, Sub
 from django.db.models.functions import Coalesce, Lower
 from django.utils.translation import gettext_lazy as _
 
-from comptoir.customers.models import Customer
+from comptoir.customers.models import Customer, CustomerKind
 from comptoir.customers.search import fold
 from comptoir.errors import NotFound
 from comptoir.orders.models import Order, OrderState
@@ -64,6 +64,9 @@ class DirectoryFilters:
     created_from: date | None = None
     created_to: date | None = None
     last_location_id: int | None = None
+    kind: CustomerKind | None = None
+    accepts_marketing: bool | None = None
+    pending_approval: bool | None = None
     sort: Sort = Sort.NAME
 
 
@@ -125,6 +128,12 @@ def directory(member: TeamMember, filters: DirectoryFilters) -> QuerySet[Custome
         customers = customers.filter(created_at__date__lte=filters.created_to)
     if filters.last_location_id:
         customers = customers.filter(last_location_id=filters.last_location_id)
+    if filters.kind:
+        customers = customers.filter(kind=filters.kind)
+    if filters.accepts_marketing is not None:
+        customers = customers.filter(accepts_marketing=filters.accepts_marketing)
+    if filters.pending_approval is not None:
+        customers = customers.filter(pending_approval=filters.pending_approval)
     return customers.order_by(*ORDERINGS[filters.sort])
 
 
@@ -139,7 +148,7 @@ class OrderTotals:
 
 
 def customer_for_staff(member: TeamMember, customer_id: int) -> Customer:
-    customer = visible_customers(member).filter(pk=customer_id).first()
+    customer = visible_customers(member).select_related("user").filter(pk=customer_id).first()
     if customer is None:
         raise NotFound(_("No such customer."))
     return customer

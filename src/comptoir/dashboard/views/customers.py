@@ -15,13 +15,17 @@ from django.utils.translation import gettext as _
 
 from comptoir.catalog.selectors import locations_for_staff
 from comptoir.customers import selectors
+from comptoir.customers.models import AddressRole, Customer, CustomerKind
 from comptoir.customers.password_links import refusal_for, send_password_link
 from comptoir.customers.selectors import DirectoryFilters, Sort
+from comptoir.customers.timeline import timeline
 from comptoir.dashboard.access import StaffRequest, staff_view
 from comptoir.errors import DomainError, NotFound
 from comptoir.team.permissions import Permission
 
 CUSTOMERS_PER_PAGE = 50
+# The directory's yes/no filters (?account=, ?marketing=, ?pending=); anything else: all.
+YES_NO = {"yes": True, "no": False}
 
 
 def _date(value: str) -> date | None:
@@ -36,12 +40,16 @@ def directory_filters(request: StaffRequest) -> DirectoryFilters:
     account = params.get("account", "")
     location = params.get("location", "")
     sort = params.get("sort", "")
+    kind = params.get("type", "")
     return DirectoryFilters(
         search=params.get("q", "").strip()[:200],
-        has_account={"yes": True, "no": False}.get(account),
+        has_account=YES_NO.get(account),
         created_from=_date(params.get("created_from", "")),
         created_to=_date(params.get("created_to", "")),
         last_location_id=int(location) if location.isdigit() else None,
+        kind=CustomerKind(kind) if kind in CustomerKind.values else None,
+        accepts_marketing=YES_NO.get(params.get("marketing", "")),
+        pending_approval=YES_NO.get(params.get("pending", "")),
         sort=Sort(sort) if sort in Sort.values else Sort.NAME,
     )
 
@@ -67,11 +75,25 @@ def customer_list(request: StaffRequest) -> HttpResponse:
             "rows": rows,
             "filters": filters,
             "account": request.GET.get("account", ""),
+            "marketing": request.GET.get("marketing", ""),
+            "pending": request.GET.get("pending", ""),
+            "kinds": CustomerKind.choices,
+            "can_manage": request.member.has_permission(Permission.MANAGE_CUSTOMERS),
             "locations": locations,
             "sorts": Sort.choices,
             "query": query.urlencode(),
         },
     )
+
+
+def account_status(customer: Customer) -> str:
+    """none / active / pending / deleted. A record pending approval counts as pending
+    with or without a login yet: whoever signs up with its email waits for approval."""
+    if customer.user_id:
+        return "pending" if customer.pending_approval else "active"
+    if customer.account_deleted_at:
+        return "deleted"
+    return "pending" if customer.pending_approval else "none"
 
 
 @staff_view(Permission.VIEW_CUSTOMERS)
@@ -80,18 +102,19 @@ def customer_detail(request: StaffRequest, customer_id: int) -> HttpResponse:
         customer = selectors.customer_for_staff(request.member, customer_id)
     except NotFound:
         raise Http404 from None
-    if customer.user_id:
-        account_status = "active"
-    elif customer.account_deleted_at:
-        account_status = "deleted"
-    else:
-        account_status = "none"
+    record_addresses = {address.role: address for address in customer.record_addresses.all()}
     return render(
         request,
         "dashboard/customers/customer_detail.html",
         {
             "customer": customer,
-            "account_status": account_status,
+            "account_status": account_status(customer),
+            "billing_address": record_addresses.get(AddressRole.BILLING),
+            "shipping_address": record_addresses.get(AddressRole.SHIPPING),
+            "consent_changes": list(
+                customer.marketing_consent_changes.select_related("changed_by__user")
+            ),
+            "timeline": timeline(customer),
             "totals": selectors.order_totals(customer),
             "orders": list(selectors.customer_orders(customer)),
             "cards": list(customer.saved_cards.all()),
