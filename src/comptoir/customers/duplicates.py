@@ -1,0 +1,203 @@
+"""Suggested pairs of records that may be the same person, for the back office to review
+and merge (customers.services.merging): records sharing a phone number (the phone or
+mobile of one equal to the phone or mobile of the other), or with the same name (folded:
+"Hélène Martin" is "helene martin") and the same postal code (of a CRM billing/shipping
+address or of an address saved in the account).
+
+The shared values are found by the database (GROUP BY ... HAVING COUNT > 1 over every
+record the member may see), at most ``MAX_KEYS`` of each kind; then the records holding
+them are read, and at most ``MAX_PAIRS`` pairs returned. Five queries whatever the
+number of customers."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import (
+    Case,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Length, Replace, Substr, Upper
+
+from comptoir.accounts.models import SavedAddress
+from comptoir.customers.models import Customer, CustomerAddress
+from comptoir.customers.search import fold
+from comptoir.customers.selectors import visible_customers
+from comptoir.team.models import TeamMember
+
+MAX_PAIRS = 100
+# Shared numbers, and shared name + postal code, looked at per kind.
+MAX_KEYS = 100
+# Records read per kind: a number on hundreds of records (the shop's own, typed at the
+# counter) must not read them all.
+MAX_CANDIDATES = 1000
+
+
+@dataclass
+class DuplicatePair:
+    first: Customer  # the lower id
+    second: Customer
+    phones: list[str] = field(default_factory=list)  # numbers both records have
+    postal_codes: list[str] = field(default_factory=list)  # with the same name
+
+    @property
+    def records(self) -> tuple[Customer, Customer]:
+        return (self.first, self.second)
+
+
+def duplicate_pairs(member: TeamMember) -> list[DuplicatePair]:
+    """Pairs of records visible to ``member`` that may be the same person, those sharing
+    a phone number first."""
+    visible = visible_customers(member)
+    by_number = _records_sharing_numbers(visible)
+    by_name = _records_sharing_name_and_postcode(visible)
+    ids = {pk for group in (*by_number.values(), *by_name.values()) for pk in group}
+    customers = Customer.objects.in_bulk(ids) if ids else {}
+
+    pairs: dict[tuple[int, int], DuplicatePair] = {}
+
+    def add(group: Iterable[int]) -> Iterable[DuplicatePair]:
+        # Each record with the first one: enough to merge them all, without the
+        # n * (n - 1) / 2 pairs of a number shared by many records.
+        first, *others = sorted(pk for pk in group if pk in customers)
+        for other in others:
+            key = (first, other)
+            if key not in pairs:
+                pairs[key] = DuplicatePair(customers[first], customers[other])
+            yield pairs[key]
+
+    for number, group in by_number.items():
+        for pair in add(group):
+            pair.phones.append(number)
+    for (_name, postal_code), group in by_name.items():
+        # The database grouped by the stored search text: confirm with the names.
+        names: dict[str, list[int]] = defaultdict(list)
+        for pk in group:
+            if pk in customers:
+                names[_folded_name(customers[pk])].append(pk)
+        for same in names.values():
+            if len(same) > 1:
+                for pair in add(same):
+                    pair.postal_codes.append(postal_code)
+    return list(pairs.values())[:MAX_PAIRS]
+
+
+def _folded_name(customer: Customer) -> str:
+    return fold(f"{customer.first_name} {customer.last_name}")
+
+
+def _shared_keys(union: QuerySet, *, owner: str, keys: tuple[str, ...]) -> list[tuple]:
+    """The values of ``keys`` that at least two different records hold among the rows
+    of ``union`` (a UNION of querysets with the columns ``owner`` and ``keys``)."""
+    sql, params = union.query.sql_with_params()
+    key_list = ", ".join(f"t.{connection.ops.quote_name(key)}" for key in keys)
+    owner_column = f"t.{connection.ops.quote_name(owner)}"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {key_list} FROM ({sql}) t GROUP BY {key_list} "  # noqa: S608 (columns are ours)
+            f"HAVING COUNT(DISTINCT {owner_column}) > 1 ORDER BY {key_list} LIMIT %s",
+            (*params, MAX_KEYS),
+        )
+        return [tuple(row) for row in cursor.fetchall()]
+
+
+# --- phones --------------------------------------------------------------------------
+
+
+def _numbers(visible: QuerySet[Customer]) -> QuerySet:
+    phones = visible.exclude(phone="").annotate(owner=F("pk"), number=F("phone"))
+    # A mobile equal to the record's own phone is the same number once.
+    mobiles = (
+        visible.exclude(mobile="")
+        .exclude(mobile=F("phone"))
+        .annotate(owner=F("pk"), number=F("mobile"))
+    )
+    return (
+        phones.order_by()
+        .values_list("owner", "number")
+        .union(mobiles.order_by().values_list("owner", "number"))
+    )
+
+
+def _records_sharing_numbers(visible: QuerySet[Customer]) -> dict[str, set[int]]:
+    numbers = [row[0] for row in _shared_keys(_numbers(visible), owner="owner", keys=("number",))]
+    if not numbers:
+        return {}
+    groups: dict[str, set[int]] = defaultdict(set)
+    rows = (
+        visible.filter(Q(phone__in=numbers) | Q(mobile__in=numbers))
+        .order_by("pk")
+        .values_list("pk", "phone", "mobile")[:MAX_CANDIDATES]
+    )
+    wanted = set(numbers)
+    for pk, phone, mobile in rows:
+        for number in {phone, mobile} & wanted:
+            groups[number].add(pk)
+    return {number: group for number, group in sorted(groups.items()) if len(group) > 1}
+
+
+# --- name and postal code ------------------------------------------------------------
+
+
+def _name_key(prefix: str) -> Substr:
+    """The folded "first last" name: the start of the record's search text, which begins
+    with the folded first and last names (customers.search.search_text_for)."""
+    first = Length(f"{prefix}first_name")
+    last = Length(f"{prefix}last_name")
+    length = Case(
+        When(**{f"{prefix}first_name": ""}, then=last),
+        When(**{f"{prefix}last_name": ""}, then=first),
+        default=first + last + 1,
+        output_field=IntegerField(),
+    )
+    return Substr(f"{prefix}search_text", 1, length)
+
+
+def _postcode(name: str) -> Upper:
+    return Upper(Replace(F(name), Value(" "), Value("")))
+
+
+def _names_and_postcodes(visible: QuerySet[Customer], **filters: object) -> QuerySet:
+    parts = []
+    for model in (CustomerAddress, SavedAddress):
+        parts.append(
+            model.objects.filter(customer__in=visible)
+            .exclude(postal_code="")
+            .exclude(customer__first_name="", customer__last_name="")
+            .annotate(
+                owner=F("customer_id"),
+                name_key=_name_key("customer__"),
+                postcode=_postcode("postal_code"),
+            )
+            .filter(**filters)
+            .order_by()
+            .values_list("owner", "name_key", "postcode")
+        )
+    return parts[0].union(parts[1])
+
+
+def _records_sharing_name_and_postcode(
+    visible: QuerySet[Customer],
+) -> dict[tuple[str, str], set[int]]:
+    keys = _shared_keys(_names_and_postcodes(visible), owner="owner", keys=("name_key", "postcode"))
+    if not keys:
+        return {}
+    wanted = set(keys)
+    rows = _names_and_postcodes(
+        visible,
+        name_key__in={name for name, _ in keys},
+        postcode__in={postcode for _, postcode in keys},
+    )[:MAX_CANDIDATES]
+    groups: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for owner, name_key, postcode in rows:
+        if (name_key, postcode) in wanted:
+            groups[(name_key, postcode)].add(owner)
+    return {key: group for key, group in sorted(groups.items()) if len(group) > 1}
