@@ -1,10 +1,12 @@
-"""The customer directory as CSV: the export of the filtered list (the import comes
-with its own page)."""
+"""The customer directory as CSV: the export of the filtered list, with every field of
+the record. Its headers are ones the import reads (customers.csv_columns), so an
+export can be edited and imported again."""
 
 from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
+from datetime import date
 from typing import cast
 
 from django.http import HttpResponse, StreamingHttpResponse
@@ -12,20 +14,21 @@ from django.utils.translation import gettext as _
 
 from comptoir.catalog.selectors import locations_for_staff
 from comptoir.customers import selectors
-from comptoir.customers.models import Customer
+from comptoir.customers.csv_columns import COLUMNS, protect_cell
+from comptoir.customers.models import AddressRole, Customer, CustomerAddress
 from comptoir.dashboard.access import StaffRequest, staff_view
 from comptoir.dashboard.views.customers import directory_filters
 from comptoir.team.permissions import Permission
 
-CSV_INJECTION_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# The record's columns that come first, before the figures; the others follow them.
+LEADING = ("first_name", "last_name", "email", "phone")
+TRAILING = tuple(column.key for column in COLUMNS if column.key not in LEADING)
+LABELS = {column.key: column.label for column in COLUMNS}
+CHUNK = 2000
 
 
 def _cell(value: object) -> str:
-    """A CSV cell a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    if text.startswith(CSV_INJECTION_STARTS):
-        return "'" + text
-    return text
+    return protect_cell(value)
 
 
 class _Echo:
@@ -35,17 +38,22 @@ class _Echo:
 
 def _csv_header() -> list[str]:
     return [
-        _("First name"),
-        _("Last name"),
-        _("Email"),
-        _("Phone"),
+        *(str(LABELS[key]) for key in LEADING),
         _("Account"),
         _("Created"),
         _("Orders"),
         _("Total spent"),
         _("Last order"),
         _("Location of last order"),
+        *(str(LABELS[key]) for key in TRAILING),
     ]
+
+
+def _value(customer: Customer, key: str, addresses: dict[str, CustomerAddress]) -> object:
+    role, _sep, name = key.partition("_")
+    if role in AddressRole.values and name != "same_as_billing":
+        return getattr(addresses.get(role), name, "")
+    return getattr(customer, key)
 
 
 def _csv_rows(
@@ -57,21 +65,29 @@ def _csv_rows(
 ) -> Iterator[str]:
     """Rows written as the response streams, after the view has returned: the
     translated words are computed beforehand, in the staff member's language."""
+
+    def cell(value: object) -> str:
+        if isinstance(value, bool):
+            return yes_no[0] if value else yes_no[1]
+        if isinstance(value, date):
+            return value.isoformat()
+        return _cell(value)
+
     writer = csv.writer(_Echo())
     yield writer.writerow(header)
     for customer in customers:
+        # Prefetched: one query per chunk of customers, not one per customer.
+        addresses = {address.role: address for address in customer.record_addresses.all()}
         yield writer.writerow(
             [
-                _cell(customer.first_name),
-                _cell(customer.last_name),
-                _cell(customer.email),
-                _cell(customer.phone),
+                *(cell(_value(customer, key, addresses)) for key in LEADING),
                 yes_no[0] if customer.user_id else yes_no[1],
                 customer.created_at.date().isoformat(),
                 customer.order_count,  # type: ignore[attr-defined]
                 customer.total_spent,  # type: ignore[attr-defined]
                 customer.last_order_at.isoformat() if customer.last_order_at else "",  # type: ignore[attr-defined]
                 _cell(location_names.get(customer.last_location_id, "")),  # type: ignore[attr-defined]
+                *(cell(_value(customer, key, addresses)) for key in TRAILING),
             ]
         )
 
@@ -85,7 +101,7 @@ def customer_export(request: StaffRequest) -> HttpResponse:
     }
     response = StreamingHttpResponse(
         _csv_rows(
-            customers.iterator(chunk_size=2000),
+            customers.prefetch_related("record_addresses").iterator(chunk_size=CHUNK),
             header=_csv_header(),
             yes_no=(_("yes"), _("no")),
             location_names=location_names,
