@@ -12,6 +12,7 @@ from tqdm import tqdm
 from comptoir.catalog import services as catalog_services
 from comptoir.catalog.models import Category, Product
 from comptoir.demo import content
+from comptoir.demo.customers import seed_customers
 from comptoir.demo.shoppers import seed_shoppers
 from comptoir.shop import services as shop_services
 from comptoir.shop.models import Location
@@ -34,6 +35,7 @@ def seed_demo(*, report: Report = print, progress: bool = True) -> dict[str, int
             "addresses",
             "saved cards",
             "orders",
+            "customers",
         ),
         0,
     )
@@ -48,6 +50,7 @@ def seed_demo(*, report: Report = print, progress: bool = True) -> dict[str, int
     # Each order is its own transaction, as at checkout: an interrupted seed keeps the
     # orders placed so far and the next run places the rest.
     seed_shoppers(created=created, report=report)
+    seed_customers(owner=owner, created=created, report=report)
     report(
         "Demo shop ready: "
         + ", ".join(f"{count} {what} created" for what, count in created.items())

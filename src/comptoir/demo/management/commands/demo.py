@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from comptoir.demo import content
+from comptoir.demo.customers import PENDING
 from comptoir.server.gunicorn_app import default_workers, serve
 
 
@@ -50,6 +51,10 @@ class Command(BaseCommand):
         lines.append(
             f"    {shopper['email']:<24} {shopper['first_name']} {shopper['last_name']}"
             f" (shopper: sign in at {base}/account/login/)"
+        )
+        lines.append(
+            f"    {PENDING['email']:<24} {PENDING['first_name']} {PENDING['last_name']}"
+            " (shopper pending approval: signing in is refused until the owner approves)"
         )
         self.stdout.write("\n".join(lines) + "\n")
         self.stdout.flush()
