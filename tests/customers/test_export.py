@@ -7,6 +7,7 @@ import io
 
 import pytest
 
+from comptoir.customers.models import Customer
 from comptoir.team.permissions import Permission
 from tests.customers.records import order_for
 from tests.factories import CustomerFactory, LocationFactory, ShopperFactory
@@ -67,3 +68,108 @@ def test_export_is_refused_without_view_customers(staff_client):
     response = staff_client(Permission.MANAGE_CATALOG).get(URL)
 
     assert response.status_code == 403
+
+
+def test_export_writes_every_record_field_under_headers_the_import_reads(staff_client):
+    from datetime import date
+
+    from comptoir.customers.csv_columns import Reader
+    from comptoir.customers.models import AddressRole, CustomerAddress, CustomerKind
+
+    customer = CustomerFactory(
+        first_name="Agnès",
+        initials="M.",
+        last_name="Dubœuf",
+        email="agnes@example.com",
+        mobile="+33698765432",
+        language="fr",
+        gender="female",
+        birth_date=date(1985, 1, 2),
+        accepts_marketing=True,
+        kind=CustomerKind.BUSINESS,
+        company_name="Dubœuf & fils",
+        company_id_number="73282932000074",
+        chamber_of_commerce_number="RCS Paris 732 829 320",
+        vat_id="FR40303265045",
+        shipping_same_as_billing=False,
+        pending_approval=True,
+        notes="VIP",
+    )
+    CustomerAddress.objects.create(
+        customer=customer,
+        role=AddressRole.BILLING,
+        country="FR",
+        line1="rue des Martyrs",
+        house_number="12",
+        postal_code="75009",
+        city="Paris",
+    )
+    CustomerAddress.objects.create(
+        customer=customer,
+        role=AddressRole.SHIPPING,
+        country="FR",
+        line1="3 quai Rambaud",
+        postal_code="69002",
+        city="Lyon",
+    )
+    client = staff_client(Permission.VIEW_CUSTOMERS, user__language="en")
+
+    header, row = rows_of(client.get(URL))
+
+    cells = dict(zip(header, row, strict=True))
+    assert cells["Initials"] == "M."
+    assert cells["Mobile"] == "'+33698765432"  # kept from running as a formula
+    assert (cells["Language"], cells["Gender"], cells["Date of birth"]) == (
+        "fr",
+        "female",
+        "1985-01-02",
+    )
+    assert (cells["Accepts promotional email"], cells["Customer type"]) == ("yes", "business")
+    assert cells["Company name"] == "Dubœuf & fils"
+    assert cells["Company ID number"] == "73282932000074"
+    assert cells["Chamber of commerce number"] == "RCS Paris 732 829 320"
+    assert cells["VAT / tax ID"] == "FR40303265045"
+    assert (cells["Billing country"], cells["Billing address line 1"]) == ("FR", "rue des Martyrs")
+    assert (cells["Billing house number"], cells["Billing postal code"]) == ("12", "75009")
+    assert (cells["Billing city"], cells["Shipping same as billing"]) == ("Paris", "no")
+    assert (cells["Shipping address line 1"], cells["Shipping city"]) == ("3 quai Rambaud", "Lyon")
+    assert (cells["Pending approval"], cells["Notes"]) == ("yes", "VIP")
+    reader = Reader()
+    figures = {
+        "Account",
+        "Created",
+        "Orders",
+        "Total spent",
+        "Last order",
+        "Location of last order",
+    }
+    assert [name for name in header if reader.column_for(name) is None] == [
+        name for name in header if name in figures
+    ]
+
+
+def test_export_query_count_does_not_grow_with_the_customers(staff_client, count_queries):
+    from comptoir.customers.models import AddressRole, CustomerAddress
+
+    client = staff_client(Permission.VIEW_CUSTOMERS)
+
+    def export_with(customers: int) -> int:
+        for _n in range(customers):
+            customer = CustomerFactory()
+            for role in AddressRole.values:
+                CustomerAddress.objects.create(
+                    customer=customer,
+                    role=role,
+                    country="FR",
+                    line1="1 rue X",
+                    postal_code="75009",
+                    city="Paris",
+                )
+        with count_queries() as counter:
+            response = client.get(URL)
+            rows = rows_of(response)
+        assert len(rows) == Customer.objects.count() + 1
+        return counter.count
+
+    export_with(0)  # the first request also loads the session, the shop...
+    assert export_with(2) == export_with(10)
