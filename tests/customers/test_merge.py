@@ -23,7 +23,7 @@ from comptoir.customers.models import (
     MarketingConsentChange,
 )
 from comptoir.customers.services.merging import FOLLOWERS, merge_customers
-from comptoir.errors import NotFound
+from comptoir.errors import Conflict, NotFound
 from comptoir.orders.models import Order, OrderSource
 from comptoir.team.permissions import Permission
 from tests.concurrency import run_at_once, skip_unless_postgres
@@ -198,6 +198,18 @@ def test_both_records_with_an_account_are_refused_and_nothing_changes(staff_clie
     assert response.status_code == 409
     assert message in response.content.decode()
     assert {model: everything(model) for model in before} == before
+
+
+def test_an_erased_record_cannot_be_merged(owner):
+    kept = CustomerFactory()
+    erased = phone_only(erased_at=datetime(2026, 1, 1, tzinfo=UTC))
+    order = order_for(erased, LocationFactory())
+
+    with pytest.raises(Conflict):
+        merge_customers(actor=owner, kept_id=kept.pk, merged_id=erased.pk)
+
+    order.refresh_from_db()
+    assert order.customer_id == erased.pk
 
 
 def test_blank_fields_are_filled_and_the_kept_values_win(owner):

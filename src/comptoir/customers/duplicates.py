@@ -27,8 +27,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Length, Replace, Substr, Upper
 
-from comptoir.accounts.models import SavedAddress
-from comptoir.customers.models import Customer, CustomerAddress
+from comptoir.customers.models import Customer
 from comptoir.customers.search import fold
 from comptoir.customers.selectors import visible_customers
 from comptoir.team.models import TeamMember
@@ -147,40 +146,36 @@ def _records_sharing_numbers(visible: QuerySet[Customer]) -> dict[str, set[int]]
 # --- name and postal code ------------------------------------------------------------
 
 
-def _name_key(prefix: str) -> Substr:
+def _name_key() -> Substr:
     """The folded "first last" name: the start of the record's search text, which begins
     with the folded first and last names (customers.search.search_text_for)."""
-    first = Length(f"{prefix}first_name")
-    last = Length(f"{prefix}last_name")
+    first = Length("first_name")
+    last = Length("last_name")
     length = Case(
-        When(**{f"{prefix}first_name": ""}, then=last),
-        When(**{f"{prefix}last_name": ""}, then=first),
+        When(first_name="", then=last),
+        When(last_name="", then=first),
         default=first + last + 1,
         output_field=IntegerField(),
     )
-    return Substr(f"{prefix}search_text", 1, length)
-
-
-def _postcode(name: str) -> Upper:
-    return Upper(Replace(F(name), Value(" "), Value("")))
+    return Substr("search_text", 1, length)
 
 
 def _names_and_postcodes(visible: QuerySet[Customer], **filters: object) -> QuerySet:
-    parts = []
-    for model in (CustomerAddress, SavedAddress):
-        parts.append(
-            model.objects.filter(customer__in=visible)
-            .exclude(postal_code="")
-            .exclude(customer__first_name="", customer__last_name="")
-            .annotate(
-                owner=F("customer_id"),
-                name_key=_name_key("customer__"),
-                postcode=_postcode("postal_code"),
-            )
-            .filter(**filters)
-            .order_by()
-            .values_list("owner", "name_key", "postcode")
+    """(record, folded name, postal code) for each CRM address and each saved address of
+    the named records in ``visible``; postal codes without spaces, in capitals."""
+    parts = [
+        visible.exclude(first_name="", last_name="")
+        .annotate(
+            owner=F("pk"),
+            name_key=_name_key(),
+            postcode=Upper(Replace(F(f"{relation}__postal_code"), Value(" "), Value(""))),
         )
+        .filter(postcode__gt="", **filters)
+        .order_by()
+        .values_list("owner", "name_key", "postcode")
+        # The CRM's billing/shipping addresses, and those the shopper saved.
+        for relation in ("record_addresses", "saved_addresses")
+    ]
     return parts[0].union(parts[1])
 
 

@@ -93,6 +93,19 @@ FILLED_FIELDS = (
 )
 
 
+# Set by every merge, besides the filled fields.
+SAVED_FIELDS = (
+    "notes",
+    "user",
+    "pending_approval",
+    "account_deleted_at",
+    "accepts_marketing",
+    "shipping_same_as_billing",
+    "search_text",
+    "updated_at",
+)
+
+
 def default_kept(first: Customer, second: Customer) -> Customer:
     """Which of two records a merge keeps unless the member chooses: the one with an
     account, else the one with an email, else the older one."""
@@ -114,6 +127,9 @@ def merge_refusal(kept: Customer, merged: Customer) -> str | None:
         return _("A record cannot be merged with itself.")
     if kept.user_id is not None and merged.user_id is not None:
         return str(BOTH_HAVE_ACCOUNTS)
+    if kept.erased_at or merged.erased_at:
+        # Its orders would be tied to a person again.
+        return _("An erased record cannot be merged.")
     return None
 
 
@@ -163,7 +179,8 @@ def merge_customers(*, actor: TeamMember, kept_id: int, merged_id: int) -> Custo
         # duplicate contact rows) goes with it.
         Customer.objects.filter(pk=merged.pk).delete()
         kept.search_text = kept.computed_search_text()
-        kept.save()
+        # Only what a merge sets: the order columns are recounted from the orders.
+        kept.save(update_fields=[*SAVED_FIELDS, *filled])
         if kept.accepts_marketing != was_accepting:
             MarketingConsentChange.objects.create(
                 customer=kept,
