@@ -59,17 +59,15 @@ FULFILMENT_TEXT = ("vehicle", "address_line1", "address_line2", "postal_code", "
 FULFILMENT_TEXT += ("courier_notes", "tracking_number", "table_label", "cancel_reason")
 
 
-def mark(prefix: str, field: str) -> str:
-    return f"{prefix}{field.replace('_', '').upper()}"
-
-
 def plant(prefix: str = "mk", *, orders: int = 1):
     """A shopper with a marker in every personal field of every table that holds one;
     returns (customer, markers)."""
     markers: list[str] = []
 
     def m(field: str) -> str:
-        value = mark(prefix, field)
+        """A marker short enough for the narrowest column (20 characters on
+        PostgreSQL), unique to ``prefix`` and to the field it is planted in."""
+        value = f"{prefix}Z{len(markers):03d}"
         markers.append(value)
         return value
 
