@@ -9,5 +9,10 @@ urlpatterns: list = [
         customer_privacy.customer_erase,
         name="customer_erase",
     ),
+    path(
+        "customers/<int:customer_id>/data.json",
+        customer_privacy.customer_data_export,
+        name="customer_data_export",
+    ),
 ]
 menu: list[Entry] = []

@@ -3,8 +3,11 @@ holds the JSON export)."""
 
 from __future__ import annotations
 
+import json
+
 from django import forms
 from django.contrib import messages
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from comptoir.customers import selectors
 from comptoir.customers.models import Customer
+from comptoir.customers.services.data_export import export_customer_data
 from comptoir.customers.services.erasure import erase_customer, erasure_refusal
 from comptoir.dashboard.access import StaffRequest, staff_view
 from comptoir.errors import DomainError, NotFound
@@ -89,3 +93,20 @@ def customer_erase(request: StaffRequest, customer_id: int) -> HttpResponse:
         {"customer": customer, "form": form, "refusal": refusal},
         status=status,
     )
+
+
+@staff_view(Permission.MANAGE_CUSTOMERS)
+def customer_data_export(request: StaffRequest, customer_id: int) -> HttpResponse:
+    """Everything held about the customer as a JSON download (customers.personal_data);
+    the export is written in the record's timeline."""
+    try:
+        data = export_customer_data(actor=request.member, customer_id=customer_id)
+    except NotFound:
+        raise Http404 from None
+    response = HttpResponse(
+        json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="customer-{customer_id}.json"'
+    response["Cache-Control"] = "no-store"
+    return response
