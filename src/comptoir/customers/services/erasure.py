@@ -64,8 +64,9 @@ from comptoir.users.models import User
 
 logger = logging.getLogger(__name__)
 
-# What an erased record keeps: its id, language, type, dates and the erasure stamps.
-# Every other field of Customer is set to these values (a test checks the list is whole).
+# What an erased record keeps: its id, language, type, dates, the erasure stamps and
+# the directory's order figures (the orders stay). Every other field of Customer is set
+# to these values (a test checks that every field is in one list or the other).
 BLANK_RECORD: dict[str, object] = {
     "first_name": "",
     "initials": "",
@@ -87,7 +88,19 @@ BLANK_RECORD: dict[str, object] = {
     "user": None,
 }
 KEPT_RECORD_FIELDS = frozenset(
-    {"id", "language", "kind", "created_at", "updated_at", "account_deleted_at", "erased_at"}
+    {
+        "id",
+        "language",
+        "kind",
+        "created_at",
+        "updated_at",
+        "account_deleted_at",
+        "erased_at",
+        "order_count",
+        "total_spent",
+        "last_order_at",
+        "last_location",
+    }
 )
 
 # The order's personal fields, as given at checkout; amounts, lines and payments stay.
