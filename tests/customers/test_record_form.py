@@ -508,3 +508,69 @@ def test_staff_at_the_customers_location_can_edit(staff_client):
     assert response.status_code == 302
     customer.refresh_from_db()
     assert customer.first_name == "Hélène"
+
+
+def test_a_member_limited_to_some_locations_is_told_where_the_new_record_is(staff_client):
+    client = staff_client(
+        Permission.MANAGE_CUSTOMERS, locations=[LocationFactory()], user__language="en"
+    )
+
+    response = client.post(NEW, record_data())
+
+    assert response.status_code == 302
+    assert response["Location"] == "/dashboard/customers/"
+    assert Customer.objects.filter(email="helene@example.com").exists()
+    page = client.get(response["Location"]).content.decode()
+    assert "once they have an order at one of your locations" in page
+
+
+def test_the_duplicate_email_message_names_only_a_record_the_member_may_see(staff_client):
+    paris, lyon = LocationFactory(), LocationFactory()
+    hidden = CustomerFactory(email="helene@example.com", first_name="Secret", last_name="Name")
+    order_for(hidden, lyon)
+    limited = staff_client(Permission.MANAGE_CUSTOMERS, locations=[paris])
+
+    response = limited.post(NEW, record_data())
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Another customer already has this email address." in html
+    assert "Secret" not in html
+    assert Customer.objects.count() == 1
+
+
+def test_a_save_made_meanwhile_by_someone_else_is_reported_not_overwritten(manager, staff_client):
+    customer = created(manager)
+    page = manager.get(edit_url(customer))
+    version = page.context["version"]
+    colleague = staff_client(Permission.MANAGE_CUSTOMERS)
+    colleague.post(edit_url(customer), record_data(notes="Allergic to nuts."))
+
+    response = manager.post(edit_url(customer), record_data(last_name="Dupont", version=version))
+
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "Someone else changed this customer while you were editing." in html
+    assert 'value="Dupont"' in html  # what was typed is kept
+    customer.refresh_from_db()
+    assert (customer.last_name, customer.notes) == ("Martin", "Allergic to nuts.")
+    assert CustomerEvent.objects.filter(kind=EventKind.EDITED).count() == 1
+
+    # Saving again, now knowing, keeps this version.
+    again = manager.post(
+        edit_url(customer),
+        record_data(last_name="Dupont", version=response.context["version"]),
+    )
+
+    assert again.status_code == 302
+    customer.refresh_from_db()
+    assert (customer.last_name, customer.notes) == ("Dupont", "Prefers pickup in the morning.")
+
+
+def test_the_edit_page_title_keeps_the_saved_name_while_errors_show(manager):
+    customer = created(manager)
+
+    response = manager.post(edit_url(customer), record_data(first_name="Typed", phone="12"))
+
+    assert response.status_code == 400
+    assert "<h1>Edit Hélène M. Martin</h1>" in response.content.decode()

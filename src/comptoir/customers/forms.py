@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 
 from comptoir.customers.models import Customer, CustomerAddress, CustomerKind
 from comptoir.customers.phones import InvalidPhone, to_e164
-from comptoir.customers.selectors import customer_by_email
+from comptoir.customers.selectors import customer_by_email, visible_customers
 from comptoir.customers.validation import PostalAddress, address_errors, clean_vat_id
 from comptoir.shop.validation import countries
+from comptoir.team.models import TeamMember
 
 RECORD_FIELDS = (
     "first_name",
@@ -76,10 +77,20 @@ class CustomerRecordForm(forms.ModelForm):
             "email": forms.EmailInput(attrs={"autocomplete": "off"}),
         }
 
-    def __init__(self, *args: Any, region: str, billing_country: str = "", **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        region: str,
+        billing_country: str = "",
+        member: TeamMember | None = None,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
         self.region = region
         self.billing_country = billing_country
+        # Who is typing: the other record with the same email is named only if they may
+        # see it (a member limited to some locations does not see every record).
+        self.member = member
 
     def clean_email(self) -> str | None:
         email = (self.cleaned_data.get("email") or "").strip().lower()
@@ -87,11 +98,13 @@ class CustomerRecordForm(forms.ModelForm):
             return None
         other = customer_by_email(email)
         if other is not None and other.pk != self.instance.pk:
-            raise forms.ValidationError(
-                _("Another customer already has this email address (%(name)s).")
-                % {"name": str(other)},
-                code="email_taken",
-            )
+            if self.member is None or visible_customers(self.member).filter(pk=other.pk).exists():
+                message = _("Another customer already has this email address (%(name)s).") % {
+                    "name": str(other)
+                }
+            else:
+                message = _("Another customer already has this email address.")
+            raise forms.ValidationError(message, code="email_taken")
         return email
 
     def _phone(self, field: str) -> str:

@@ -6,6 +6,7 @@ Approving a record pending approval emails the customer."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
@@ -21,7 +22,7 @@ from comptoir.customers.models import (
     MarketingConsentChange,
 )
 from comptoir.customers.selectors import customer_for_staff
-from comptoir.errors import DomainError
+from comptoir.errors import Conflict, DomainError
 from comptoir.mail.services import queue_templated_email
 from comptoir.shop.selectors import get_shop
 from comptoir.team.access import require
@@ -66,14 +67,25 @@ def update_customer(
     billing: Address = None,
     shipping: Address = None,
     source: ConsentSource = ConsentSource.BACK_OFFICE,
+    expected_updated_at: datetime | None = None,
 ) -> Customer:
     """Apply cleaned form values to a record ``actor`` may see. The timeline gets the
     names of the fields that changed (not their values); clearing "pending approval"
-    approves the record and emails the customer."""
+    approves the record and emails the customer. With ``expected_updated_at`` (when the
+    edit page was opened), refuses with Conflict if the record changed since, so that
+    one merchant's save does not silently undo another's."""
     require(actor, Permission.MANAGE_CUSTOMERS)
     with transaction.atomic():
         visible = customer_for_staff(actor, customer_id)
         customer = Customer.objects.select_for_update(of=("self",)).get(pk=visible.pk)
+        if expected_updated_at is not None and customer.updated_at != expected_updated_at:
+            raise Conflict(
+                _(
+                    "Someone else changed this customer while you were editing. Check "
+                    "the record below, then save again to keep your version."
+                ),
+                code="record_changed",
+            )
         was_pending = customer.pending_approval
         was_accepting = customer.accepts_marketing
         changed = [field for field, value in fields.items() if getattr(customer, field) != value]

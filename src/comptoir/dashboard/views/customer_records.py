@@ -8,6 +8,8 @@ profile: the record's email may differ from the sign-in email (see the form's he
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.contrib import messages
 from django.db import IntegrityError
 from django.http import Http404, HttpResponse
@@ -28,7 +30,7 @@ from comptoir.customers.services.records import (
     update_customer,
 )
 from comptoir.dashboard.access import StaffRequest, staff_view
-from comptoir.errors import NotFound
+from comptoir.errors import Conflict, NotFound
 from comptoir.team.permissions import Permission
 
 
@@ -39,6 +41,8 @@ class RecordForms:
 
     def __init__(self, request: StaffRequest, customer: Customer | None = None) -> None:
         country = request.shop.country
+        # The record's name as saved (the form writes what is typed onto its instance).
+        self.name = str(customer) if customer else ""
         posting = request.method == "POST"
         data = request.POST if posting else None
         existing = {a.role: a for a in customer.record_addresses.all()} if customer else {}
@@ -47,6 +51,7 @@ class RecordForms:
             data,
             instance=customer or Customer(),
             region=country,
+            member=request.member,
             billing_country=(
                 request.POST.get("billing-country", "")
                 if posting
@@ -74,6 +79,24 @@ class RecordForms:
             self.shipping = RecordAddressForm(
                 data, instance=shipping_address, prefix="shipping", default_country=country
             )
+
+        # When the edit page was opened (the record's updated_at): a save made meanwhile
+        # by someone else is reported instead of being overwritten without a word.
+        self.version = customer.updated_at.isoformat() if customer else ""
+        if posting and customer:
+            self.version = request.POST.get("version", "")
+
+    def expected_updated_at(self) -> datetime | None:
+        try:
+            return datetime.fromisoformat(self.version) if self.version else None
+        except ValueError:
+            return None
+
+    def changed_meanwhile(self, message: str, customer: Customer) -> None:
+        """Tell the merchant; a second save (with the record's current version) wins."""
+        self.record.add_error(None, message)
+        customer.refresh_from_db(fields=["updated_at"])
+        self.version = customer.updated_at.isoformat()
 
     def is_valid(self) -> bool:
         valid = self.record.is_valid()
@@ -107,7 +130,9 @@ def _visible(request: StaffRequest, customer_id: int) -> Customer:
         raise Http404 from None
 
 
-def _render(request: StaffRequest, forms: RecordForms, customer: Customer | None) -> HttpResponse:
+def _render(
+    request: StaffRequest, forms: RecordForms, customer: Customer | None, status: int = 400
+) -> HttpResponse:
     return render(
         request,
         "dashboard/customers/customer_form.html",
@@ -118,8 +143,10 @@ def _render(request: StaffRequest, forms: RecordForms, customer: Customer | None
             "shipping": forms.shipping,
             "shipping_same": forms.shipping_same,
             "login_email": customer.user.email if customer and customer.user else "",
+            "version": forms.version,
+            "name": forms.name,
         },
-        status=400 if request.method == "POST" else 200,
+        status=status if request.method == "POST" else 200,
     )
 
 
@@ -133,6 +160,17 @@ def customer_create(request: StaffRequest) -> HttpResponse:
             forms.email_taken()
         else:
             messages.success(request, _("“%(name)s” was added.") % {"name": customer})
+            if not selectors.visible_customers(request.member).filter(pk=customer.pk).exists():
+                # A member limited to some locations sees a record once it has an order
+                # at one of them: a new record is not in their list yet.
+                messages.info(
+                    request,
+                    _(
+                        "You will see this customer in your list once they have an order "
+                        "at one of your locations."
+                    ),
+                )
+                return redirect("dashboard:customer_list")
             return redirect("dashboard:customer_detail", customer_id=customer.pk)
     return _render(request, forms, None)
 
@@ -141,17 +179,24 @@ def customer_create(request: StaffRequest) -> HttpResponse:
 def customer_edit(request: StaffRequest, customer_id: int) -> HttpResponse:
     customer = _visible(request, customer_id)
     forms = RecordForms(request, customer)
+    status = 400
     if request.method == "POST" and forms.is_valid():
         try:
-            customer = update_customer(
-                actor=request.member, customer_id=customer.pk, **forms.values()
+            update_customer(
+                actor=request.member,
+                customer_id=customer.pk,
+                expected_updated_at=forms.expected_updated_at(),
+                **forms.values(),
             )
         except IntegrityError:
             forms.email_taken()
+        except Conflict as error:
+            forms.changed_meanwhile(str(error.message), customer)
+            status = error.status
         else:
             messages.success(request, _("The changes were saved."))
             return redirect("dashboard:customer_detail", customer_id=customer.pk)
-    return _render(request, forms, customer)
+    return _render(request, forms, customer, status)
 
 
 @staff_view(Permission.MANAGE_CUSTOMERS)
