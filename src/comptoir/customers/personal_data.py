@@ -9,8 +9,9 @@ and the erasure and merge code read the same kinds of rows.
 
 Deliberately left out: the password hash, card and payment references at the gateway
 (a card is its brand, last four digits, expiry and gateway), the order status link's
-secret, idempotency keys, the folded search text (derived from the exported names) and
-which team member made a change (their data, not the customer's). Email bodies are
+secret, idempotency keys, the folded search text and the directory's order statistics
+(derived from the exported names and orders) and which team member made a change
+(their data, not the customer's). Email bodies are
 included, except those holding a sign-in secret (password reset and invitation links):
 whoever opens the file must not be able to sign in as the customer with it.
 
@@ -75,6 +76,7 @@ RECORD_FIELDS = (
     "shipping_same_as_billing",
     "notes",
     "account_deleted_at",
+    "erased_at",
     "created_at",
     "updated_at",
 )
