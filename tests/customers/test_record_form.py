@@ -484,16 +484,22 @@ def test_the_profile_offers_edit_only_to_managers(staff_client, manager):
     assert edit_url(customer) not in viewer.get(profile).content.decode()
 
 
-def test_staff_limited_to_other_locations_cannot_edit_the_customer(staff_client):
+def test_staff_limited_to_other_locations_cannot_edit_or_approve_the_customer(staff_client):
     paris, lyon = LocationFactory(), LocationFactory()
     customer = CustomerFactory(first_name="Camille")
     order_for(customer, lyon)
     client = staff_client(Permission.MANAGE_CUSTOMERS, locations=[paris])
 
+    approve = f"/dashboard/customers/{customer.pk}/approve/"
+    Customer.objects.filter(pk=customer.pk).update(pending_approval=True)
+
     assert client.get(edit_url(customer)).status_code == 404
     assert client.post(edit_url(customer), record_data(first_name="Changed")).status_code == 404
+    assert client.get(approve).status_code == 404
+    assert client.post(approve).status_code == 404
     customer.refresh_from_db()
     assert customer.first_name == "Camille"
+    assert customer.pending_approval
     assert not CustomerEvent.objects.exists()
 
 
