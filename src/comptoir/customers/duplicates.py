@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import (
     Case,
+    Count,
     F,
     IntegerField,
     Q,
@@ -102,7 +103,7 @@ def _shared_keys(union: QuerySet, *, owner: str, keys: tuple[str, ...]) -> list[
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {key_list} FROM ({sql}) t GROUP BY {key_list} "  # noqa: S608 (columns are ours)
-            f"HAVING COUNT(DISTINCT {owner_column}) > 1 ORDER BY {key_list} LIMIT %s",
+            f"HAVING MIN({owner_column}) <> MAX({owner_column}) ORDER BY {key_list} LIMIT %s",
             (*params, MAX_KEYS),
         )
         return [tuple(row) for row in cursor.fetchall()]
@@ -111,23 +112,45 @@ def _shared_keys(union: QuerySet, *, owner: str, keys: tuple[str, ...]) -> list[
 # --- phones --------------------------------------------------------------------------
 
 
-def _numbers(visible: QuerySet[Customer]) -> QuerySet:
-    phones = visible.exclude(phone="").annotate(owner=F("pk"), number=F("phone"))
-    # A mobile equal to the record's own phone is the same number once.
-    mobiles = (
-        visible.exclude(mobile="")
-        .exclude(mobile=F("phone"))
-        .annotate(owner=F("pk"), number=F("mobile"))
+def _numbers_on_two_records(visible: QuerySet[Customer]) -> list[str]:
+    """Numbers that two records hold: as phone, as mobile, or as the phone of one and the
+    mobile of the other; the first ``MAX_KEYS`` of each, in one query. Each part walks
+    the index on its column in order and stops at its limit."""
+    parts = []
+    for column in ("phone", "mobile"):
+        parts.append(
+            visible.exclude(**{column: ""})
+            .values(column)
+            .annotate(records=Count("*"))
+            .filter(records__gt=1)
+            .order_by(column)
+            .values_list(column, flat=True)
+        )
+    # The phone of one record and the mobile of another: a mobile that is not its own
+    # record's phone belongs to a record other than those with that phone.
+    parts.append(
+        visible.exclude(phone="")
+        .order_by()
+        .values_list("phone", flat=True)
+        .intersection(
+            visible.exclude(mobile="")
+            .exclude(mobile=F("phone"))
+            .order_by()
+            .values_list("mobile", flat=True)
+        )
     )
-    return (
-        phones.order_by()
-        .values_list("owner", "number")
-        .union(mobiles.order_by().values_list("owner", "number"))
-    )
+    sql_parts, params = [], []
+    for n, part in enumerate(parts):
+        sql, part_params = part[:MAX_KEYS].query.sql_with_params()
+        sql_parts.append(f"SELECT * FROM ({sql}) part{n}")  # noqa: S608 (our own SQL)
+        params.extend(part_params)
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ".join(sql_parts), params)
+        return sorted({row[0] for row in cursor.fetchall()})
 
 
 def _records_sharing_numbers(visible: QuerySet[Customer]) -> dict[str, set[int]]:
-    numbers = [row[0] for row in _shared_keys(_numbers(visible), owner="owner", keys=("number",))]
+    numbers = _numbers_on_two_records(visible)
     if not numbers:
         return {}
     groups: dict[str, set[int]] = defaultdict(set)
@@ -176,7 +199,7 @@ def _names_and_postcodes(visible: QuerySet[Customer], **filters: object) -> Quer
         # The CRM's billing/shipping addresses, and those the shopper saved.
         for relation in ("record_addresses", "saved_addresses")
     ]
-    return parts[0].union(parts[1])
+    return parts[0].union(parts[1], all=True)
 
 
 def _records_sharing_name_and_postcode(
