@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from comptoir.accounts.models import SavedAddress
-from comptoir.customers.duplicates import MAX_PAIRS, duplicate_pairs
+from comptoir.customers.duplicates import MAX_PAIRS, MAX_RECORDS_PER_NUMBER, duplicate_pairs
 from comptoir.customers.models import AddressRole, CustomerAddress
 from comptoir.team.permissions import Permission
 from tests.customers.records import order_for
@@ -134,7 +134,16 @@ def test_a_number_shared_by_many_records_pairs_each_with_the_first(owner):
     assert pair_ids(pairs) == {pair(records[0], other) for other in records[1:]}
 
 
-def test_suggestions_are_capped(owner, settings):
+def test_a_number_on_many_records_is_not_one_persons_and_is_not_suggested(owner):
+    for _ in range(MAX_RECORDS_PER_NUMBER + 1):
+        phone_only(phone="+33140000000")
+    counter = phone_only(mobile="+33612345678")
+    online = CustomerFactory(mobile="+33612345678")
+
+    assert pair_ids(duplicate_pairs(owner)) == {pair(counter, online)}
+
+
+def test_suggestions_are_capped(owner):
     for n in range(MAX_PAIRS + 5):
         phone_only(phone=f"+336{n:08d}")
         phone_only(phone=f"+336{n:08d}")
