@@ -135,8 +135,9 @@ def merge_refusal(kept: Customer, merged: Customer) -> str | None:
 
 def merge_customers(*, actor: TeamMember, kept_id: int, merged_id: int) -> Customer:
     """Move everything of record ``merged_id`` to record ``kept_id``, then delete the
-    merged record; both must be visible to ``actor``. Refused (``Conflict``, nothing
-    changed) when both records have an account. Returns the kept record."""
+    merged record; both must be visible to ``actor`` (``NotFound`` otherwise). Refused
+    (``Conflict``, nothing changed) when both records have an account or one was erased.
+    Returns the kept record."""
     require(actor, Permission.MANAGE_CUSTOMERS)
     if kept_id == merged_id:
         raise DomainError(_("A record cannot be merged with itself."), code="same_record")
@@ -179,7 +180,7 @@ def merge_customers(*, actor: TeamMember, kept_id: int, merged_id: int) -> Custo
         # duplicate contact rows) goes with it.
         Customer.objects.filter(pk=merged.pk).delete()
         kept.search_text = kept.computed_search_text()
-        # Only what a merge sets: the order columns are recounted from the orders.
+        # Only what a merge sets, so that columns kept by other services stay theirs.
         kept.save(update_fields=[*SAVED_FIELDS, *filled])
         if kept.accepts_marketing != was_accepting:
             MarketingConsentChange.objects.create(
