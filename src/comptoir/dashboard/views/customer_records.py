@@ -118,8 +118,13 @@ class RecordForms:
             "shipping": None if self.shipping_same else self.shipping.values(),
         }
 
-    def email_taken(self) -> None:
-        """Another record took the email between the check and the save."""
+    def email_taken(self, error: IntegrityError) -> None:
+        """Another record took the email between the check and the save (the unique
+        index on lower(email) refused it); any other integrity error is a bug."""
+        email = self.record.cleaned_data.get("email")
+        other = selectors.customer_by_email(email) if email else None
+        if other is None or other.pk == self.record.instance.pk:
+            raise error
         self.record.add_error("email", _("Another customer already has this email address."))
 
 
@@ -156,8 +161,8 @@ def customer_create(request: StaffRequest) -> HttpResponse:
     if request.method == "POST" and forms.is_valid():
         try:
             customer = create_customer(actor=request.member, **forms.values())
-        except IntegrityError:
-            forms.email_taken()
+        except IntegrityError as error:
+            forms.email_taken(error)
         else:
             messages.success(request, _("“%(name)s” was added.") % {"name": customer})
             if not selectors.visible_customers(request.member).filter(pk=customer.pk).exists():
@@ -188,8 +193,8 @@ def customer_edit(request: StaffRequest, customer_id: int) -> HttpResponse:
                 expected_updated_at=forms.expected_updated_at(),
                 **forms.values(),
             )
-        except IntegrityError:
-            forms.email_taken()
+        except IntegrityError as error:
+            forms.email_taken(error)
         except Conflict as error:
             forms.changed_meanwhile(str(error.message), customer)
             status = error.status
