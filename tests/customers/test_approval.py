@@ -88,7 +88,9 @@ def test_get_is_a_confirmation_step_that_changes_nothing(manager):
 
 def test_approving_emails_the_customer_shows_in_the_timeline_and_lets_them_sign_in(manager):
     customer = ShopperFactory(email="lea@example.com", first_name="Léa", pending_approval=True)
-    assert sign_in("lea@example.com")[0].session.get(SESSION_KEY) is None
+    refused, page = sign_in("lea@example.com")
+    assert refused.session.get(SESSION_KEY) is None
+    assert AWAITS in page
 
     response = manager.post(approve_url(customer))
 
