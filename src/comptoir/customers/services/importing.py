@@ -27,10 +27,12 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
 from django.forms import BaseForm
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -43,18 +45,25 @@ from comptoir.customers.forms import (
     CustomerRecordForm,
     RecordAddressForm,
 )
-from comptoir.customers.models import AddressRole, ConsentSource, Customer, CustomerAddress
-from comptoir.customers.selectors import customer_by_email, customer_for_staff
+from comptoir.customers.models import (
+    AddressRole,
+    ConsentSource,
+    Customer,
+    CustomerAddress,
+    CustomerKind,
+)
+from comptoir.customers.selectors import customer_for_staff
 from comptoir.customers.services.records import create_customer, update_customer
-from comptoir.errors import DomainError, NotFound
+from comptoir.errors import Conflict, DomainError, NotFound
 from comptoir.shop.selectors import get_shop
-from comptoir.team.access import require
+from comptoir.team.access import require, visible_location_ids
 from comptoir.team.models import TeamMember
 from comptoir.team.permissions import Permission
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
 DELIMITERS = (",", ";", "\t")
+LOOKUP_CHUNK = 500
 
 
 class ImportFileError(DomainError):
@@ -114,15 +123,47 @@ def import_customers(*, actor: TeamMember, data: bytes) -> ImportResult:
     require(actor, Permission.MANAGE_CUSTOMERS)
     reader = Reader()
     table = read_customer_table(data, reader)
-    region = get_shop().country
+    line = _Line(
+        actor=actor,
+        reader=reader,
+        region=get_shop().country,
+        sees_everyone=visible_location_ids(actor) is None,
+    )
     result = ImportResult(ignored_columns=table.ignored_columns)
-    for line, values in table.lines:
-        outcome, reasons = _import_line(actor=actor, values=values, reader=reader, region=region)
-        if outcome == Outcome.REJECTED:
-            result.rejected.append(RejectedLine(line, values.get("email", ""), reasons))
-        else:
-            setattr(result, outcome.value, getattr(result, outcome.value) + 1)
+    seen: set[str] = set()
+    for start in range(0, len(table.lines), LOOKUP_CHUNK):
+        chunk = table.lines[start : start + LOOKUP_CHUNK]
+        # The records of a chunk's emails in one query (with their addresses); an email
+        # seen on an earlier line is read again, as that line may have saved it.
+        emails = {values.get("email", "").lower() for _line, values in chunk} - seen - {""}
+        known = _customers_by_email(emails)
+        for number, values in chunk:
+            email = values.get("email", "").lower()
+            if email in seen:
+                existing = _customers_by_email({email}).get(email)
+            else:
+                existing = known.get(email)
+            seen.add(email)
+            outcome, reasons = line.run(values, existing)
+            if outcome == Outcome.REJECTED:
+                result.rejected.append(RejectedLine(number, values.get("email", ""), reasons))
+            else:
+                setattr(result, outcome.value, getattr(result, outcome.value) + 1)
     return result
+
+
+def _customers_by_email(emails: set[str]) -> dict[str, Customer]:
+    """Records by lower-cased email, addresses prefetched."""
+    if not emails:
+        return {}
+    # The conditions of the partial unique index on lower(email) (selectors.customer_by_email).
+    customers = (
+        Customer.objects.alias(email_ci=Lower("email"))
+        .filter(email_ci__in=emails, email__isnull=False)
+        .exclude(email="")
+        .prefetch_related("record_addresses")
+    )
+    return {(customer.email or "").lower(): customer for customer in customers}
 
 
 # --- reading the file ---------------------------------------------------------------
@@ -209,43 +250,23 @@ def _split(line: str, delimiter: str) -> list[str]:
 # --- one line -----------------------------------------------------------------------
 
 
-def _import_line(
-    *, actor: TeamMember, values: dict[str, str], reader: Reader, region: str
-) -> tuple[Outcome, list[Reason]]:
-    if not values.get("email"):
-        return Outcome.REJECTED, [
-            Reason("", _("An email is needed: the import creates or updates customers by email."))
-        ]
-    cells: dict[str, str] = {}
-    reasons: list[Reason] = []
-    for key, text in values.items():
-        try:
-            cells[key] = reader.cell(key, text)
-        except CellError as error:
-            reasons.append(Reason(_label(key), str(error)))
-    try:
-        with transaction.atomic():
-            outcome, form_reasons = _save_line(
-                actor=actor, cells=cells, region=region, ok=not reasons
-            )
-    except IntegrityError:  # another import or checkout took the email meanwhile
-        return Outcome.REJECTED, [
-            *reasons,
-            Reason(_label("email"), _("Another customer already has this email address.")),
-        ]
-    except DomainError as error:
-        return Outcome.REJECTED, [*reasons, Reason("", str(error.message))]
-    return outcome, reasons + form_reasons
+@dataclass(frozen=True)
+class _Line:
+    actor: TeamMember
+    reader: Reader
+    region: str  # the shop's country: phones without a country code, default address country
+    sees_everyone: bool
 
-
-def _save_line(
-    *, actor: TeamMember, cells: dict[str, str], region: str, ok: bool
-) -> tuple[Outcome, list[Reason]]:
-    existing = customer_by_email(cells["email"])
-    if existing is not None:
-        try:
-            existing = customer_for_staff(actor, existing.pk)
-        except NotFound:
+    def run(
+        self, values: dict[str, str], existing: Customer | None
+    ) -> tuple[Outcome, list[Reason]]:
+        if not values.get("email"):
+            return Outcome.REJECTED, [
+                Reason(
+                    "", _("An email is needed: the import creates or updates customers by email.")
+                )
+            ]
+        if existing is not None and not self._sees(existing):
             return Outcome.REJECTED, [
                 Reason(
                     _label("email"),
@@ -255,89 +276,137 @@ def _save_line(
                     ),
                 )
             ]
-    customer = existing or Customer()
-    addresses = (
-        {address.role: address for address in existing.record_addresses.all()} if existing else {}
-    )
-    before = {name: getattr(customer, name) for name in RECORD_FIELDS}
-    record_data = _record_data(customer)
-    address_data = {
-        role: _address_data(addresses.get(role), prefix=role, default_country=region)
-        for role in AddressRole.values
-    }
-    for key, value in cells.items():
-        role, _sep, name = key.partition("_")
-        if role in AddressRole.values and name in ADDRESS_FIELDS:
-            address_data[role][f"{role}-{name}"] = value
-        else:
-            record_data[key] = value
-    if "kind" not in cells and any(cells.get(name) for name in COMPANY_FIELDS):
-        record_data["kind"] = "business"
-    if "shipping_same_as_billing" not in cells and any(
-        cells.get(f"shipping_{name}") for name in ADDRESS_FIELDS if name != "country"
-    ):
-        record_data["shipping_same_as_billing"] = "false"
+        cells: dict[str, str] = {}
+        reasons: list[Reason] = []
+        for key, text in values.items():
+            try:
+                cells[key] = self.reader.cell(key, text)
+            except CellError as error:
+                reasons.append(Reason(_label(key), str(error)))
+        try:
+            with transaction.atomic():
+                outcome, form_reasons = self._save(cells, existing, ok=not reasons)
+        except IntegrityError:  # another import or a checkout took the email meanwhile
+            return Outcome.REJECTED, [
+                *reasons,
+                Reason(_label("email"), _("Another customer already has this email address.")),
+            ]
+        except Conflict:
+            return Outcome.REJECTED, [
+                *reasons,
+                Reason(
+                    "",
+                    _(
+                        "Someone changed this customer during the import: nothing was "
+                        "changed by this line, import it again."
+                    ),
+                ),
+            ]
+        except DomainError as error:
+            return Outcome.REJECTED, [*reasons, Reason("", str(error.message))]
+        return outcome, reasons + form_reasons
 
-    record = CustomerRecordForm(
-        record_data,
-        instance=customer,
-        region=region,
-        billing_country=address_data["billing"]["billing-country"],
-    )
-    billing = RecordAddressForm(
-        address_data["billing"],
-        prefix="billing",
-        instance=addresses.get("billing"),
-        default_country=region,
-    )
-    same_as_billing = record_data["shipping_same_as_billing"] == "true"
-    shipping = RecordAddressForm(
-        address_data["shipping"],
-        prefix="shipping",
-        instance=addresses.get("shipping"),
-        default_country=region,
-    )
-    forms: list[tuple[BaseForm, str]] = [(record, ""), (billing, "billing_")]
-    if not same_as_billing:
-        forms.append((shipping, "shipping_"))
-    reasons = [
+    def _sees(self, customer: Customer) -> bool:
+        if self.sees_everyone:
+            return True
+        try:
+            customer_for_staff(self.actor, customer.pk)
+        except NotFound:
+            return False
+        return True
+
+    def _save(
+        self, cells: dict[str, str], existing: Customer | None, *, ok: bool
+    ) -> tuple[Outcome, list[Reason]]:
+        """Validate the line's cells merged over the record's values; save if valid."""
+        customer = existing or Customer()
+        addresses = (
+            {address.role: address for address in existing.record_addresses.all()}
+            if existing
+            else {}
+        )
+        before = {name: getattr(customer, name) for name in RECORD_FIELDS}
+        read_at = customer.updated_at
+        record_data = _record_data(customer)
+        address_data = {
+            role: _address_data(addresses.get(role), prefix=role, default_country=self.region)
+            for role in AddressRole.values
+        }
+        for key, value in cells.items():
+            role, _sep, name = key.partition("_")
+            if role in AddressRole.values and name in ADDRESS_FIELDS:
+                address_data[role][f"{role}-{name}"] = value
+            else:
+                record_data[key] = value
+        if "kind" not in cells and any(cells.get(name) for name in COMPANY_FIELDS):
+            record_data["kind"] = CustomerKind.BUSINESS
+        if "shipping_same_as_billing" not in cells and any(
+            cells.get(f"shipping_{name}") for name in ADDRESS_FIELDS if name != "country"
+        ):
+            record_data["shipping_same_as_billing"] = "false"
+
+        record = CustomerRecordForm(
+            record_data,
+            instance=customer,  # the form writes the cleaned values on it: compare to before
+            region=self.region,
+            billing_country=address_data["billing"]["billing-country"],
+            member=self.actor,
+        )
+        forms: dict[str, RecordAddressForm] = {}
+        for role in AddressRole.values:
+            if role == AddressRole.SHIPPING and record_data["shipping_same_as_billing"] == "true":
+                continue  # not saved, so not checked
+            forms[role] = RecordAddressForm(
+                address_data[role],
+                prefix=role,
+                instance=addresses.get(role),
+                default_country=self.region,
+            )
+        reasons = _reasons(record, "") + [
+            reason for role, form in forms.items() for reason in _reasons(form, f"{role}_")
+        ]
+        if reasons or not ok:
+            return Outcome.REJECTED, reasons
+
+        fields: dict[str, Any] = {name: record.cleaned_data[name] for name in RECORD_FIELDS}
+        if (before["email"] or "").lower() == fields["email"]:
+            fields["email"] = before["email"]  # an import never changes an email's case
+        billing = forms["billing"].values()
+        shipping = None if fields["shipping_same_as_billing"] else forms["shipping"].values()
+        if existing is None:
+            create_customer(
+                actor=self.actor,
+                fields=fields,
+                billing=billing,
+                shipping=shipping,
+                source=ConsentSource.IMPORT,
+            )
+            return Outcome.CREATED, []
+        wanted = {AddressRole.BILLING: billing, AddressRole.SHIPPING: shipping}
+        if fields == before and all(
+            _address_values(addresses.get(role)) == values for role, values in wanted.items()
+        ):
+            return Outcome.UNCHANGED, []
+        update_customer(
+            actor=self.actor,
+            customer_id=existing.pk,
+            fields=fields,
+            billing=billing,
+            shipping=shipping,
+            source=ConsentSource.IMPORT,
+            expected_updated_at=read_at,  # read before this line: not overwritten blindly
+        )
+        return Outcome.UPDATED, []
+
+
+def _reasons(form: BaseForm, prefix: str) -> list[Reason]:
+    if form.is_valid():
+        return []
+    return [
         Reason(_label(f"{prefix}{name}") if name != "__all__" else "", str(message))
-        for form, prefix in forms
-        if not form.is_valid()
         for name, messages in form.errors.items()
         for message in messages
     ]
-    if reasons or not ok:
-        return Outcome.REJECTED, reasons
-
-    fields: dict[str, Any] = {name: record.cleaned_data[name] for name in RECORD_FIELDS}
-    if (before["email"] or "").lower() == fields["email"]:
-        fields["email"] = before["email"]  # an import never changes an email's case
-    billing_values = billing.values()
-    shipping_values = None if fields["shipping_same_as_billing"] else shipping.values()
-    if existing is None:
-        create_customer(
-            actor=actor,
-            fields=fields,
-            billing=billing_values,
-            shipping=shipping_values,
-            source=ConsentSource.IMPORT,
-        )
-        return Outcome.CREATED, []
-    wanted = {AddressRole.BILLING: billing_values, AddressRole.SHIPPING: shipping_values}
-    if fields == before and all(
-        _address_values(addresses.get(role)) == values for role, values in wanted.items()
-    ):
-        return Outcome.UNCHANGED, []
-    update_customer(
-        actor=actor,
-        customer_id=existing.pk,
-        fields=fields,
-        billing=billing_values,
-        shipping=shipping_values,
-        source=ConsentSource.IMPORT,
-    )
-    return Outcome.UPDATED, []
 
 
 def _label(key: str) -> str:
@@ -350,7 +419,7 @@ def _form_value(value: object) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if hasattr(value, "isoformat"):
+    if isinstance(value, date):
         return value.isoformat()
     return str(value)
 
