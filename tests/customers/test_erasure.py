@@ -6,10 +6,12 @@ whole-database scan is in test_erasure_scan.py."""
 from __future__ import annotations
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.db import models
 from django.test import Client
+from django.utils import timezone
 
 from comptoir.accounts.models import ContactEmail, SavedAddress, SavedCard, SignInAttempt
 from comptoir.accounts.services.cards import save_card
@@ -28,6 +30,7 @@ from comptoir.customers.services.erasure import (
 )
 from comptoir.mail.models import OutgoingEmail
 from comptoir.mail.services import queue_email
+from comptoir.mail.tasks import send_email
 from comptoir.orders.models import Fulfilment, Order, OrderState
 from comptoir.payments.gateways.testing import TestGateway, tokenize_test_card
 from comptoir.payments.models import TestCardToken
@@ -179,6 +182,7 @@ def test_the_profile_and_the_directory_show_the_anonymised_record(staff_client, 
     directory = client.get("/dashboard/customers/").content.decode()
 
     assert f"Erased customer #{shopper.pk}" in profile
+    assert "Personal data erased on" in profile
     assert "Hélène" not in profile and "helene@example.com" not in profile
     assert url(shopper) not in profile  # nothing left to erase
     assert f"Erased customer #{shopper.pk}" in directory
@@ -326,3 +330,30 @@ def test_every_free_text_field_of_orders_is_either_blanked_or_known_not_personal
 
 def test_the_session_engine_is_the_database_one_the_erasure_reads():
     assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
+
+
+def test_send_task_results_of_the_erased_emails_go_unless_a_worker_is_running_them(
+    staff_client, shopper
+):
+    ours = queue_email(to="helene@example.com", subject="Hi", text="Hi", language="fr")
+    other = queue_email(to="other@example.com", subject="Hi", text="Hi", language="fr")
+    results = apps.get_model("django_tasks_database", "DBTaskResult").objects
+
+    def result(email, status):
+        return results.create(
+            status=status,
+            args_kwargs={"args": [email.pk], "kwargs": {}},
+            task_path=send_email.module_path,
+            backend_name="default",
+            queue_name="email",
+            run_after=timezone.now(),
+            exception_class_path="smtplib.SMTPRecipientsRefused",
+            traceback="SMTPRecipientsRefused: {'helene@example.com': (550, b'no')}",
+        )
+
+    ready, running, kept = result(ours, "READY"), result(ours, "RUNNING"), result(other, "READY")
+
+    erase(staff_client(*MANAGE), shopper)
+
+    assert set(results.values_list("pk", flat=True)) == {running.pk, kept.pk}
+    assert not results.filter(pk=ready.pk).exists()

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import smtplib
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
@@ -19,6 +21,8 @@ from django.apps import apps
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.core import mail
+from django.core.mail import EmailMessage
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -43,6 +47,17 @@ from tests.jobs.fixtures import _reset_test_tasks, run_worker  # noqa: F401
 from tests.orders.factories import stocked
 
 PASSWORD = "tarte-tatin-1926"
+
+
+class RefusingBackend(BaseEmailBackend):
+    """A mail server that refuses every recipient, as SMTP says it."""
+
+    def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
+        for message in email_messages:
+            raise smtplib.SMTPRecipientsRefused(
+                {to: (550, b"5.1.1 mailbox unavailable") for to in message.recipients()}
+            )
+        return 0
 
 
 def digits(count: int) -> str:
@@ -114,7 +129,7 @@ def shop(transactional_db):
     return shop
 
 
-def test_erasure_leaves_no_marker_in_any_table_and_keeps_the_orders(shop, run_worker):  # noqa: F811
+def test_erasure_leaves_no_marker_in_any_table_and_keeps_the_orders(shop, run_worker, settings):  # noqa: F811
     m = Markers()
     location = shop_location()
     croissant = stocked(location, price=1000, stock=None)
@@ -262,10 +277,19 @@ def test_erasure_leaves_no_marker_in_any_table_and_keeps_the_orders(shop, run_wo
     receipts = OutgoingEmail.objects.filter(kind="order_receipt")
     assert receipts.count() == 3
     assert receipts.filter(text_body__icontains=m("line1")).exists()
+    # A password link the mail server refuses: its error, quoting the address, stays on
+    # the outbox row and in the task's traceback until the retry. Then a second link stays
+    # queued, its task ready to run.
     staff.post(reverse("dashboard:customer_password_link", args=[customer.pk]))
-    assert OutgoingEmail.objects.filter(status=EmailStatus.QUEUED, to_address=m.email).exists()
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
+    run_worker()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert OutgoingEmail.objects.filter(error__icontains=m.email).exists()
+    staff.post(reverse("dashboard:customer_password_link", args=[customer.pk]))
+    assert OutgoingEmail.objects.filter(status=EmailStatus.QUEUED, to_address=m.email).count() == 2
     task_results = apps.get_model("django_tasks_database", "DBTaskResult").objects
-    assert task_results.filter(status="READY").exists()
+    assert task_results.filter(status="READY", traceback__icontains=m.email).exists()
+    assert task_results.filter(status="READY", traceback="").exists()
 
     # The orders are done (no fulfilment pages yet: the state is set as they will set it).
     Fulfilment.objects.filter(order__in=orders).update(state=FulfilmentState.COMPLETED)
@@ -286,6 +310,7 @@ def test_erasure_leaves_no_marker_in_any_table_and_keeps_the_orders(shop, run_wo
         "orders_order",
         "orders_fulfilment",
         "mail_outgoingemail",
+        "django_tasks_database_dbtaskresult",
     ):
         assert table in tables, f"the test planted nothing in {table}"
     mail.outbox.clear()
