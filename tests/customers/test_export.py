@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 
 import pytest
 
-from comptoir.customers.models import Customer
+from comptoir.customers.csv_columns import Reader
+from comptoir.customers.models import AddressRole, Customer, CustomerAddress, CustomerKind
 from comptoir.team.permissions import Permission
 from tests.customers.records import order_for
 from tests.factories import CustomerFactory, LocationFactory, ShopperFactory
@@ -71,11 +73,6 @@ def test_export_is_refused_without_view_customers(staff_client):
 
 
 def test_export_writes_every_record_field_under_headers_the_import_reads(staff_client):
-    from datetime import date
-
-    from comptoir.customers.csv_columns import Reader
-    from comptoir.customers.models import AddressRole, CustomerAddress, CustomerKind
-
     customer = CustomerFactory(
         first_name="Agnès",
         initials="M.",
@@ -149,8 +146,6 @@ def test_export_writes_every_record_field_under_headers_the_import_reads(staff_c
 
 
 def test_export_query_count_does_not_grow_with_the_customers(staff_client, count_queries):
-    from comptoir.customers.models import AddressRole, CustomerAddress
-
     client = staff_client(Permission.VIEW_CUSTOMERS)
 
     def export_with(customers: int) -> int:

@@ -21,6 +21,7 @@ from comptoir.customers.models import (
     MarketingConsentChange,
 )
 from comptoir.customers.services.importing import MAX_ROWS
+from comptoir.mail.models import OutgoingEmail
 from comptoir.team.permissions import Permission
 from tests.customers.records import order_for
 from tests.factories import CustomerFactory, LocationFactory
@@ -510,3 +511,19 @@ def test_a_company_without_a_customer_type_makes_a_business_customer(manager):
 
     customer = Customer.objects.get()
     assert (customer.kind, customer.company_name) == ("business", "Atelier Zoé")
+
+
+def test_pending_approval_set_to_no_approves_the_customer_as_the_edit_form_does(manager):
+    pending = CustomerFactory(email="waiting@example.com", pending_approval=True)
+    text = csv_text([["Email", "Pending approval"], ["waiting@example.com", "non"]])
+
+    result = upload(manager, text).context["result"]
+
+    assert result.updated == 1
+    pending.refresh_from_db()
+    assert pending.pending_approval is False
+    assert set(CustomerEvent.objects.values_list("kind", flat=True)) == {
+        EventKind.IMPORTED,
+        EventKind.APPROVED,
+    }
+    assert OutgoingEmail.objects.filter(to_address="waiting@example.com").count() == 1
