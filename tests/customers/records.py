@@ -8,6 +8,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
+from comptoir.customers.services.order_stats import recount_orders
 from comptoir.orders.models import Order, OrderSource, OrderState
 
 _numbers = itertools.count(1)
@@ -23,7 +24,7 @@ def order_for(
     source: str = OrderSource.SITE,
 ) -> Order:
     number = next(_numbers)
-    return Order.objects.create(
+    order = Order.objects.create(
         number=f"T-{number}",
         customer=customer,
         account=customer.user,
@@ -38,3 +39,7 @@ def order_for(
         source=source,
         status_token=f"token-{number}",
     )
+    # Inserted here without the order services: the record's order columns follow as
+    # they would after any change of its orders.
+    recount_orders([customer.pk])
+    return order

@@ -23,6 +23,7 @@ from comptoir.catalog.models import Availability, Product, in_language
 from comptoir.catalog.services import decrement_stock
 from comptoir.customers.phones import to_e164
 from comptoir.customers.services import find_or_create_for_order, normalise_email
+from comptoir.customers.services.order_stats import count_new_order
 from comptoir.errors import Conflict, DomainError, InvalidInput
 from comptoir.mail.services import queue_rendered_later
 from comptoir.orders.models import (
@@ -438,6 +439,9 @@ def _new_order(
         **amounts_and_kind,
     )
     order.save(force_insert=True)
+    count_new_order(
+        customer_id=customer.pk, total=order.total, placed_at=now, location_id=location.pk
+    )
     return order
 
 

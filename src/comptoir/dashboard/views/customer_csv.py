@@ -83,10 +83,10 @@ def _csv_rows(
                 *(cell(_value(customer, key, addresses)) for key in LEADING),
                 yes_no[0] if customer.user_id else yes_no[1],
                 customer.created_at.date().isoformat(),
-                customer.order_count,  # type: ignore[attr-defined]
-                customer.total_spent,  # type: ignore[attr-defined]
-                customer.last_order_at.isoformat() if customer.last_order_at else "",  # type: ignore[attr-defined]
-                _cell(location_names.get(customer.last_location_id, "")),  # type: ignore[attr-defined]
+                customer.order_count,
+                customer.total_spent,
+                customer.last_order_at.isoformat() if customer.last_order_at else "",
+                _cell(location_names.get(customer.last_location_id or 0, "")),
                 *(cell(_value(customer, key, addresses)) for key in TRAILING),
             ]
         )

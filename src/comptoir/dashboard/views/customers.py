@@ -61,10 +61,7 @@ def customer_list(request: StaffRequest) -> HttpResponse:
     page = Paginator(customers, CUSTOMERS_PER_PAGE).get_page(request.GET.get("page"))
     locations = locations_for_staff(request.member)
     location_names = {location.pk: location.name for location in locations}
-    rows = [
-        (c, location_names.get(c.last_location_id, ""))  # type: ignore[attr-defined]
-        for c in page.object_list
-    ]
+    rows = [(c, location_names.get(c.last_location_id or 0, "")) for c in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)
     return render(
