@@ -20,8 +20,9 @@ from comptoir.customers.models import (
     EventKind,
     MarketingConsentChange,
 )
-from comptoir.customers.services.importing import MAX_ROWS
+from comptoir.customers.services.importing import MAX_ROWS, import_customers
 from comptoir.mail.models import OutgoingEmail
+from comptoir.team.models import Access
 from comptoir.team.permissions import Permission
 from tests.customers.records import order_for
 from tests.factories import CustomerFactory, LocationFactory
@@ -527,3 +528,15 @@ def test_pending_approval_set_to_no_approves_the_customer_as_the_edit_form_does(
         EventKind.APPROVED,
     }
     assert OutgoingEmail.objects.filter(to_address="waiting@example.com").count() == 1
+
+
+def test_an_import_out_of_time_stops_between_lines_and_says_which_were_not_imported(
+    make_member,
+):
+    text = csv_text([["Email"], ["a@example.com"], ["b@example.com"], ["c@example.com"]])
+    owner = make_member(access=Access.OWNER)
+
+    result = import_customers(actor=owner, data=text.encode(), time_budget=0)
+
+    assert (result.created, result.stopped_at_line, result.not_processed) == (1, 3, 2)
+    assert list(Customer.objects.values_list("email", flat=True)) == ["a@example.com"]
