@@ -53,7 +53,7 @@ from comptoir.customers.models import (
     CustomerAddress,
     CustomerKind,
 )
-from comptoir.customers.selectors import customer_for_staff
+from comptoir.customers.selectors import customer_by_email, customer_for_staff
 from comptoir.customers.services.records import create_customer, update_customer
 from comptoir.errors import Conflict, DomainError, NotFound
 from comptoir.shop.selectors import get_shop
@@ -303,7 +303,12 @@ class _Line:
         try:
             with transaction.atomic():
                 outcome, form_reasons = self._save(cells, existing, ok=not reasons)
-        except IntegrityError:  # another import or a checkout took the email meanwhile
+        except IntegrityError:
+            # Another import or a checkout took the email between the check and the save
+            # (the unique index on lower(email) refused it); any other error is a bug.
+            other = customer_by_email(cells["email"])
+            if other is None or (existing is not None and other.pk == existing.pk):
+                raise
             return Outcome.REJECTED, [
                 *reasons,
                 Reason(_label("email"), _("Another customer already has this email address.")),
