@@ -540,3 +540,12 @@ def test_an_import_out_of_time_stops_between_lines_and_says_which_were_not_impor
 
     assert (result.created, result.stopped_at_line, result.not_processed) == (1, 3, 2)
     assert list(Customer.objects.values_list("email", flat=True)) == ["a@example.com"]
+
+
+def test_tab_separated_files_are_read_too(manager):
+    text = csv_text([["Email", "First name"], ["tab@example.com", "Tabitha"]], delimiter="\t")
+
+    result = upload(manager, text).context["result"]
+
+    assert (result.created, result.ignored_columns) == (1, [])
+    assert Customer.objects.get().first_name == "Tabitha"

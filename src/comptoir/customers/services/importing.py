@@ -7,7 +7,8 @@ Each line is saved in its own transaction: the valid lines are imported even whe
 others are rejected, and each rejected line is reported with its line number in the
 file (the header is line 1) and every reason. A file that cannot be read as a whole
 (not UTF-8 text, no email column, empty, too large, too many lines) is refused before
-any line is saved.
+any line is saved. An import given a time budget (the web page's) stops between two
+lines once it is spent and says from which line nothing was imported.
 
 Decisions:
 - A line without an email is rejected: the import creates or updates by email.
