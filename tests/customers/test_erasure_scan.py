@@ -70,9 +70,10 @@ class Markers:
 
     def __init__(self) -> None:
         self.word = f"zq7{secrets.token_hex(5)}"
-        self.phone = digits(8)  # checkout phone: 06 + these
-        self.mobile = digits(8)  # CRM mobile
-        self.contact_phone = digits(8)  # account page
+        # 06 + these: French mobile numbers (061… is a valid range whatever follows).
+        self.phone = f"1{digits(7)}"  # checkout
+        self.mobile = f"1{digits(7)}"  # CRM record
+        self.contact_phone = f"1{digits(7)}"  # account page
 
     def __call__(self, field: str) -> str:
         return f"{self.word}{field}"
