@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db import models
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, QuerySet, Sum
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, QuerySet, Sum, Window
 from django.db.models.functions import Coalesce, Lower
 from django.utils.translation import gettext_lazy as _
 
@@ -105,7 +105,91 @@ def directory(member: TeamMember, filters: DirectoryFilters) -> QuerySet[Custome
         customers = customers.filter(accepts_marketing=filters.accepts_marketing)
     if filters.pending_approval is not None:
         customers = customers.filter(pending_approval=filters.pending_approval)
+    if words and filters.sort == Sort.NAME:
+        # Sorted on an expression rather than the name index: with the index, PostgreSQL
+        # walks names in order until 50 match, which for a common word late in the
+        # alphabet means most of the table (390 ms at 200,000); this way it takes the
+        # matches from the trigram index and sorts only them.
+        return customers.order_by(Lower("last_name"), Lower("first_name"), "pk")
     return customers.order_by(*ORDERINGS[filters.sort])
+
+
+# Beyond this many records a directory page without a search says "more than 1,000"
+# rather than counting them all (an exact count of 200,000 rows costs 50 ms per page).
+COUNT_CAP = 1_000
+
+
+@dataclass(frozen=True)
+class DirectoryPage:
+    """One page of the directory, with the number of matching records: exact when
+    ``total_is_exact``, else at least ``total``."""
+
+    customers: list[Customer]
+    number: int
+    per_page: int
+    total: int
+    total_is_exact: bool
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.has_previous or self.has_next
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def directory_page(
+    member: TeamMember, filters: DirectoryFilters, number: int, *, per_page: int
+) -> DirectoryPage:
+    """Page ``number`` (from 1; past the end gives the last page) of ``directory``, in
+    two queries whatever the filters. A search counts its matches in the page's own
+    query (a window count: the matches are all read to be sorted anyway); otherwise the
+    count stops at COUNT_CAP."""
+    customers = directory(member, filters)
+    number = max(1, number)
+    if filters.search.strip():
+        counted = customers.annotate(matches=Window(Count("pk")))
+        rows: list[Customer] = list(counted[(number - 1) * per_page : number * per_page])
+        if not rows and number > 1:
+            total = customers.count()
+            number = max(1, -(-total // per_page))
+            rows = list(counted[(number - 1) * per_page : number * per_page])
+        total = getattr(rows[0], "matches", 0) if rows else 0
+        exact = True
+    else:
+        total = customers.order_by()[: COUNT_CAP + 1].count()
+        exact = total <= COUNT_CAP
+        total = min(total, COUNT_CAP)
+        if exact:
+            number = min(number, max(1, -(-total // per_page)))
+        rows = list(
+            customers[(number - 1) * per_page : number * per_page + 1]
+        )  # one more: a next page?
+        if not rows and number > 1:  # past the end of a list longer than the cap
+            return directory_page(member, filters, 1, per_page=per_page)
+    has_next = len(rows) > per_page or (number * per_page < total)
+    return DirectoryPage(
+        customers=rows[:per_page],
+        number=number,
+        per_page=per_page,
+        total=total,
+        total_is_exact=exact,
+        has_next=has_next,
+    )
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ from datetime import date
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -57,11 +56,16 @@ def directory_filters(request: StaffRequest) -> DirectoryFilters:
 @staff_view(Permission.VIEW_CUSTOMERS)
 def customer_list(request: StaffRequest) -> HttpResponse:
     filters = directory_filters(request)
-    customers = selectors.directory(request.member, filters)
-    page = Paginator(customers, CUSTOMERS_PER_PAGE).get_page(request.GET.get("page"))
+    number = request.GET.get("page", "")
+    page = selectors.directory_page(
+        request.member,
+        filters,
+        int(number) if number.isdigit() else 1,
+        per_page=CUSTOMERS_PER_PAGE,
+    )
     locations = locations_for_staff(request.member)
     location_names = {location.pk: location.name for location in locations}
-    rows = [(c, location_names.get(c.last_location_id or 0, "")) for c in page.object_list]
+    rows = [(c, location_names.get(c.last_location_id or 0, "")) for c in page.customers]
     query = request.GET.copy()
     query.pop("page", None)
     return render(
