@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from comptoir.customers.models import (
     AddressRole,
@@ -20,6 +21,7 @@ from comptoir.customers.models import (
     EventKind,
     MarketingConsentChange,
 )
+from comptoir.customers.csv_columns import COLUMNS, Reader
 from comptoir.customers.services.importing import MAX_ROWS, import_customers
 from comptoir.mail.models import OutgoingEmail
 from comptoir.team.models import Access
@@ -549,3 +551,13 @@ def test_tab_separated_files_are_read_too(manager):
 
     assert (result.created, result.ignored_columns) == (1, [])
     assert Customer.objects.get().first_name == "Tabitha"
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_every_header_the_export_writes_is_read_back_as_its_own_column(language):
+    reader = Reader()
+
+    with translation.override(language):
+        read = {column.key: reader.column_for(str(column.label)) for column in COLUMNS}
+
+    assert read == {column.key: column.key for column in COLUMNS}

@@ -266,6 +266,11 @@ class Reader:
         self.keys.setdefault(header_key(str(name)), key)
 
     def _load(self) -> None:
+        # The export's headers first, in every language: they win over a look-alike alias.
+        for language, _name in settings.LANGUAGES:
+            with translation.override(language):
+                for column in COLUMNS:
+                    self._add(column.key, column.label)
         for column in COLUMNS:
             for alias in column.aliases:
                 self._add(column.key, alias)
@@ -286,8 +291,6 @@ class Reader:
                     self.choices[field][fold(word)] = code
         for language, _name in settings.LANGUAGES:
             with translation.override(language):
-                for column in COLUMNS:
-                    self._add(column.key, column.label)
                 self.booleans.setdefault(fold(str(_("yes"))), True)
                 self.booleans.setdefault(fold(str(_("no"))), False)
                 for field, choices in (
