@@ -11,6 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
+from comptoir.customers.csv_columns import COLUMNS, Reader
 from comptoir.customers.models import (
     AddressRole,
     ConsentSource,
@@ -21,7 +22,6 @@ from comptoir.customers.models import (
     EventKind,
     MarketingConsentChange,
 )
-from comptoir.customers.csv_columns import COLUMNS, Reader
 from comptoir.customers.services.importing import MAX_ROWS, import_customers
 from comptoir.mail.models import OutgoingEmail
 from comptoir.team.models import Access
