@@ -27,6 +27,7 @@ from bench.generate import register
 from bench.generators.customers import HISTORY_EMAIL, REGULAR_EMAIL
 from comptoir.catalog.models import Availability, Product
 from comptoir.customers.models import Customer
+from comptoir.customers.services.order_stats import recount_orders
 from comptoir.orders.models import (
     Fulfilment,
     FulfilmentState,
@@ -236,6 +237,8 @@ def fill(scale: float, using: str) -> dict[str, int]:
             desc="payments",
         )
     reset_sequences([Order, OrderNumber], using=using)
+    # The customers' stored order columns, as placing the orders would have kept them.
+    recount_orders(using=using)
     return {
         "orders": orders,
         "order lines": lines,

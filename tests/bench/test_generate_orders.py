@@ -144,3 +144,15 @@ def test_generated_user_ids_follow_on_from_staff_and_later_accounts_get_new_ids(
 
     assert user.pk == User.objects.order_by("-pk").values_list("pk", flat=True).first()
     assert Customer.objects.create(email="late@example.com", user=user).pk > customer_count(TINY)
+
+
+def test_generated_customers_have_their_order_columns_counted(generated):
+    counted = Customer.objects.annotate(
+        n=Count("orders"),
+        spent=Sum("orders__total", filter=~Q(orders__state=OrderState.CANCELLED)),
+    )
+    assert counted.filter(n__gt=0).exists()
+    for customer in counted:
+        assert customer.order_count == customer.n
+        assert customer.total_spent == (customer.spent or 0)
+    assert Customer.objects.filter(kind="business").exclude(company_name="").exists()

@@ -49,10 +49,10 @@ def count_new_order(*, customer_id: int, total: int, placed_at: datetime, locati
     )
 
 
-def recount_orders(customer_ids: Iterable[int] | None = None) -> int:
+def recount_orders(customer_ids: Iterable[int] | None = None, *, using: str = "default") -> int:
     """Recompute the order columns of these records (all records when None) from their
     orders, in one UPDATE. Returns the number of records updated."""
-    orders = Order.objects.filter(customer=OuterRef("pk"))
+    orders = Order.objects.using(using).filter(customer=OuterRef("pk"))
     totals = (
         orders.order_by()
         .values("customer")
@@ -62,7 +62,7 @@ def recount_orders(customer_ids: Iterable[int] | None = None) -> int:
         )
     )
     latest = orders.order_by("-placed_at", "-pk")
-    records = Customer.objects.all()
+    records = Customer.objects.using(using).all()
     if customer_ids is not None:
         records = records.filter(pk__in=list(customer_ids))
     return records.update(
