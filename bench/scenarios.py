@@ -171,7 +171,7 @@ def customer_directory(using: str) -> list[str]:
     return [
         "/dashboard/customers/",
         *(f"/dashboard/customers/?q={quote(term)}" for term in searches + emails),
-        "/dashboard/customers/?kind=business",
+        "/dashboard/customers/?type=business",
         "/dashboard/customers/?account=yes",
     ]
 
