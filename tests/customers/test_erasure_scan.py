@@ -28,7 +28,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from comptoir.accounts.models import SavedCard
+from comptoir.accounts.models import GatewayCustomer, SavedCard, TermsAcceptance
+from comptoir.checkout.models import Cart
 from comptoir.customers.models import (
     Customer,
     CustomerErasure,
@@ -42,6 +43,7 @@ from comptoir.payments.models import TestCardToken
 from comptoir.shop.selectors import get_shop
 from comptoir.team.models import Access
 from tests.checkout.checkout_helpers import card_token, checkout_form, fill_cart, shop_location
+from tests.checkout.factories import CartFactory, CartLineFactory
 from tests.factories import TeamMemberFactory
 from tests.jobs.fixtures import _reset_test_tasks, run_worker  # noqa: F401
 from tests.orders.factories import stocked
@@ -296,6 +298,12 @@ def test_erasure_leaves_no_marker_in_any_table_and_keeps_the_orders(shop, run_wo
     Fulfilment.objects.filter(order__in=orders).update(state=FulfilmentState.COMPLETED)
     Order.objects.filter(pk__in=[o.pk for o in orders]).update(state=OrderState.COMPLETED)
 
+    login = customer.user
+    assert TermsAcceptance.objects.filter(user=login).exists()
+    CartLineFactory(cart=CartFactory(owner=login, location=location), product=croissant)
+    assert Cart.objects.filter(owner=login).exists()
+    assert GatewayCustomer.objects.filter(customer=customer).exists()
+
     planted = occurrences(m.all())
     tables = {row.split(":")[0] for row in planted}
     for table in (
@@ -329,6 +337,10 @@ def test_erasure_leaves_no_marker_in_any_table_and_keeps_the_orders(shop, run_wo
     # Cards deleted at the gateway too; the sessions are gone.
     assert not TestCardToken.objects.filter(token=card.reference).exists()
     assert not Session.objects.filter(session_key__in=sessions).exists()
+    # The login's terms acceptance and cart went with it; so did the gateway reference.
+    assert not TermsAcceptance.objects.filter(user_id=login.pk).exists()
+    assert not Cart.objects.filter(owner_id=login.pk).exists()
+    assert not GatewayCustomer.objects.exists()
     # The orders stay for the accounts, unchanged in amount, on the anonymised record.
     kept = list(Order.objects.filter(customer=customer).order_by("pk"))
     assert [(o.number, o.total, o.subtotal, o.fees) for o in kept] == [
