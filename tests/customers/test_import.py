@@ -561,3 +561,22 @@ def test_every_header_the_export_writes_is_read_back_as_its_own_column(language)
         read = {column.key: reader.column_for(str(column.label)) for column in COLUMNS}
 
     assert read == {column.key: column.key for column in COLUMNS}
+
+
+def test_a_line_typed_differently_but_holding_the_same_values_is_unchanged(manager):
+    customer = CustomerFactory(
+        email="same@example.com", first_name="Zoé", phone="+33612345678", accepts_marketing=True
+    )
+    text = csv_text(
+        [
+            ["E-mail", "Prénom", "Téléphone", "Newsletter"],
+            ["SAME@example.com", "Zoé", "06 12 34 56 78", "x"],
+        ]
+    )
+
+    result = upload(manager, text).context["result"]
+
+    assert (result.unchanged, result.updated, result.rejected) == (1, 0, [])
+    customer.refresh_from_db()
+    assert (customer.email, customer.phone) == ("same@example.com", "+33612345678")
+    assert not CustomerEvent.objects.exists()
