@@ -133,6 +133,8 @@ def test_phone_only_record_merged_into_email_record_brings_its_orders_and_totals
     assert profile.context["totals"].count == 3
     assert profile.context["totals"].total_spent == 4000
     email_record.refresh_from_db()
+    # The directory's columns too.
+    assert (email_record.order_count, email_record.total_spent) == (3, 4000)
     assert email_record.phone == "+33612345678"  # a blank field filled
     assert "+33612345678" in email_record.search_text
 

@@ -38,6 +38,7 @@ from comptoir.customers.models import (
     MarketingConsentChange,
 )
 from comptoir.customers.selectors import visible_customers
+from comptoir.customers.services.order_stats import recount_orders
 from comptoir.errors import Conflict, DomainError, NotFound
 from comptoir.orders.models import Order
 from comptoir.team.access import require
@@ -182,6 +183,8 @@ def merge_customers(*, actor: TeamMember, kept_id: int, merged_id: int) -> Custo
         kept.search_text = kept.computed_search_text()
         # Only what a merge sets, so that columns kept by other services stay theirs.
         kept.save(update_fields=[*SAVED_FIELDS, *filled])
+        # The directory's order columns (count, total spent, last order), from the orders.
+        recount_orders([kept.pk])
         if kept.accepts_marketing != was_accepting:
             MarketingConsentChange.objects.create(
                 customer=kept,
