@@ -4,6 +4,7 @@ holds the JSON export)."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -31,8 +32,8 @@ class EraseForm(forms.Form):
 
     confirmation = forms.CharField(label=gettext_lazy("Customer number"), max_length=30)
 
-    def __init__(self, *args: object, customer: Customer, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, customer: Customer, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.customer = customer
 
     def clean_confirmation(self) -> str:
