@@ -50,6 +50,15 @@ def test_search_finds_by_email_and_phone(staff_client):
     assert names_in(client.get(URL, {"q": "612345"})) == ["Ana Lopez"]
 
 
+def test_a_whole_phone_number_typed_as_dialled_locally_finds_the_record(staff_client):
+    CustomerFactory(first_name="Ana", last_name="Lopez", mobile="+33698765432")
+    CustomerFactory(first_name="Paul", last_name="Durand", phone="+33612345678")
+    client = staff_client(Permission.VIEW_CUSTOMERS)
+
+    assert names_in(client.get(URL, {"q": "06 98 76 54 32"})) == ["Ana Lopez"]
+    assert names_in(client.get(URL, {"q": "0612345678"})) == ["Paul Durand"]
+
+
 def test_records_created_by_orders_are_searchable_with_their_filled_in_details():
     customer = find_or_create_for_order(email="zoe@example.com", region="FR")
     find_or_create_for_order(email="ZOE@example.com", first_name="Zoé", last_name="Éluard")

@@ -11,9 +11,11 @@ from django.db.models.functions import Coalesce, Lower
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.customers.models import Customer, CustomerKind
+from comptoir.customers.phones import InvalidPhone, to_e164
 from comptoir.customers.search import fold
 from comptoir.errors import NotFound
 from comptoir.orders.models import Order, OrderState
+from comptoir.shop.selectors import get_shop
 from comptoir.team.access import visible_location_ids
 from comptoir.team.models import TeamMember
 
@@ -86,7 +88,7 @@ def directory(member: TeamMember, filters: DirectoryFilters) -> QuerySet[Custome
     ``last_location_id``) are stored on the record (customers.services.order_stats), so
     sorting and filtering by them use indexes. One query per page (plus the count)."""
     customers = visible_customers(member)
-    words = fold(filters.search).split()
+    words = _search_words(filters.search)
     for word in words:
         customers = customers.filter(search_text__contains=word)
     if filters.has_account is True:
@@ -112,6 +114,17 @@ def directory(member: TeamMember, filters: DirectoryFilters) -> QuerySet[Custome
         # matches from the trigram index and sorts only them.
         return customers.order_by(Lower("last_name"), Lower("first_name"), "pk")
     return customers.order_by(*ORDERINGS[filters.sort])
+
+
+def _search_words(search: str) -> list[str]:
+    """The folded words to find; a whole phone number as typed locally ("06 12 34 56 78")
+    becomes the E.164 form the records store ("+33612345678")."""
+    if any(c.isdigit() for c in search):
+        try:
+            return [to_e164(search, get_shop().country)]
+        except InvalidPhone:
+            pass
+    return fold(search).split()
 
 
 # Beyond this many records a directory page without a search says "more than 1,000"
