@@ -112,7 +112,7 @@ def test_a_business_profile_shows_every_field_grouped_as_in_the_form(manager):
     ):
         assert value in company
     billing = section(html, "record-billing")
-    for value in ("Comptabilité", "rue des Lilas 12 bis", "75011 Paris", "FR"):
+    for value in ("Comptabilité", "rue des Lilas 12 bis", "75011 Paris", "France"):
         assert value in billing
     shipping = section(html, "record-shipping")
     for value in ("Rue Neuve 7", "2e étage", "1000 Bruxelles", "BE"):

@@ -1,3 +1,4 @@
+from babel import Locale
 from django import template
 from django.utils.html import format_html
 from django.utils.translation import get_language
@@ -27,3 +28,13 @@ def theme_style(shop: Shop) -> str:
         shop.font_stack,
         shop.button_radius,
     )
+
+
+@register.filter
+def country_name(code: str | None) -> str:
+    """ "FR" -> "France" (or "Frankreich"...), in the current language; unknown codes
+    are shown as they are."""
+    if not code:
+        return ""
+    locale = Locale.parse((get_language() or "en").replace("-", "_").split("_")[0])
+    return str(locale.territories.get(code.upper(), code))
