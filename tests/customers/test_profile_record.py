@@ -115,7 +115,7 @@ def test_a_business_profile_shows_every_field_grouped_as_in_the_form(manager):
     for value in ("Comptabilité", "rue des Lilas 12 bis", "75011 Paris", "France"):
         assert value in billing
     shipping = section(html, "record-shipping")
-    for value in ("Rue Neuve 7", "2e étage", "1000 Bruxelles", "BE"):
+    for value in ("Rue Neuve 7", "2e étage", "1000 Bruxelles", "Belgium"):
         assert value in shipping
     assert "Delivers to the back door." in section(html, "record-notes")
 
