@@ -194,6 +194,19 @@ def test_the_profile_and_the_directory_show_the_anonymised_record(staff_client, 
     assert CustomerErasure.objects.count() == 1
 
 
+def test_an_erased_record_cannot_be_edited(staff_client, shopper):
+    client = staff_client(*MANAGE)
+    erase(client, shopper)
+    edit = f"/dashboard/customers/{shopper.pk}/edit/"
+
+    assert edit not in client.get(f"/dashboard/customers/{shopper.pk}/").content.decode()
+    assert client.get(edit)["Location"] == f"/dashboard/customers/{shopper.pk}/"
+    answer = client.post(edit, {"first_name": "Back", "kind": "personal", "billing-country": "FR"})
+    assert answer.status_code == 302
+    shopper.refresh_from_db()
+    assert shopper.first_name == ""
+
+
 def test_the_erased_customer_cannot_sign_in_and_their_session_ends(staff_client, shopper):
     browser = Client()
     browser.post("/account/login/", {"email": "helene@example.com", "password": PASSWORD})

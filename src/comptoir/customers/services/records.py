@@ -78,6 +78,11 @@ def update_customer(
     with transaction.atomic():
         visible = customer_for_staff(actor, customer_id)
         customer = Customer.objects.select_for_update(of=("self",)).get(pk=visible.pk)
+        if customer.erased_at is not None:
+            raise Conflict(
+                _("This customer's personal data was erased: the record cannot be edited."),
+                code="erased",
+            )
         if expected_updated_at is not None and customer.updated_at != expected_updated_at:
             raise Conflict(
                 _(

@@ -183,6 +183,11 @@ def customer_create(request: StaffRequest) -> HttpResponse:
 @staff_view(Permission.MANAGE_CUSTOMERS)
 def customer_edit(request: StaffRequest, customer_id: int) -> HttpResponse:
     customer = _visible(request, customer_id)
+    if customer.erased_at is not None:
+        messages.error(
+            request, _("This customer's personal data was erased: the record cannot be edited.")
+        )
+        return redirect("dashboard:customer_detail", customer_id=customer.pk)
     forms = RecordForms(request, customer)
     status = 400
     if request.method == "POST" and forms.is_valid():
