@@ -120,6 +120,7 @@ class AvailabilityFactory(factory.django.DjangoModelFactory):
 class CustomerFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "customers.Customer"
+        skip_postgeneration_save = True
 
     first_name = "Camille"
     last_name = factory.Sequence(lambda n: f"Martin{n}")
@@ -138,6 +139,15 @@ class CustomerFactory(factory.django.DjangoModelFactory):
             company_name=o.company_name,
         )
     )
+    # Every record has its spending row, as the customers services create it.
+    spending = factory.RelatedFactory(
+        "tests.factories.CustomerSpendingFactory", factory_related_name="customer"
+    )
+
+
+class CustomerSpendingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "customers.CustomerSpending"
 
 
 class ShopperFactory(CustomerFactory):

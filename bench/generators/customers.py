@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from bench.bulk import foreign_keys_checked_once, insert_values, next_id, reset_sequences
 from bench.generate import register
-from comptoir.customers.models import Customer
+from comptoir.customers.models import Customer, CustomerSpending
 from comptoir.customers.search import search_text_for
 from comptoir.users.models import User
 
@@ -92,7 +92,7 @@ def email_of(index: int) -> str | None:
     return f"customer{index + 1}@bench.example.com"
 
 
-@register("customers", fills=("customers.Customer",), after=("staff",))
+@register("customers", fills=("customers.Customer", "customers.CustomerSpending"), after=("staff",))
 def fill(scale: float, using: str) -> dict[str, int]:
     rng = random.Random(f"customers-{scale}")
     count = customer_count(scale)
@@ -144,7 +144,7 @@ def fill(scale: float, using: str) -> dict[str, int]:
         total=len(accounts),
         desc="shopper accounts",
     )
-    with foreign_keys_checked_once([Customer], using=using):
+    with foreign_keys_checked_once([Customer, CustomerSpending], using=using):
         customers = insert_values(
             Customer,
             (
@@ -168,6 +168,15 @@ def fill(scale: float, using: str) -> dict[str, int]:
             using=using,
             total=count,
             desc="customers",
+        )
+        # Every record has its spending row (the orders generator counts the orders).
+        insert_values(
+            CustomerSpending,
+            ("customer_id",),
+            ((first_customer + index,) for index in range(count)),
+            using=using,
+            total=count,
+            desc="customer spending",
         )
     reset_sequences([User, Customer], using=using)
     return {"customers": customers, "accounts": users}

@@ -237,7 +237,7 @@ def fill(scale: float, using: str) -> dict[str, int]:
             desc="payments",
         )
     reset_sequences([Order, OrderNumber], using=using)
-    # The customers' stored order columns, as placing the orders would have kept them.
+    # The customers' spending rows, as placing the orders would have kept them.
     recount_orders(using=using)
     return {
         "orders": orders,

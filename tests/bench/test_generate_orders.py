@@ -152,7 +152,7 @@ def test_generated_customers_have_their_order_columns_counted(generated):
         spent=Sum("orders__total", filter=~Q(orders__state=OrderState.CANCELLED)),
     )
     assert counted.filter(n__gt=0).exists()
-    for customer in counted:
-        assert customer.order_count == customer.n
-        assert customer.total_spent == (customer.spent or 0)
+    for customer in counted.select_related("spending"):
+        assert customer.spending.order_count == customer.n
+        assert customer.spending.total_spent == (customer.spent or 0)
     assert Customer.objects.filter(kind="business").exclude(company_name="").exists()

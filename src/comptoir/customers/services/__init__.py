@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from comptoir.customers.models import Customer
 from comptoir.customers.phones import to_e164
 from comptoir.customers.selectors import customer_by_email
+from comptoir.customers.services.order_stats import start_spending
 from comptoir.errors import DomainError
 from comptoir.shop.selectors import get_shop
 from comptoir.users.models import Language
@@ -82,6 +83,7 @@ def _create(*, email: str | None, values: dict[str, str]) -> Customer:
     customer = Customer(email=email, **values)
     customer.search_text = customer.computed_search_text()
     customer.save(force_insert=True)
+    start_spending(customer)
     return customer
 
 

@@ -96,10 +96,6 @@ KEPT_RECORD_FIELDS = frozenset(
         "updated_at",
         "account_deleted_at",
         "erased_at",
-        "order_count",
-        "total_spent",
-        "last_order_at",
-        "last_location",
     }
 )
 

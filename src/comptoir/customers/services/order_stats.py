@@ -1,8 +1,9 @@
-"""The order columns of a customer record (order count, total spent without cancelled
-orders, last order and its location), stored on the record so that the directory can
-sort and filter 200,000 records by them. ``count_new_order`` is the cheap step of order
-placing; ``recount_orders`` recomputes from the orders themselves and is what every other
-change of a record's orders calls (cancellation, merge, import of old orders)."""
+"""What a customer record's orders add up to (customers.models.CustomerSpending: order
+count, total spent without cancelled orders, last order and its location), kept so that
+the directory can sort and filter 200,000 records by them. ``start_spending`` creates the
+row with the record; ``count_new_order`` is the cheap step of order placing;
+``recount_orders`` recomputes from the orders themselves and is what every other change
+of a record's orders calls (cancellation, merge)."""
 
 from __future__ import annotations
 
@@ -25,15 +26,20 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from comptoir.customers.models import Customer
+from comptoir.customers.models import Customer, CustomerSpending
 from comptoir.orders.models import Order, OrderState
 
 
+def start_spending(customer: Customer) -> None:
+    """The record's row of zeros, inserted with the record (same transaction)."""
+    CustomerSpending.objects.create(customer=customer)
+
+
 def count_new_order(*, customer_id: int, total: int, placed_at: datetime, location_id: int) -> None:
-    """One UPDATE in the order's transaction (the record's row is locked until it ends,
-    so two orders of one customer are counted one after the other)."""
+    """One UPDATE in the order's transaction (the row stays locked until it ends, so two
+    orders of one customer are counted one after the other)."""
     newer = Q(last_order_at__isnull=True) | Q(last_order_at__lte=placed_at)
-    Customer.objects.filter(pk=customer_id).update(
+    updated = CustomerSpending.objects.filter(customer_id=customer_id).update(
         order_count=F("order_count") + 1,
         total_spent=F("total_spent") + total,
         last_order_at=Case(
@@ -47,25 +53,35 @@ def count_new_order(*, customer_id: int, total: int, placed_at: datetime, locati
             output_field=BigIntegerField(),
         ),
     )
+    if not updated:  # a record made before its row existed: count from its orders
+        recount_orders([customer_id])
 
 
 def recount_orders(customer_ids: Iterable[int] | None = None, *, using: str = "default") -> int:
-    """Recompute the order columns of these records (all records when None) from their
-    orders, in one UPDATE. Returns the number of records updated."""
-    orders = Order.objects.using(using).filter(customer=OuterRef("pk"))
-    totals = (
-        orders.order_by()
-        .values("customer")
-        .annotate(
-            n=Count("pk"),
-            spent=Sum("total", filter=~Q(state=OrderState.CANCELLED)),
-        )
-    )
-    latest = orders.order_by("-placed_at", "-pk")
+    """Recompute the rows of these records (every record when None) from their orders,
+    creating missing rows. Returns the number of rows updated."""
     records = Customer.objects.using(using).all()
     if customer_ids is not None:
         records = records.filter(pk__in=list(customer_ids))
-    return records.update(
+    CustomerSpending.objects.using(using).bulk_create(
+        [
+            CustomerSpending(customer_id=pk)
+            for pk in records.filter(spending__isnull=True).values_list("pk", flat=True)
+        ],
+        batch_size=5000,
+        ignore_conflicts=True,
+    )
+    orders = Order.objects.using(using).filter(customer=OuterRef("customer_id"))
+    totals = (
+        orders.order_by()
+        .values("customer")
+        .annotate(n=Count("pk"), spent=Sum("total", filter=~Q(state=OrderState.CANCELLED)))
+    )
+    latest = orders.order_by("-placed_at", "-pk")
+    rows = CustomerSpending.objects.using(using).all()
+    if customer_ids is not None:
+        rows = rows.filter(customer__in=records)
+    return rows.update(
         order_count=Coalesce(Subquery(totals.values("n")[:1]), Value(0)),
         total_spent=Coalesce(
             Subquery(totals.values("spent")[:1]), Value(0), output_field=IntegerField()

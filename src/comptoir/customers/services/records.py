@@ -22,6 +22,7 @@ from comptoir.customers.models import (
     MarketingConsentChange,
 )
 from comptoir.customers.selectors import customer_for_staff
+from comptoir.customers.services.order_stats import start_spending
 from comptoir.errors import Conflict, DomainError
 from comptoir.mail.services import queue_templated_email
 from comptoir.shop.selectors import get_shop
@@ -47,6 +48,7 @@ def create_customer(
         customer = Customer(**fields)
         customer.search_text = customer.computed_search_text()
         customer.save(force_insert=True)
+        start_spending(customer)
         _save_addresses(customer, billing=billing, shipping=shipping)
         if customer.accepts_marketing:
             _record_consent(customer, accepts=True, source=source, actor=actor)

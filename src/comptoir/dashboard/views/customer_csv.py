@@ -76,6 +76,7 @@ def _csv_rows(
     writer = csv.writer(_Echo())
     yield writer.writerow(header)
     for customer in customers:
+        spending = getattr(customer, "spending", None)
         # Prefetched: one query per chunk of customers, not one per customer.
         addresses = {address.role: address for address in customer.record_addresses.all()}
         yield writer.writerow(
@@ -83,10 +84,10 @@ def _csv_rows(
                 *(cell(_value(customer, key, addresses)) for key in LEADING),
                 yes_no[0] if customer.user_id else yes_no[1],
                 customer.created_at.date().isoformat(),
-                customer.order_count,
-                customer.total_spent,
-                customer.last_order_at.isoformat() if customer.last_order_at else "",
-                _cell(location_names.get(customer.last_location_id or 0, "")),
+                spending.order_count if spending else 0,
+                spending.total_spent if spending else 0,
+                spending.last_order_at.isoformat() if spending and spending.last_order_at else "",
+                _cell(location_names.get(spending.last_location_id or 0, "") if spending else ""),
                 *(cell(_value(customer, key, addresses)) for key in TRAILING),
             ]
         )

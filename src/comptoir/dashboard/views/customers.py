@@ -65,7 +65,7 @@ def customer_list(request: StaffRequest) -> HttpResponse:
     )
     locations = locations_for_staff(request.member)
     location_names = {location.pk: location.name for location in locations}
-    rows = [(c, location_names.get(c.last_location_id or 0, "")) for c in page.customers]
+    rows = [(c, location_names.get(_last_location_id(c), "")) for c in page.customers]
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -85,6 +85,11 @@ def customer_list(request: StaffRequest) -> HttpResponse:
             "query": query.urlencode(),
         },
     )
+
+
+def _last_location_id(customer: Customer) -> int:
+    spending = getattr(customer, "spending", None)
+    return (spending.last_location_id or 0) if spending else 0
 
 
 def account_status(customer: Customer) -> str:
