@@ -22,8 +22,12 @@ pytestmark = pytest.mark.django_db
 URL = "/dashboard/customers/"
 
 
+def customers_in(response):
+    return [row.customer for row in response.context["rows"]]
+
+
 def names_in(response) -> list[str]:
-    return [customer.full_name for customer, _location in response.context["rows"]]
+    return [customer.full_name for customer in customers_in(response)]
 
 
 def test_search_ignores_accents_and_case(staff_client):

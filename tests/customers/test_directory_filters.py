@@ -20,6 +20,10 @@ LIST = "/dashboard/customers/"
 EXPORT = "/dashboard/customers/export.csv"
 
 
+def customers_in(response):
+    return [row.customer for row in response.context["rows"]]
+
+
 @pytest.fixture
 def people(db):
     return {
@@ -43,7 +47,7 @@ def viewer(staff_client):
 def listed(client, **params) -> list[str]:
     response = client.get(LIST, params)
     assert response.status_code == 200
-    return sorted(customer.first_name for customer, _location in response.context["rows"])
+    return sorted(customer.first_name for customer in customers_in(response))
 
 
 def exported(client, **params) -> list[str]:

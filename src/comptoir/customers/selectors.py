@@ -6,7 +6,18 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db import models
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, QuerySet, Sum, Window
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    QuerySet,
+    Sum,
+    Window,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce, Lower
 from django.utils.translation import gettext_lazy as _
 
@@ -87,7 +98,7 @@ def directory(member: TeamMember, filters: DirectoryFilters) -> QuerySet[Custome
     (``customer.spending``: order count, total spent without cancelled orders, last order
     and its location) are kept in their own table (customers.services.order_stats), so
     sorting and filtering by them use its indexes. One query per page (plus the count)."""
-    customers = visible_customers(member).select_related("spending")
+    customers = visible_customers(member)
     if filters.sort in (Sort.LAST_ORDER, Sort.TOTAL_SPENT):
         # Every record has its row: an inner join lets PostgreSQL walk the spending
         # index in order and stop after a page.
@@ -179,13 +190,18 @@ def directory_page(
     customers = directory(member, filters)
     number = max(1, number)
     if filters.search.strip():
-        counted = customers.annotate(matches=Window(Count("pk")))
-        rows: list[Customer] = list(counted[(number - 1) * per_page : number * per_page])
-        if not rows and number > 1:
+        # First the page's ids with the number of matches (a window count: the matches
+        # are all read to be sorted anyway), carrying narrow rows through the count and
+        # the sort; then those 50 records, with their spending.
+        counted = customers.annotate(matches=Window(Count("pk"))).values_list("pk", "matches")
+        found = list(counted[(number - 1) * per_page : number * per_page])
+        if not found and number > 1:
             total = customers.count()
             number = max(1, -(-total // per_page))
-            rows = list(counted[(number - 1) * per_page : number * per_page])
-        total = getattr(rows[0], "matches", 0) if rows else 0
+            found = list(counted[(number - 1) * per_page : number * per_page])
+        total = found[0][1] if found else 0
+        by_id = Customer.objects.select_related("spending").in_bulk([pk for pk, _n in found])
+        rows: list[Customer] = [by_id[pk] for pk, _n in found if pk in by_id]
         exact = True
     else:
         total = customers.order_by()[: COUNT_CAP + 1].count()
@@ -198,6 +214,7 @@ def directory_page(
         )  # one more: a next page?
         if not rows and number > 1:  # past the end of a list longer than the cap
             return directory_page(member, filters, 1, per_page=per_page)
+        prefetch_related_objects(rows, "spending")
     has_next = len(rows) > per_page or (number * per_page < total)
     return DirectoryPage(
         customers=rows[:per_page],

@@ -102,7 +102,9 @@ def customer_export(request: StaffRequest) -> HttpResponse:
     }
     response = StreamingHttpResponse(
         _csv_rows(
-            customers.prefetch_related("record_addresses").iterator(chunk_size=CHUNK),
+            customers.select_related("spending")
+            .prefetch_related("record_addresses")
+            .iterator(chunk_size=CHUNK),
             header=_csv_header(),
             yes_no=(_("yes"), _("no")),
             location_names=location_names,

@@ -95,9 +95,9 @@ def _choose_other(request: StaffRequest, customer: Customer) -> HttpResponse:
     results = []
     if search:
         results = list(
-            selectors.directory(request.member, DirectoryFilters(search=search)).exclude(
-                pk=customer.pk
-            )[:SEARCH_RESULTS]
+            selectors.directory(request.member, DirectoryFilters(search=search))
+            .select_related("spending")
+            .exclude(pk=customer.pk)[:SEARCH_RESULTS]
         )
     return render(
         request,
