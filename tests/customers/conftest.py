@@ -7,3 +7,18 @@ def _messages_in_english():
     """Assertions read the English source messages, whatever the .po files say."""
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def staff_client(make_member, signed_in):
+    """As tests/conftest.py's, with the member reading the dashboard in English (the
+    assertions read the English source messages) unless the test says otherwise."""
+
+    def build(*permissions, **kwargs):
+        kwargs.setdefault("user__language", "en")
+        member = make_member(permissions=list(permissions), **kwargs)
+        client = signed_in(member)
+        client.member = member
+        return client
+
+    return build
