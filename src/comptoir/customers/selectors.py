@@ -16,7 +16,6 @@ from django.db.models import (
     QuerySet,
     Sum,
     Window,
-    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce, Lower
 from django.utils.translation import gettext_lazy as _
@@ -209,12 +208,12 @@ def directory_page(
         total = min(total, COUNT_CAP)
         if exact:
             number = min(number, max(1, -(-total // per_page)))
+        # One more than a page: is there a next one?
         rows = list(
-            customers[(number - 1) * per_page : number * per_page + 1]
-        )  # one more: a next page?
+            customers.select_related("spending")[(number - 1) * per_page : number * per_page + 1]
+        )
         if not rows and number > 1:  # past the end of a list longer than the cap
             return directory_page(member, filters, 1, per_page=per_page)
-        prefetch_related_objects(rows, "spending")
     has_next = len(rows) > per_page or (number * per_page < total)
     return DirectoryPage(
         customers=rows[:per_page],
