@@ -193,7 +193,7 @@ def _targets(run: dict) -> list[str]:
     if not rows:
         return []
     return [
-        "Targets of issue 3 (meant for the documented PostgreSQL run at scale large, 2 workers):",
+        "Targets of the issues (meant for the documented PostgreSQL run at scale large, 2 workers):",
         "",
         "| Scenario | Target | Measured | |",
         "| --- | --- | --- | --- |",

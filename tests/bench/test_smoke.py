@@ -136,5 +136,5 @@ def test_bench_run_measures_every_scenario_and_writes_json_report_and_chart(
     assert NOTE in page.splitlines()[0]
     assert "bench/throughput-p95.png" in page
     assert all(f"| {name} |" in page for name in SCENARIOS)
-    assert "Targets of issue 3" in page and "of `place_order_bare`" in page
+    assert "Targets of the issues" in page and "of `place_order_bare`" in page
     assert (docs / "bench" / "throughput-p95.png").read_bytes().startswith(b"\x89PNG")
