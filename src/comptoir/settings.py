@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "comptoir.accounts",
     "comptoir.orders",
     "comptoir.checkout",
+    "comptoir.stations",
     "comptoir.storefront",
     "comptoir.dashboard",
     "comptoir.server",
