@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.users.models import Language
@@ -219,6 +220,54 @@ class Fulfilment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_type_display()} ({self.get_state_display()})"
+
+
+class OrderEventKind(models.TextChoices):
+    """What an order's timeline records. The field keeps no ``choices`` in the database
+    schema, so that adding a kind here needs no migration."""
+
+    ACCEPTED = "accepted", _("Accepted")
+    READY = "ready", _("Ready")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+    FAILED = "failed", _("Failed")
+
+
+class OrderEvent(models.Model):
+    """A row of the order's timeline: what happened, who did it (null: the customer, a
+    partner or the system), and for state changes the fulfilment states before and after.
+    ``detail`` holds codes, ids and numbers only (e.g. the new preparation time), never
+    free text: what staff wrote (a cancel reason) stays on the fulfilment."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("event"), max_length=40)
+    from_state = models.CharField(_("from"), max_length=10, blank=True)
+    to_state = models.CharField(_("to"), max_length=10, blank=True)
+    actor = models.ForeignKey(
+        "team.TeamMember",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("order event")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["order", "at"], name="order_event_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind}"
+
+    @property
+    def kind_label(self) -> str:
+        try:
+            return str(OrderEventKind(self.kind).label)
+        except ValueError:
+            return self.kind
 
 
 class Payment(models.Model):

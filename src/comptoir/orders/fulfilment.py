@@ -1,0 +1,284 @@
+"""Staff moving an order through its fulfilment: accept, mark ready, complete, cancel, fail.
+
+Every service takes the staff member (``actor``, who needs "manage orders" and to work at
+the order's location), the order's id and the version of the order they saw. In one
+transaction it locks the order row, refuses a stale version (Conflict: someone else acted
+first, nothing changes), checks the transition against the one table
+(``states.check_transition``), stamps the fulfilment, moves the order's state, bumps the
+version, writes the timeline event, recounts the customer's spending when the order's
+state changed, and queues the customer's email in the outbox (sent after commit).
+
+Stock and refunds on cancellation belong to the cancellation-and-refunds part of the
+orders issue, not here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from comptoir.customers.services.order_stats import recount_orders
+from comptoir.errors import Conflict, DomainError, InvalidInput, NotFound
+from comptoir.mail.models import OutgoingEmail
+from comptoir.mail.services import queue_templated_email
+from comptoir.orders.events import record_event
+from comptoir.orders.links import status_url
+from comptoir.orders.models import (
+    Fulfilment,
+    FulfilmentState,
+    FulfilmentType,
+    Order,
+    OrderEventKind,
+    OrderSource,
+    OrderState,
+)
+from comptoir.orders.states import STAMPED_FIELD, check_transition, order_state_for
+from comptoir.shop.selectors import get_shop, language_for
+from comptoir.team.access import require, require_location
+from comptoir.team.models import TeamMember
+from comptoir.team.permissions import Permission
+
+S = FulfilmentState
+
+# Square keeps a cancel reason of up to 100 characters; partners expect no more.
+CANCEL_REASON_MAX_LENGTH = 100
+MAX_PREPARATION_MINUTES = 24 * 60
+
+_EVENT_FOR: dict[FulfilmentState, OrderEventKind] = {
+    S.RESERVED: OrderEventKind.ACCEPTED,
+    S.PREPARED: OrderEventKind.READY,
+    S.COMPLETED: OrderEventKind.COMPLETED,
+    S.CANCELLED: OrderEventKind.CANCELLED,
+    S.FAILED: OrderEventKind.FAILED,
+}
+
+# The customer's email for reaching a state, by fulfilment type (absent: no email).
+# Completed and failed send none: the customer has the order, or staff call them.
+_EMAIL_FOR: dict[FulfilmentState, dict[FulfilmentType, str]] = {
+    S.RESERVED: {kind: "order_accepted" for kind in FulfilmentType},
+    S.PREPARED: {
+        FulfilmentType.PICKUP: "order_ready_for_pickup",
+        FulfilmentType.DELIVERY: "order_out_for_delivery",
+        FulfilmentType.SHIPMENT: "order_shipped",
+    },
+    S.CANCELLED: {kind: "order_cancelled" for kind in FulfilmentType},
+}
+
+
+class PartnerOrderRefused(DomainError):
+    """What only the partner platform may do to its orders."""
+
+    code = "partner_order"
+    status = 409
+
+
+@dataclass(frozen=True)
+class Transitioned:
+    """The order after the change (its new version included), its fulfilment, and the
+    email queued for the customer, if any."""
+
+    order: Order
+    fulfilment: Fulfilment
+    email: OutgoingEmail | None
+
+
+def accept_order(
+    *,
+    actor: TeamMember,
+    order_id: int,
+    expected_version: int,
+    preparation_minutes: int | None = None,
+) -> Transitioned:
+    """Proposed -> reserved: preparation starts now, optionally with a new preparation
+    time (the promised pickup or delivery time stays as promised; the late-risk flag
+    then tells whether it still holds)."""
+    require(actor, Permission.MANAGE_ORDERS)
+    changes: dict[str, Any] = {}
+    if preparation_minutes is not None:
+        if (
+            isinstance(preparation_minutes, bool)
+            or not isinstance(preparation_minutes, int)
+            or not 1 <= preparation_minutes <= MAX_PREPARATION_MINUTES
+        ):
+            raise InvalidInput(
+                {
+                    "preparation_minutes": _(
+                        "Give a preparation time between 1 and %(max)s minutes."
+                    )
+                    % {"max": MAX_PREPARATION_MINUTES}
+                },
+                code="invalid_preparation_time",
+            )
+        changes["preparation_minutes"] = preparation_minutes
+    return _move(
+        actor=actor,
+        order_id=order_id,
+        expected_version=expected_version,
+        target=S.RESERVED,
+        changes=changes,
+    )
+
+
+def mark_order_ready(*, actor: TeamMember, order_id: int, expected_version: int) -> Transitioned:
+    """Reserved -> prepared: ready for pickup, out for delivery, shipped, or served."""
+    require(actor, Permission.MANAGE_ORDERS)
+    return _move(
+        actor=actor, order_id=order_id, expected_version=expected_version, target=S.PREPARED
+    )
+
+
+def complete_order(*, actor: TeamMember, order_id: int, expected_version: int) -> Transitioned:
+    """Prepared -> completed (picked up, delivered, served): the order is completed."""
+    require(actor, Permission.MANAGE_ORDERS)
+    return _move(
+        actor=actor, order_id=order_id, expected_version=expected_version, target=S.COMPLETED
+    )
+
+
+def cancel_order(
+    *, actor: TeamMember, order_id: int, expected_version: int, reason: str
+) -> Transitioned:
+    """Any state before completed -> cancelled, with the reason the customer reads. The
+    order itself is cancelled (no longer revenue). Partner orders are refused: they are
+    cancelled on the partner's platform, which then tells Comptoir."""
+    require(actor, Permission.MANAGE_ORDERS)
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise InvalidInput(
+            {"reason": _("Say why the order is cancelled: the customer will read it.")},
+            code="reason_required",
+        )
+    if len(reason) > CANCEL_REASON_MAX_LENGTH:
+        raise InvalidInput(
+            {
+                "reason": _("Keep the reason to %(max)s characters at most.")
+                % {"max": CANCEL_REASON_MAX_LENGTH}
+            },
+            code="reason_too_long",
+        )
+    return _move(
+        actor=actor,
+        order_id=order_id,
+        expected_version=expected_version,
+        target=S.CANCELLED,
+        changes={"cancel_reason": reason},
+    )
+
+
+def fail_order(*, actor: TeamMember, order_id: int, expected_version: int) -> Transitioned:
+    """Any state before completed -> failed: could not be completed, not explicitly
+    cancelled (e.g. never picked up). The order is completed."""
+    require(actor, Permission.MANAGE_ORDERS)
+    return _move(actor=actor, order_id=order_id, expected_version=expected_version, target=S.FAILED)
+
+
+# --- the one path every transition takes ----------------------------------------------
+
+
+def _move(
+    *,
+    actor: TeamMember,
+    order_id: int,
+    expected_version: int,
+    target: FulfilmentState,
+    changes: dict[str, Any] | None = None,
+) -> Transitioned:
+    changes = changes or {}
+    with transaction.atomic():
+        # The order row is the lock: a second staff member's change waits for this one
+        # to commit, then finds the version moved on.
+        order = (
+            Order.objects.select_for_update(of=("self",))
+            .select_related("fulfilment", "customer", "location")
+            .filter(pk=order_id)
+            .first()
+        )
+        if order is None:
+            raise NotFound(_("No such order."))
+        require_location(actor, order.location_id)
+        try:
+            fulfilment = order.fulfilment
+        except Fulfilment.DoesNotExist:
+            raise DomainError(
+                _("This order has nothing to prepare or deliver: its state cannot be changed."),
+                code="no_fulfilment",
+            ) from None
+        if target == S.CANCELLED and order.source == OrderSource.PARTNER:
+            raise PartnerOrderRefused(
+                _(
+                    "This order came from a partner platform: cancel it there. It will show as cancelled here once the partner reports it."
+                )
+            )
+        if order.version != expected_version:
+            raise _stale(order, fulfilment)
+        check_transition(fulfilment.state, target)
+
+        now = timezone.now()
+        before = FulfilmentState(fulfilment.state)
+        # Cancelling by staff cancels the order (Square's CANCELED order); otherwise
+        # the order follows its fulfilment (completed once it has ended).
+        order_state = (
+            OrderState.CANCELLED if target == S.CANCELLED else order_state_for(order.state, target)
+        )
+        # Compared once more in the UPDATE, so that even without the row lock (SQLite)
+        # two changes from the same version cannot both be made.
+        if not Order.objects.filter(pk=order.pk, version=expected_version).update(
+            version=F("version") + 1, state=order_state, updated_at=now
+        ):
+            raise _stale(order, fulfilment)
+        fields = {"state": target, STAMPED_FIELD[target]: now, **changes}
+        Fulfilment.objects.filter(pk=fulfilment.pk).update(**fields)
+        for name, value in fields.items():
+            setattr(fulfilment, name, value)
+        state_changed = order_state != order.state
+        order.version, order.state, order.updated_at = expected_version + 1, order_state, now
+
+        email = _notify(order, fulfilment, target)
+        detail: dict[str, Any] = {"version": order.version}
+        if "preparation_minutes" in changes:
+            detail["preparation_minutes"] = changes["preparation_minutes"]
+        if email is not None:
+            detail["email_id"] = email.pk
+        record_event(
+            order, _EVENT_FOR[target], actor=actor, from_state=before, to_state=target, **detail
+        )
+        if state_changed:
+            recount_orders([order.customer_id])
+    return Transitioned(order=order, fulfilment=fulfilment, email=email)
+
+
+def _stale(order: Order, fulfilment: Fulfilment) -> Conflict:
+    return Conflict(
+        _(
+            "Someone else changed this order while you were looking at it: it is now %(state)s. Reload it to see the change, then try again."
+        )
+        % {"state": FulfilmentState(fulfilment.state).label.lower()},
+        code="version_conflict",
+    )
+
+
+def _notify(order: Order, fulfilment: Fulfilment, target: FulfilmentState) -> OutgoingEmail | None:
+    """Queue the customer's email for ``target`` in their language (none for partner
+    orders: the partner's platform tells its customers)."""
+    template = _EMAIL_FOR.get(target, {}).get(FulfilmentType(fulfilment.type))
+    if template is None or not order.email or order.is_donation:
+        return None
+    if order.source == OrderSource.PARTNER:
+        return None
+    shop = get_shop()
+    return queue_templated_email(
+        to=order.email,
+        template=template,
+        context={
+            "order": order,
+            "fulfilment": fulfilment,
+            "location": order.location,
+            "status_url": status_url(order),
+        },
+        language=language_for(shop, order.customer.language or order.language),
+        kind=template,
+    )
