@@ -113,8 +113,13 @@ def late_risk(
         return NO_FLAG
     ready = expected_ready_at(fulfilment, now)
     zone = ZoneInfo(time_zone) if isinstance(time_zone, str) else time_zone
+    # Rounded up to the minute: a ready time of 10:30:30 is after a 10:30 promise, and
+    # reads 10:31, not a red "ready at 10:30, promised 10:30".
+    shown_ready = ready + (
+        timedelta(minutes=1) if ready.second or ready.microsecond else timedelta()
+    )
     times = {
-        "ready": timezone.localtime(ready, zone).strftime("%H:%M"),
+        "ready": timezone.localtime(shown_ready, zone).strftime("%H:%M"),
         "promised": timezone.localtime(promised, zone).strftime("%H:%M"),
     }
     if fulfilment.state == FulfilmentState.PROPOSED:
