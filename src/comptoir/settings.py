@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "comptoir.checkout",
     "comptoir.stations",
     "comptoir.storefront",
+    "comptoir.partners",
     "comptoir.dashboard",
     "comptoir.server",
     "comptoir.demo",
