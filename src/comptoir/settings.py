@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "comptoir.accounts",
     "comptoir.orders",
     "comptoir.checkout",
+    "comptoir.giftcards",
     "comptoir.stations",
     "comptoir.storefront",
     "comptoir.partners",
