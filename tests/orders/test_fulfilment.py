@@ -30,6 +30,7 @@ from comptoir.orders.states import STAMPED_FIELD, IllegalTransition
 from comptoir.shop.models import FulfilmentType as Offer
 from comptoir.shop.selectors import get_shop
 from comptoir.team.permissions import Permission
+from tests.concurrency import run_at_once, skip_unless_postgres
 from tests.factories import LocationFactory
 from tests.orders.factories import PICKUP, checkout, paid, stocked
 
@@ -463,3 +464,38 @@ def test_the_email_is_queued_only_when_the_change_commits(location, manager):
 
     assert OutgoingEmail.objects.count() == emails
     assert Order.objects.get(pk=order.pk).updated_at <= timezone.now()
+
+
+# --- two staff members at the same instant (PostgreSQL) -----------------------------
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_staff_acting_at_the_same_instant_cannot_both_win(make_member):
+    skip_unless_postgres()
+    get_shop()
+    location = LocationFactory(preparation_minutes=20, fulfilment_types=ALL_OFFERS)
+    members = [
+        make_member(permissions=[Permission.MANAGE_ORDERS], locations=[location]) for _ in range(4)
+    ]
+    order = place(location)
+    emails = OutgoingEmail.objects.count()
+
+    def act(n: int) -> str:
+        if n % 2:
+            accept_order(actor=members[n], order_id=order.pk, expected_version=1)
+            return "accepted"
+        cancel_order(actor=members[n], order_id=order.pk, expected_version=1, reason="Closed")
+        return "cancelled"
+
+    outcomes = run_at_once(len(members), act)
+
+    won = [o for o in outcomes if o in ("accepted", "cancelled")]
+    assert len(won) == 1, outcomes
+    assert all("version_conflict" in o or "Someone else" in o for o in outcomes if o not in won)
+    order.refresh_from_db()
+    fulfilment = Fulfilment.objects.get(order=order)
+    assert order.version == 2
+    assert fulfilment.state == {"accepted": S.RESERVED, "cancelled": S.CANCELLED}[won[0]]
+    assert OrderEvent.objects.filter(order=order).count() == 1
+    assert OutgoingEmail.objects.count() == emails + 1
