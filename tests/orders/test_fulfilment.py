@@ -499,3 +499,14 @@ def test_staff_acting_at_the_same_instant_cannot_both_win(make_member):
     assert fulfilment.state == {"accepted": S.RESERVED, "cancelled": S.CANCELLED}[won[0]]
     assert OrderEvent.objects.filter(order=order).count() == 1
     assert OutgoingEmail.objects.count() == emails + 1
+
+
+def test_an_address_the_outbox_refuses_does_not_stop_the_change(location, manager):
+    order = place(location)
+    Order.objects.filter(pk=order.pk).update(email="not-an-address")
+
+    done = accept_order(actor=manager, order_id=order.pk, expected_version=1)
+
+    assert done.email is None
+    assert Fulfilment.objects.get(order=order).state == S.RESERVED
+    assert "email_id" not in OrderEvent.objects.get(order=order).detail

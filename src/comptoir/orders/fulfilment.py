@@ -270,15 +270,22 @@ def _notify(order: Order, fulfilment: Fulfilment, target: FulfilmentState) -> Ou
     if order.source == OrderSource.PARTNER:
         return None
     shop = get_shop()
-    return queue_templated_email(
-        to=order.email,
-        template=template,
-        context={
-            "order": order,
-            "fulfilment": fulfilment,
-            "location": order.location,
-            "status_url": status_url(order),
-        },
-        language=language_for(shop, order.customer.language or order.language),
-        kind=template,
-    )
+    try:
+        return queue_templated_email(
+            to=order.email,
+            template=template,
+            context={
+                "order": order,
+                "fulfilment": fulfilment,
+                "location": order.location,
+                "status_url": status_url(order),
+            },
+            language=language_for(shop, order.customer.language or order.language),
+            kind=template,
+        )
+    except DomainError as error:
+        # An address the outbox refuses (e.g. from an import) must not stop the kitchen;
+        # the event then records no email.
+        if error.code != "invalid_email":
+            raise
+        return None
