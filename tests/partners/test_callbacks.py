@@ -72,6 +72,7 @@ def test_an_accepted_order_is_sent_back_signed_and_retried_until_received(
     order = Order.objects.select_related("fulfilment").get()
     assert order.fulfilment.state == FulfilmentState.RESERVED
     assert order.fulfilment.accepted_at is not None
+    assert [(e.kind, e.actor) for e in order.events.all()] == [("accepted", staff.member)]
 
     run_worker()  # the partner answers 500: the task will try again
     callback = PartnerCallback.objects.get()

@@ -221,6 +221,9 @@ def test_a_partner_cancellation_completes_the_order_with_the_closing_reason(
     assert order.fulfilment.cancelled_at is not None
     assert order.fulfilment.cancel_reason == "Cancelled by partner"
     assert order.partner_order.closing_reason == ClosingReason.CANCELLED_BY_PARTNER
+    (timeline,) = order.events.all()
+    assert (timeline.kind, timeline.actor, timeline.to_state) == ("cancelled", None, "cancelled")
+    assert timeline.detail["reason"] == "cancelled_by_partner"
     # A second cancellation (new event id) changes nothing more.
     again = post_event(partner, event("order.cancelled", event_id="evt_3"))
     assert again.json()["status"] == "ignored"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -26,17 +26,20 @@ from comptoir.customers.services import find_or_create_for_order, normalise_emai
 from comptoir.customers.services.order_stats import count_new_order, recount_orders
 from comptoir.errors import Conflict, DomainError, InvalidInput, NotFound
 from comptoir.jobs.dispatch import enqueue_after_commit
+from comptoir.orders.events import record_event
+from comptoir.orders.fulfilment import accept_order
 from comptoir.orders.models import (
     Fulfilment,
     FulfilmentState,
     FulfilmentType,
     Order,
+    OrderEventKind,
     OrderLine,
     OrderNumber,
     OrderSource,
     OrderState,
 )
-from comptoir.orders.states import TERMINAL_FULFILMENT_STATES, check_transition
+from comptoir.orders.states import TERMINAL_FULFILMENT_STATES
 from comptoir.partners import events as ev
 from comptoir.partners.models import (
     ClosingReason,
@@ -56,6 +59,9 @@ from comptoir.team.models import TeamMember
 from comptoir.team.permissions import Permission
 
 MAX_DELAY_MINUTES = 120
+# Timeline kinds the orders app does not name yet (OrderEventKind): shown as the code.
+PARTNER_UPDATED_EVENT = "partner_updated"
+DELAYED_EVENT = "delayed"
 
 
 @dataclass(frozen=True)
@@ -184,6 +190,9 @@ def _update_order(partner: Partner, data: ev.OrderData) -> EventOutcome:
         order.note = data.note
     order.version = F("version") + 1
     order.save(update_fields=["subtotal", "total", "note", "version", "updated_at"])
+    order.refresh_from_db(fields=["version"])
+    # Kinds outside OrderEventKind show as their code until the orders app names them.
+    record_event(order, PARTNER_UPDATED_EVENT, version=order.version)
     if changed_total:
         recount_orders([order.customer_id])
     return EventOutcome("applied", order.number)
@@ -199,6 +208,7 @@ def _cancel_order(partner: Partner, data: ev.OrderData) -> EventOutcome:
     if fulfilment.state in TERMINAL_FULFILMENT_STATES:
         return EventOutcome("ignored", order.number)
     now = timezone.now()
+    before = fulfilment.state
     fulfilment.state = FulfilmentState.CANCELLED
     fulfilment.cancelled_at = now
     fulfilment.cancel_reason = str(ClosingReason.CANCELLED_BY_PARTNER.label)
@@ -208,6 +218,15 @@ def _cancel_order(partner: Partner, data: ev.OrderData) -> EventOutcome:
     order.save(update_fields=["state", "version", "updated_at"])
     partner_order.closing_reason = ClosingReason.CANCELLED_BY_PARTNER
     partner_order.save(update_fields=["closing_reason"])
+    order.refresh_from_db(fields=["version"])
+    record_event(
+        order,
+        OrderEventKind.CANCELLED,
+        from_state=before,
+        to_state=FulfilmentState.CANCELLED,
+        reason=ClosingReason.CANCELLED_BY_PARTNER.value,
+        version=order.version,
+    )
     recount_orders([order.customer_id])
     return EventOutcome("applied", order.number)
 
@@ -301,16 +320,69 @@ def _customer(
 def accept_partner_order(
     *, actor: TeamMember, partner_order_id: int, version: int | None = None
 ) -> PartnerOrder:
-    """Accept: the fulfilment is reserved (preparation starts) and the partner is told."""
-    return _decide(actor, partner_order_id, version, Decision.ACCEPTED)
+    """Accept through the orders' own ``accept_order`` (version check, transition,
+    timeline) and tell the partner when the order will be ready."""
+    require(actor, Permission.MANAGE_ORDERS)
+    with transaction.atomic():
+        partner_order = _for_staff(actor, partner_order_id, None)
+        moved = accept_order(
+            actor=actor,
+            order_id=partner_order.order_id,
+            expected_version=partner_order.order.version if version is None else version,
+        )
+        fulfilment = moved.fulfilment
+        accepted_at = fulfilment.accepted_at or timezone.now()
+        _record_decision(partner_order, actor, Decision.ACCEPTED, accepted_at)
+        ready_at = accepted_at + timedelta(minutes=fulfilment.preparation_minutes)
+        _queue_callback(partner_order, "order.accepted", {"ready_at": ready_at.isoformat()})
+    return partner_order
 
 
 def decline_partner_order(
     *, actor: TeamMember, partner_order_id: int, version: int | None = None
 ) -> PartnerOrder:
-    """Decline: the fulfilment and the order are cancelled (it never was a sale) and the
-    partner is told, which cancels it for its customer."""
-    return _decide(actor, partner_order_id, version, Decision.DECLINED)
+    """Decline (only before accepting): the fulfilment and the order are cancelled (it
+    never was a sale, so it is not revenue) and the partner is told, which cancels it
+    for its customer. Staff cancelling an accepted partner order is what
+    ``orders.fulfilment`` refuses: that happens on the partner's platform."""
+    require(actor, Permission.MANAGE_ORDERS)
+    now = timezone.now()
+    with transaction.atomic():
+        partner_order = _for_staff(actor, partner_order_id, version)
+        order = partner_order.order
+        fulfilment = order.fulfilment
+        if fulfilment.state != FulfilmentState.PROPOSED:
+            raise DomainError(
+                _("Only an order not yet accepted can be declined."), code="decline_too_late"
+            )
+        before = fulfilment.state
+        fulfilment.state, fulfilment.cancelled_at = FulfilmentState.CANCELLED, now
+        fulfilment.cancel_reason = str(ClosingReason.DECLINED.label)
+        fulfilment.save(update_fields=["state", "cancelled_at", "cancel_reason"])
+        order.state = OrderState.CANCELLED
+        _bump(order, "state")
+        partner_order.closing_reason = ClosingReason.DECLINED
+        _record_decision(partner_order, actor, Decision.DECLINED, now)
+        record_event(
+            order,
+            OrderEventKind.CANCELLED,
+            actor=actor,
+            from_state=before,
+            to_state=FulfilmentState.CANCELLED,
+            reason=ClosingReason.DECLINED.value,
+            version=order.version,
+        )
+        recount_orders([order.customer_id])
+        _queue_callback(partner_order, "order.declined", {})
+    return partner_order
+
+
+def _record_decision(
+    partner_order: PartnerOrder, actor: TeamMember, decision: Decision, at: datetime
+) -> None:
+    partner_order.decision, partner_order.decided_at = decision, at
+    partner_order.decided_by = actor
+    partner_order.save(update_fields=["decision", "decided_at", "decided_by", "closing_reason"])
 
 
 def delay_partner_order(
@@ -344,46 +416,11 @@ def delay_partner_order(
         fulfilment.pickup_at = base + timedelta(minutes=minutes)
         fulfilment.save(update_fields=["preparation_minutes", "pickup_at"])
         _bump(order)
+        record_event(order, DELAYED_EVENT, actor=actor, minutes=minutes, version=order.version)
         _queue_callback(
             partner_order,
             "order.delayed",
             {"ready_at": fulfilment.pickup_at.isoformat(), "delay_minutes": minutes},
-        )
-    return partner_order
-
-
-def _decide(
-    actor: TeamMember, partner_order_id: int, version: int | None, decision: Decision
-) -> PartnerOrder:
-    require(actor, Permission.MANAGE_ORDERS)
-    now = timezone.now()
-    with transaction.atomic():
-        partner_order = _for_staff(actor, partner_order_id, version)
-        order = partner_order.order
-        fulfilment = order.fulfilment
-        if decision == Decision.ACCEPTED:
-            check_transition(fulfilment.state, FulfilmentState.RESERVED)
-            fulfilment.state, fulfilment.accepted_at = FulfilmentState.RESERVED, now
-            fulfilment.save(update_fields=["state", "accepted_at"])
-            extra = {"ready_at": (now + timedelta(minutes=fulfilment.preparation_minutes))}
-        else:
-            check_transition(fulfilment.state, FulfilmentState.CANCELLED)
-            fulfilment.state, fulfilment.cancelled_at = FulfilmentState.CANCELLED, now
-            fulfilment.cancel_reason = str(ClosingReason.DECLINED.label)
-            fulfilment.save(update_fields=["state", "cancelled_at", "cancel_reason"])
-            order.state = OrderState.CANCELLED
-            partner_order.closing_reason = ClosingReason.DECLINED
-            extra = {}
-        _bump(order, "state")
-        partner_order.decision, partner_order.decided_at = decision, now
-        partner_order.decided_by = actor
-        partner_order.save(update_fields=["decision", "decided_at", "decided_by", "closing_reason"])
-        if decision == Decision.DECLINED:
-            recount_orders([order.customer_id])
-        _queue_callback(
-            partner_order,
-            f"order.{decision.value}",
-            {key: value.isoformat() for key, value in extra.items()},
         )
     return partner_order
 
