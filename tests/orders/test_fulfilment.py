@@ -455,7 +455,7 @@ def test_completing_or_failing_sends_no_email(location, manager, move):
     assert OutgoingEmail.objects.count() == emails
 
 
-def test_the_email_is_queued_only_when_the_change_commits(location, manager):
+def test_a_refused_change_queues_no_email(location, manager):
     order = place(location)
     emails = OutgoingEmail.objects.count()
 
