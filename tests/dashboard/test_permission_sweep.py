@@ -32,6 +32,7 @@ from tests.factories import (
     TeamMemberFactory,
     UserFactory,
 )
+from tests.orders.factories import checkout, stocked
 
 pytestmark = pytest.mark.django_db
 
@@ -93,7 +94,18 @@ KWARG_KINDS = {
 GENERIC_KWARGS = {"pk", "id", "slug"}
 # Words in a URL name that tell the kind of its pk; the last one in the name wins
 # ("product_availability" -> product). Aliases are tried only when no kind word is there.
-KIND_WORDS = ["product", "category", "location", "member", "role", "user", "task", "email"]
+KIND_WORDS = [
+    "product",
+    "category",
+    "location",
+    "member",
+    "role",
+    "user",
+    "task",
+    "email",
+    "station",
+    "ticket",
+]
 ALIASES = {"team": "member", "job": "task", "outbox": "email", "mail": "email"}
 
 
@@ -118,6 +130,20 @@ def make_email():
     )
 
 
+def make_station():
+    station_model = apps.get_model("stations", "Station")
+    return station_model.objects.create(
+        location=LocationFactory(), name="Kitchen", printer_host="127.0.0.1", is_fallback=True
+    )
+
+
+def make_ticket():
+    station = make_station()
+    order = checkout(station.location, [(stocked(station.location), 1)])
+    ticket_model = apps.get_model("stations", "Ticket")
+    return ticket_model.objects.create(order=order, station=station, revision=1, state="failed")
+
+
 MAKERS: dict[str, Callable] = {
     "product": ProductFactory,
     "category": CategoryFactory,
@@ -128,6 +154,8 @@ MAKERS: dict[str, Callable] = {
     "task": make_task,
     "email": make_email,
     "customer": CustomerFactory,
+    "station": make_station,
+    "ticket": make_ticket,
 }
 
 

@@ -19,6 +19,7 @@ from comptoir.dashboard.urls import (
     mail,
     shop,
     team,
+    stations,
 )
 from comptoir.dashboard.views import home
 
@@ -44,6 +45,7 @@ for module in (
     jobs,
 ):
     urlpatterns += module.urlpatterns
+    stations,
     MENU += module.menu
 
 # Views that are deliberately open (signing in and out).
