@@ -22,9 +22,19 @@ urlpatterns = [
     ),
     path("partners/orders/", partners.partner_orders, name="partner_orders"),
     path(
-        "partners/orders/<int:partner_order_id>/<str:decision>/",
-        partners.partner_order_decide,
-        name="partner_order_decide",
+        "partners/orders/<int:partner_order_id>/accept/",
+        partners.partner_order_accept,
+        name="partner_order_accept",
+    ),
+    path(
+        "partners/orders/<int:partner_order_id>/decline/",
+        partners.partner_order_decline,
+        name="partner_order_decline",
+    ),
+    path(
+        "partners/orders/<int:partner_order_id>/delay/",
+        partners.partner_order_delay,
+        name="partner_order_delay",
     ),
 ]
 menu = [

@@ -4,7 +4,7 @@ rotation), their item mapping, and the partner orders staff accept, decline or d
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -113,34 +113,42 @@ def partner_orders(request: StaffRequest) -> HttpResponse:
 
 @staff_view(Permission.MANAGE_ORDERS)
 @require_POST
-def partner_order_decide(
-    request: StaffRequest, partner_order_id: int, decision: str
-) -> HttpResponse:
-    version = _version(request.POST.get("version"))
-    if decision == "accept":
-        services.accept_partner_order(
-            actor=request.member, partner_order_id=partner_order_id, version=version
-        )
-        messages.success(request, _("Order accepted; the partner is being told."))
-    elif decision == "decline":
-        services.decline_partner_order(
-            actor=request.member, partner_order_id=partner_order_id, version=version
-        )
-        messages.success(request, _("Order declined; the partner is being told."))
-    elif decision == "delay":
-        form = DelayForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, _("Choose a delay from 1 to 120 minutes."))
-            return redirect("dashboard:partner_orders")
-        services.delay_partner_order(
-            actor=request.member,
-            partner_order_id=partner_order_id,
-            minutes=form.cleaned_data["minutes"],
-            version=version,
-        )
-        messages.success(request, _("New preparation time sent to the partner."))
-    else:
-        raise Http404
+def partner_order_accept(request: StaffRequest, partner_order_id: int) -> HttpResponse:
+    services.accept_partner_order(
+        actor=request.member,
+        partner_order_id=partner_order_id,
+        version=_version(request.POST.get("version")),
+    )
+    messages.success(request, _("Order accepted; the partner is being told."))
+    return redirect("dashboard:partner_orders")
+
+
+@staff_view(Permission.MANAGE_ORDERS)
+@require_POST
+def partner_order_decline(request: StaffRequest, partner_order_id: int) -> HttpResponse:
+    services.decline_partner_order(
+        actor=request.member,
+        partner_order_id=partner_order_id,
+        version=_version(request.POST.get("version")),
+    )
+    messages.success(request, _("Order declined; the partner is being told."))
+    return redirect("dashboard:partner_orders")
+
+
+@staff_view(Permission.MANAGE_ORDERS)
+@require_POST
+def partner_order_delay(request: StaffRequest, partner_order_id: int) -> HttpResponse:
+    form = DelayForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a delay from 1 to 120 minutes."))
+        return redirect("dashboard:partner_orders")
+    services.delay_partner_order(
+        actor=request.member,
+        partner_order_id=partner_order_id,
+        minutes=form.cleaned_data["minutes"],
+        version=_version(request.POST.get("version")),
+    )
+    messages.success(request, _("New preparation time sent to the partner."))
     return redirect("dashboard:partner_orders")
 
 
