@@ -27,7 +27,7 @@ class Cafe:
 
 
 def cafe(*, kitchen_port: int = 9100, bar_port: int = 9100, location=None) -> Cafe:
-    owner = TeamMemberFactory(access=Access.OWNER)
+    owner = TeamMemberFactory(access=Access.FULL)
     location = location or LocationFactory(
         fulfilment_types=["pickup", "curbside", "table"], time_zone="Europe/Paris"
     )
