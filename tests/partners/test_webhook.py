@@ -229,15 +229,6 @@ def test_a_partner_cancellation_completes_the_order_with_the_closing_reason(
     assert again.json()["status"] == "ignored"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "customers' revenue rule (order_stats.recount_orders, selectors.order_totals) "
-        "excludes only Order.state == cancelled; a partner-cancelled order is completed "
-        "with a cancelled fulfilment. The lead extends the rule to exclude "
-        "fulfilment__state == cancelled too; then drop this marker."
-    ),
-)
 def test_a_partner_cancelled_order_is_not_revenue(partner, burger, post_event):
     post_event(partner, event())
     post_event(partner, event("order.cancelled", event_id="evt_2"))

@@ -24,7 +24,8 @@ from comptoir.customers.models import Customer, CustomerKind
 from comptoir.customers.phones import InvalidPhone, to_e164
 from comptoir.customers.search import fold
 from comptoir.errors import NotFound
-from comptoir.orders.models import Order, OrderState
+from comptoir.orders.models import Order
+from comptoir.orders.states import NOT_REVENUE
 from comptoir.shop.selectors import get_shop
 from comptoir.team.access import visible_location_ids
 from comptoir.team.models import TeamMember
@@ -251,7 +252,7 @@ def order_totals(customer: Customer) -> OrderTotals:
     every = customer.orders.aggregate(
         count=Count("pk"), first_at=Min("placed_at"), last_at=Max("placed_at")
     )
-    revenue = customer.orders.exclude(state=OrderState.CANCELLED).aggregate(
+    revenue = customer.orders.exclude(NOT_REVENUE).aggregate(
         count=Count("pk"), total=Coalesce(Sum("total"), 0)
     )
     return OrderTotals(

@@ -7,6 +7,7 @@ not explicitly cancelled). Terminal states go nowhere."""
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -37,6 +38,10 @@ STAMPED_FIELD: dict[FulfilmentState, str] = {
 }
 
 TERMINAL_ORDER_STATES = frozenset({OrderState.COMPLETED, OrderState.CANCELLED})
+
+# Orders that are not revenue: cancelled by the shop, or whose fulfilment was cancelled
+# elsewhere (a partner's cancellation completes the order with its fulfilment cancelled).
+NOT_REVENUE = Q(state=OrderState.CANCELLED) | Q(fulfilment__state=FulfilmentState.CANCELLED)
 
 
 class IllegalTransition(DomainError):

@@ -27,7 +27,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from comptoir.customers.models import Customer, CustomerSpending
-from comptoir.orders.models import Order, OrderState
+from comptoir.orders.models import Order
+from comptoir.orders.states import NOT_REVENUE
 
 
 def start_spending(customer: Customer) -> None:
@@ -75,7 +76,7 @@ def recount_orders(customer_ids: Iterable[int] | None = None, *, using: str = "d
     totals = (
         orders.order_by()
         .values("customer")
-        .annotate(n=Count("pk"), spent=Sum("total", filter=~Q(state=OrderState.CANCELLED)))
+        .annotate(n=Count("pk"), spent=Sum("total", filter=~NOT_REVENUE))
     )
     latest = orders.order_by("-placed_at", "-pk")
     rows = CustomerSpending.objects.using(using).all()
