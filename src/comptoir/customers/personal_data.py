@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from comptoir.accounts.models import SavedCard, SignInAttempt, TermsAcceptance
 from comptoir.customers.models import Customer, CustomerEvent, MarketingConsentChange
+from comptoir.giftcards.personal_data import gift_cards_of
 from comptoir.mail.models import OutgoingEmail
 from comptoir.orders.models import Order, OrderLine, Payment
 
@@ -343,6 +344,8 @@ SECTIONS: tuple[Section, ...] = (
     ),
     Section("emails_sent", _emails_sent),
     Section("sign_in_attempts", _sign_in_attempts),
+    # Cards bought by the customer or sent to one of their addresses, with their ledgers.
+    Section("gift_cards", gift_cards_of),
 )
 
 

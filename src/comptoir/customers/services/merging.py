@@ -40,6 +40,7 @@ from comptoir.customers.models import (
 from comptoir.customers.selectors import visible_customers
 from comptoir.customers.services.order_stats import recount_orders
 from comptoir.errors import Conflict, DomainError, NotFound
+from comptoir.giftcards.models import GiftCard
 from comptoir.orders.models import Order
 from comptoir.team.access import require
 from comptoir.team.models import TeamMember
@@ -76,6 +77,7 @@ FOLLOWERS: list[Follower] = [
     Follower(GatewayCustomer, same_if=("gateway", "gateway_account")),
     Follower(MarketingConsentChange),
     Follower(CustomerEvent),
+    Follower(GiftCard),
 ]
 
 # Blank on the kept record: filled from the merged one (the kept record's values win).
