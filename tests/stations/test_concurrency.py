@@ -11,7 +11,7 @@ from comptoir.stations.printing import deliver_ticket
 from comptoir.stations.routing import TicketLine
 from comptoir.stations.services import send_changed_lines, send_order_to_stations
 from tests.concurrency import run_at_once, skip_unless_postgres
-from tests.orders.factories import checkout
+from tests.orders.factories import PICKUP, checkout
 from tests.stations.factories import cafe
 from tests.stations.printer_standin import PrinterStandIn
 
@@ -23,7 +23,7 @@ def test_acceptance_sent_twice_at_once_makes_one_ticket_per_station():
     skip_unless_postgres()
     get_shop()
     place = cafe()
-    order = checkout(place.location, [(place.croissant, 1), (place.espresso, 1)])
+    order = checkout(place.location, [(place.croissant, 1), (place.espresso, 1)], fulfilment=PICKUP)
 
     outcomes = run_at_once(
         AT_ONCE, lambda n: sorted(t.pk for t in send_order_to_stations(order.pk, 1))
@@ -38,7 +38,7 @@ def test_changes_made_at_once_get_one_revision_each():
     skip_unless_postgres()
     get_shop()
     place = cafe()
-    order = checkout(place.location, [(place.croissant, 1)])
+    order = checkout(place.location, [(place.croissant, 1)], fulfilment=PICKUP)
     send_order_to_stations(order.pk, 1)
 
     run_at_once(
@@ -57,7 +57,7 @@ def test_two_workers_print_the_same_ticket_once():
     get_shop()
     with PrinterStandIn() as printer:
         place = cafe(kitchen_port=printer.port)
-        order = checkout(place.location, [(place.croissant, 1)])
+        order = checkout(place.location, [(place.croissant, 1)], fulfilment=PICKUP)
         [ticket] = send_order_to_stations(order.pk, 1)
 
         outcomes = run_at_once(AT_ONCE, lambda n: deliver_ticket(ticket.pk, last_attempt=False))

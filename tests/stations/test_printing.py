@@ -12,13 +12,13 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from comptoir.orders.services import FulfilmentChoice
+from comptoir.orders.services import Contact, FulfilmentChoice, place_donation
 from comptoir.stations.models import Station, Ticket, TicketState
 from comptoir.stations.routing import TicketLine, tickets_for_order
 from comptoir.stations.services import send_changed_lines, send_order_to_stations
 from comptoir.stations.tasks import print_ticket
 from comptoir.team.permissions import Permission
-from tests.orders.factories import PICKUP, checkout
+from tests.orders.factories import PICKUP, checkout, paid
 from tests.stations.factories import cafe
 from tests.stations.printer_standin import PrinterStandIn, closed_port
 
@@ -57,7 +57,9 @@ def test_mixed_order_prints_each_station_only_its_items(run_worker):
 def test_line_whose_category_routes_nowhere_goes_to_the_fallback_station(run_worker):
     with PrinterStandIn() as kitchen_printer, PrinterStandIn() as bar_printer:
         place = cafe(kitchen_port=kitchen_printer.port, bar_port=bar_printer.port)
-        order = checkout(place.location, [(place.sandwich, 1), (place.espresso, 2)])
+        order = checkout(
+            place.location, [(place.sandwich, 1), (place.espresso, 2)], fulfilment=PICKUP
+        )
 
         send_order_to_stations(order.pk, 1)
         run_worker()
@@ -89,17 +91,34 @@ def test_order_splits_by_the_category_recorded_on_its_lines_not_the_current_one(
 @pytest.mark.django_db
 def test_location_without_stations_gets_no_ticket():
     place = cafe()
-    order = checkout(place.location, [(place.croissant, 1)])
+    order = checkout(place.location, [(place.croissant, 1)], fulfilment=PICKUP)
     Station.objects.filter(location=place.location).delete()
 
     assert send_order_to_stations(order.pk, 1) == []
     assert not Ticket.objects.exists()
 
 
+@pytest.mark.django_db
+def test_donation_has_nothing_for_the_stations():
+    place = cafe()
+    donation = place_donation(
+        idempotency_key="don-1",
+        location=place.location,
+        amount=500,
+        note="",
+        contact=Contact(email="camille@example.com"),
+        payment=paid(500),
+        language="fr",
+    )
+
+    assert send_order_to_stations(donation.pk, 1) == []
+    assert not Ticket.objects.exists()
+
+
 def test_print_task_running_twice_prints_once(run_worker):
     with PrinterStandIn() as kitchen_printer, PrinterStandIn() as bar_printer:
         place = cafe(kitchen_port=kitchen_printer.port, bar_port=bar_printer.port)
-        order = checkout(place.location, [(place.croissant, 1)])
+        order = checkout(place.location, [(place.croissant, 1)], fulfilment=PICKUP)
         [ticket] = send_order_to_stations(order.pk, 1)
         print_ticket.enqueue(ticket.pk)  # a duplicate, as after a lost acknowledgement
         # The acceptance sent twice (a retried request): same revision, nothing new.
@@ -123,7 +142,7 @@ def test_print_task_running_twice_prints_once(run_worker):
 def test_unreachable_printer_is_retried_then_alerted_and_reprint_prints(run_worker, staff_client):
     port = closed_port()
     place = cafe(kitchen_port=port)
-    order = checkout(place.location, [(place.croissant, 3)])
+    order = checkout(place.location, [(place.croissant, 3)], fulfilment=PICKUP)
     [ticket] = send_order_to_stations(order.pk, 1)
     [task_result] = DBTaskResult.objects.filter(task_path=print_ticket.module_path)
 
@@ -169,7 +188,9 @@ def test_unreachable_printer_is_retried_then_alerted_and_reprint_prints(run_work
 def test_changed_lines_of_an_accepted_order_print_as_a_new_revision(run_worker):
     with PrinterStandIn() as kitchen_printer, PrinterStandIn() as bar_printer:
         place = cafe(kitchen_port=kitchen_printer.port, bar_port=bar_printer.port)
-        order = checkout(place.location, [(place.croissant, 1), (place.espresso, 1)])
+        order = checkout(
+            place.location, [(place.croissant, 1), (place.espresso, 1)], fulfilment=PICKUP
+        )
         send_order_to_stations(order.pk, 1)
         run_worker()
 
@@ -194,7 +215,7 @@ def test_changed_lines_of_an_accepted_order_print_as_a_new_revision(run_worker):
 @pytest.mark.django_db
 def test_order_never_sent_to_the_stations_gets_no_change_ticket():
     place = cafe()
-    order = checkout(place.location, [(place.croissant, 1)])
+    order = checkout(place.location, [(place.croissant, 1)], fulfilment=PICKUP)
 
     assert send_changed_lines(order, list(order.lines.all())) == []
     assert not Ticket.objects.exists()

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from comptoir.catalog.models import Category
 from comptoir.errors import Conflict, InvalidInput
 from comptoir.jobs.dispatch import enqueue_after_commit
-from comptoir.orders.models import Order, OrderLine
+from comptoir.orders.models import Fulfilment, Order, OrderLine
 from comptoir.shop.models import Location
 from comptoir.stations.models import (
     DEFAULT_PRINTER_PORT,
@@ -75,6 +75,8 @@ def send_changed_lines(
 
 
 def _make_tickets(order: Order, revision: int, lines: list[TicketLine]) -> list[Ticket]:
+    if not Fulfilment.objects.filter(order_id=order.pk).exists():
+        return []  # a donation or an e-gift card: nothing for a station to prepare
     tickets = []
     for station, station_lines in route_lines(order.location_id, lines).items():
         ticket, created = Ticket.objects.get_or_create(
