@@ -154,3 +154,65 @@ def capture_placement(port: int, product_paths: list[str]) -> None:
         place(client, ready, headers={"X-Bench-Capture": "1"})
     finally:
         client.close()
+
+
+class PartnerWebhookFlow(Flow):
+    """A partner platform posting a new order: one signed ``order.created`` POST to
+    ``/partners/<slug>/webhook/`` (the scenario's only path), each with its own event
+    and order ids, signed with the bench partner's secret over the URL the server sees
+    (``COMPTOIR_PUBLIC_URL`` when set, else the loopback address called). One unit: one
+    order applied (200, "applied")."""
+
+    def __init__(self, webhook_path: str = "", public_url: str | None = None) -> None:
+        self.webhook_path = webhook_path
+        self.public_url = public_url
+
+    def bind(self, paths: list[str]) -> Flow:
+        from django.conf import settings
+
+        public = (getattr(settings, "COMPTOIR_PUBLIC_URL", "") or "").rstrip("/")
+        return PartnerWebhookFlow(paths[0] if paths else "", public)
+
+    def run(self, client: Client, item: object, number: int) -> None:
+        if not self.webhook_path:
+            raise FlowFailed("no-partner", "no bench partner in this data")
+        body, headers = partner_event(
+            self.webhook_path, number, base=self.public_url or f"http://127.0.0.1:{client.port}"
+        )
+        status, _, answer = client.request(
+            "POST",
+            self.webhook_path,
+            body=body,
+            headers={"Content-Type": "application/json", **headers},
+        )
+        _expect(status, (200,), "webhook")
+        if json.loads(answer).get("status") != "applied":
+            raise FlowFailed("not-applied", answer.decode(errors="replace")[:200])
+
+
+def partner_event(path: str, number: int, *, base: str) -> tuple[str, dict[str, str]]:
+    """The JSON body of a new partner order (unique event and order ids) and its
+    signature headers for ``base`` + ``path``."""
+    from bench.generators.partners import PARTNER_SECRET, item_id
+    from comptoir.partners.signing import headers_for
+
+    unique = uuid.uuid4().hex
+    body = json.dumps(
+        {
+            "event_id": f"evt_{unique}",
+            "type": "order.created",
+            "order": {
+                "id": f"BENCH-{unique}",
+                "customer": {
+                    "first_name": "Bench",
+                    "last_name": "Partner",
+                    "email": f"partner-{unique[:16]}@bench.example.com",
+                },
+                "items": [
+                    {"id": item_id(number), "name": "Bench item", "quantity": 2},
+                    {"id": item_id(number * 7 + 1), "name": "Bench item", "quantity": 1},
+                ],
+            },
+        }
+    )
+    return body, headers_for(PARTNER_SECRET, base + path, body.encode())

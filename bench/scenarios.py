@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from bench.flows import CheckoutFlow, PlaceFlow, capture_placement
+from bench.flows import CheckoutFlow, PartnerWebhookFlow, PlaceFlow, capture_placement
 from bench.load import Flow
 
 Paths = Callable[[str], list[str]]
@@ -231,3 +231,39 @@ def place_order(using: str) -> list[str]:
     """The order-placing request alone (POST /checkout/, pickup, test gateway), on carts
     filled before the clock starts."""
     return _checkout_products(using)
+
+
+# --- issue 5: partner webhooks and the Orders page ------------------------------------
+
+
+@scenario(
+    "partner_webhook",
+    flow=PartnerWebhookFlow(),
+    unit="orders",
+    compare_to="place_order_bare",
+    target=Target("ratio", "at least 60% of the bare order-placing floor", at_least=0.6),
+)
+def partner_webhook(using: str) -> list[str]:
+    """Partner order ingest: signed ``order.created`` POSTs to the bench partner's
+    webhook (unique event and order ids, two mapped items), one order per request."""
+    from bench.generators.partners import PARTNER_SLUG
+    from comptoir.partners.models import Partner
+
+    if not Partner.objects.using(using).filter(slug=PARTNER_SLUG, is_active=True).exists():
+        return []
+    return [f"/partners/{PARTNER_SLUG}/webhook/"]
+
+
+@scenario("orders_page", staff=True, target=Target("p95_ms", "p95 under 50 ms", at_most=50))
+def orders_page(using: str) -> list[str]:
+    """Dashboard Orders page of the first location (owner), newest orders first."""
+    from django.urls import NoReverseMatch, reverse
+
+    from comptoir.shop.models import Location
+
+    try:
+        page = reverse("dashboard:order_list")
+    except NoReverseMatch:
+        page = "/dashboard/orders/"  # the page is not there yet: measured as its errors
+    first = Location.objects.using(using).filter(is_active=True).order_by("position", "id").first()
+    return [f"{page}?location={first.pk}" if first else page]

@@ -13,6 +13,7 @@ from comptoir.catalog import services as catalog_services
 from comptoir.catalog.models import Category, Product
 from comptoir.demo import content
 from comptoir.demo.customers import seed_customers
+from comptoir.demo.operations import seed_operations
 from comptoir.demo.shoppers import seed_shoppers
 from comptoir.shop import services as shop_services
 from comptoir.shop.models import Location
@@ -51,6 +52,7 @@ def seed_demo(*, report: Report = print, progress: bool = True) -> dict[str, int
     # orders placed so far and the next run places the rest.
     seed_shoppers(created=created, report=report)
     seed_customers(owner=owner, created=created, report=report)
+    seed_operations(owner=owner, created=created, report=report)
     report(
         "Demo shop ready: "
         + ", ".join(f"{count} {what} created" for what, count in created.items())
