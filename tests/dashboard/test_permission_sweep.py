@@ -90,6 +90,7 @@ KWARG_KINDS = {
     "result_id": "task",  # a django-tasks result row (DBTaskResult)
     "email_id": "email",
     "customer_id": "customer",
+    "order_id": "order",
 }
 GENERIC_KWARGS = {"pk", "id", "slug"}
 # Words in a URL name that tell the kind of its pk; the last one in the name wins
@@ -144,6 +145,11 @@ def make_ticket():
     return ticket_model.objects.create(order=order, station=station, revision=1, state="failed")
 
 
+def make_order():
+    location = LocationFactory()
+    return checkout(location, [(stocked(location), 1)])
+
+
 MAKERS: dict[str, Callable] = {
     "product": ProductFactory,
     "category": CategoryFactory,
@@ -156,6 +162,7 @@ MAKERS: dict[str, Callable] = {
     "customer": CustomerFactory,
     "station": make_station,
     "ticket": make_ticket,
+    "order": make_order,
 }
 
 

@@ -18,9 +18,10 @@ from comptoir.dashboard.urls import (
     giftcards,
     jobs,
     mail,
+    orders,
     shop,
-    team,
     stations,
+    team,
 )
 from comptoir.dashboard.views import home
 
@@ -45,9 +46,10 @@ for module in (
     team,
     mail,
     jobs,
+    stations,
+    orders,
 ):
     urlpatterns += module.urlpatterns
-    stations,
     MENU += module.menu
 
 # Views that are deliberately open (signing in and out).

@@ -1,0 +1,258 @@
+"""The Orders page: every order of the member's locations, filtered and searched,
+refreshed by htmx polling (a cheap partial every few seconds); the order's own page with
+its timeline and the buttons for the transitions allowed now, each posting the version
+shown (a stale one shows the conflict and the fresh order)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, cast
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from comptoir.dashboard.access import StaffRequest, staff_view
+from comptoir.errors import DomainError, InvalidInput
+from comptoir.orders import dashboard_selectors as pages
+from comptoir.orders.events import order_timeline
+from comptoir.orders.fulfilment import (
+    cancel_order,
+    complete_order,
+    fail_order,
+    mark_order_ready,
+)
+from comptoir.orders.late_risk import ACCEPTANCE_REMINDER_AFTER, late_risk, promised_at
+from comptoir.orders.models import (
+    Fulfilment,
+    FulfilmentState,
+    Order,
+    OrderEventKind,
+    OrderSource,
+)
+from comptoir.orders.staff_actions import accept_and_send_to_stations
+from comptoir.orders.states import can_transition
+from comptoir.shop.selectors import locations_for_staff
+from comptoir.team.permissions import Permission
+
+PAGE_SIZE = 50
+# How often the open Orders page asks for its rows again.
+REFRESH_SECONDS = 5
+
+S = FulfilmentState
+_EVENT_LABELS = {"arrived": gettext_lazy("Customer arrived"), "placed": gettext_lazy("Placed")}
+
+
+class OrderFilterForm(forms.Form):
+    location = forms.TypedChoiceField(label=gettext_lazy("Location"), required=False, coerce=int)
+    kind = forms.ChoiceField(label=gettext_lazy("Fulfilment"), required=False)
+    state = forms.ChoiceField(label=gettext_lazy("State"), required=False)
+    source = forms.ChoiceField(label=gettext_lazy("Source"), required=False)
+    day = forms.DateField(
+        label=gettext_lazy("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    q = forms.CharField(
+        label=gettext_lazy("Search"),
+        required=False,
+        max_length=100,
+        help_text=gettext_lazy("Order number, customer name, email or phone"),
+    )
+
+    def __init__(self, data: Any, *, locations: list, partners: list) -> None:
+        super().__init__(data)
+        everything = [("", _("All"))]
+        choices = {
+            "location": everything + [(loc.pk, loc.name) for loc in locations],
+            "kind": everything + list(pages.KINDS.items()),
+            "state": [
+                *everything,
+                (pages.ACTIVE, _("To do (not ended)")),
+                *FulfilmentState.choices,
+            ],
+            "source": everything
+            + [(s.value, s.label) for s in OrderSource if s != OrderSource.PARTNER]
+            + partners,
+        }
+        for name, options in choices.items():
+            cast(forms.ChoiceField, self.fields[name]).choices = options
+
+    def filters(self) -> pages.OrderFilters:
+        # What is valid is used; a stale value (e.g. a location no longer theirs) is dropped.
+        self.is_valid()
+        data = self.cleaned_data
+        return pages.OrderFilters(
+            location_id=data.get("location") or None,
+            kind=data.get("kind") or "",
+            state=data.get("state") or "",
+            source=data.get("source") or "",
+            day=data.get("day"),
+            search=(data.get("q") or "").strip(),
+        )
+
+
+def _epoch_ms(moment: datetime | None) -> int | str:
+    return int(moment.timestamp() * 1000) if moment else ""
+
+
+def _row(order: Order, now: datetime) -> dict[str, Any]:
+    """What a row shows, and the data its script needs to re-evaluate the late flag as
+    the clock moves (the same rule as ``late_risk``, which renders the first paint)."""
+    fulfilment: Fulfilment | None = getattr(order, "fulfilment", None)
+    zone = order.location.time_zone
+    row: dict[str, Any] = {"order": order, "fulfilment": fulfilment, "zone": zone}
+    partner_order = getattr(order, "partner_order", None) if order.source == "partner" else None
+    row["partner"] = partner_order.partner.name if partner_order else ""
+    row["unknown_items"] = bool(partner_order and partner_order.unknown_items)
+    if fulfilment is None:
+        return row
+    risk = late_risk(fulfilment, now, time_zone=zone)
+    promised = promised_at(fulfilment)
+    row.update(
+        risk=risk,
+        promised_ms=_epoch_ms(promised),
+        placed_ms=_epoch_ms(fulfilment.placed_at),
+        accepted_ms=_epoch_ms(fulfilment.accepted_at),
+        arrived=timezone.localtime(fulfilment.arrived_at, ZoneInfo(zone)).strftime("%H:%M")
+        if fulfilment.arrived_at
+        else "",
+        awaiting=fulfilment.state == S.PROPOSED
+        and fulfilment.placed_at <= now - ACCEPTANCE_REMINDER_AFTER,
+    )
+    return row
+
+
+@staff_view(Permission.VIEW_ORDERS)
+@require_GET
+def order_list(request: StaffRequest) -> HttpResponse:
+    locations = list(locations_for_staff(request.member))
+    form = OrderFilterForm(
+        request.GET, locations=locations, partners=pages.partner_sources(request.member)
+    )
+    filters = form.filters()
+    page = Paginator(pages.orders_for_page(request.member, filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    now = timezone.now()
+    shown_locations = [loc.pk for loc in locations if filters.location_id in (None, loc.pk)]
+    context = {
+        "form": form,
+        "page": page,
+        "rows": [_row(order, now) for order in page.object_list],
+        "awaiting": [
+            _row(order, now) for order in pages.awaiting_acceptance(request.member, shown_locations)
+        ],
+        "refresh_seconds": REFRESH_SECONDS,
+        "reminder_ms": int(ACCEPTANCE_REMINDER_AFTER.total_seconds() * 1000),
+        "query": request.GET.urlencode(),
+    }
+    template = "dashboard/orders/order_list.html"
+    if request.htmx:
+        return render(request, f"{template}#live", context)
+    return render(request, template, context)
+
+
+def _detail_context(request: StaffRequest, order_id: int) -> dict[str, Any]:
+    order = pages.order_for_page(request.member, order_id)
+    now = timezone.now()
+    row = _row(order, now)
+    fulfilment = row["fulfilment"]
+    state = fulfilment.state if fulfilment else None
+    can = {
+        name: state is not None and can_transition(state, target)
+        for name, target in (
+            ("accept", S.RESERVED),
+            ("ready", S.PREPARED),
+            ("complete", S.COMPLETED),
+            ("cancel", S.CANCELLED),
+            ("fail", S.FAILED),
+        )
+    }
+    # Partner orders are cancelled on the partner's platform, never here.
+    can["cancel"] = can["cancel"] and order.source != OrderSource.PARTNER
+    timeline: list[dict[str, Any]] = [
+        {"at": order.placed_at, "label": _EVENT_LABELS["placed"], "actor": None}
+    ]
+    for event in order_timeline(order):
+        label = _EVENT_LABELS.get(event.kind) or event.kind_label
+        if event.kind == OrderEventKind.ACCEPTED and "preparation_minutes" in event.detail:
+            label = _("%(label)s (preparation %(minutes)s min)") % {
+                "label": label,
+                "minutes": event.detail["preparation_minutes"],
+            }
+        timeline.append({"at": event.at, "label": label, "actor": event.actor})
+    return {
+        "order": order,
+        "row": row,
+        "fulfilment": fulfilment,
+        "lines": list(order.lines.all()),
+        "payments": list(order.payments.all()),
+        "timeline": timeline,
+        "can": can,
+        "any_action": any(can.values()),
+        "manage": request.member.has_permission(Permission.MANAGE_ORDERS),
+    }
+
+
+@staff_view(Permission.VIEW_ORDERS)
+@require_GET
+def order_detail(request: StaffRequest, order_id: int) -> HttpResponse:
+    return render(request, "dashboard/orders/order_detail.html", _detail_context(request, order_id))
+
+
+@staff_view(Permission.MANAGE_ORDERS)
+@require_POST
+def order_action(request: StaffRequest, order_id: int) -> HttpResponse:
+    """One transition, with the version the member saw. The services check the
+    permission and the location (403, nothing changed) before anything else."""
+    action = request.POST.get("action", "")
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = -1
+    common: dict[str, Any] = {
+        "actor": request.member,
+        "order_id": order_id,
+        "expected_version": version,
+    }
+    try:
+        if action == "accept":
+            minutes_text = request.POST.get("preparation_minutes", "").strip()
+            try:
+                minutes = int(minutes_text) if minutes_text else None
+            except ValueError:
+                minutes = 0  # refused by the service with its message
+            accept_and_send_to_stations(**common, preparation_minutes=minutes)
+            done = _("Order accepted: the stations have their tickets.")
+        elif action == "ready":
+            mark_order_ready(**common)
+            done = _("Order marked ready.")
+        elif action == "complete":
+            complete_order(**common)
+            done = _("Order completed.")
+        elif action == "cancel":
+            cancel_order(**common, reason=request.POST.get("reason", ""))
+            done = _("Order cancelled.")
+        elif action == "fail":
+            fail_order(**common)
+            done = _("Order marked as failed.")
+        else:
+            raise InvalidInput({"action": _("Unknown action.")})
+    except DomainError as error:
+        if error.status in (401, 403, 404):
+            raise
+        context = _detail_context(request, order_id)
+        context["error"] = _message(error)
+        return render(request, "dashboard/orders/order_detail.html", context, status=error.status)
+    messages.success(request, done)
+    return redirect("dashboard:order_detail", order_id)
+
+
+def _message(error: DomainError) -> str:
+    return str(error.message)

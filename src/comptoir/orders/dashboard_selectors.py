@@ -1,0 +1,128 @@
+"""Reads of the dashboard's Orders page: the filtered list (scoped to the locations the
+member works at), one order with everything its page shows, and the reminder of orders
+waiting to be accepted. Each list read is a fixed number of queries whatever the page
+size: everything a row shows comes in through ``select_related``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from comptoir.errors import NotFound
+from comptoir.orders.late_risk import orders_awaiting_acceptance
+from comptoir.orders.models import FulfilmentState, FulfilmentType, Order, OrderSource
+from comptoir.orders.selectors import orders_visible_to
+from comptoir.team.models import TeamMember
+
+# The sections of the page, by how the order reaches the customer.
+KINDS = {
+    "pickup": gettext_lazy("Pickup"),
+    "curbside": gettext_lazy("Curbside pickup"),
+    "delivery": gettext_lazy("Delivery"),
+    "shipping": gettext_lazy("Shipping"),
+    "table": gettext_lazy("Table"),
+}
+_KIND_FILTERS = {
+    "pickup": Q(fulfilment__type=FulfilmentType.PICKUP, fulfilment__curbside=False),
+    "curbside": Q(fulfilment__type=FulfilmentType.PICKUP, fulfilment__curbside=True),
+    "delivery": Q(fulfilment__type=FulfilmentType.DELIVERY),
+    "shipping": Q(fulfilment__type=FulfilmentType.SHIPMENT),
+    "table": Q(fulfilment__type=FulfilmentType.TABLE),
+}
+# What staff have to act on: still to accept, being prepared, ready.
+ACTIVE = "active"
+_ACTIVE_STATES = (FulfilmentState.PROPOSED, FulfilmentState.RESERVED, FulfilmentState.PREPARED)
+
+
+@dataclass(frozen=True)
+class OrderFilters:
+    """The page's query string, already checked by the view's form. ``source`` is an
+    ``OrderSource`` value or ``partner:<id>``."""
+
+    location_id: int | None = None
+    kind: str = ""
+    state: str = ""
+    source: str = ""
+    day: date | None = None
+    search: str = ""
+
+
+def orders_for_page(member: TeamMember, filters: OrderFilters) -> QuerySet[Order]:
+    """The member's orders matching ``filters``, newest first, with what a row shows."""
+    orders = orders_visible_to(member).select_related("partner_order__partner")
+    if filters.location_id is not None:
+        orders = orders.filter(location_id=filters.location_id)
+    if filters.kind in _KIND_FILTERS:
+        orders = orders.filter(_KIND_FILTERS[filters.kind])
+    if filters.state == ACTIVE:
+        orders = orders.filter(fulfilment__state__in=_ACTIVE_STATES)
+    elif filters.state:
+        orders = orders.filter(fulfilment__state=filters.state)
+    if filters.source.startswith("partner:"):
+        orders = orders.filter(partner_order__partner_id=filters.source.split(":", 1)[1])
+    elif filters.source:
+        orders = orders.filter(source=filters.source)
+    if filters.day is not None:
+        zone = timezone.get_current_timezone()
+        start = datetime.combine(filters.day, time.min, tzinfo=zone)
+        orders = orders.filter(placed_at__gte=start, placed_at__lt=start + timedelta(days=1))
+    if filters.search:
+        orders = orders.filter(_search(filters.search))
+    return orders.order_by("-placed_at", "-id")
+
+
+def _search(text: str) -> Q:
+    """An order number, an email, a phone number, or words of the customer's name."""
+    text = " ".join(text.split())
+    query = Q(number__iexact=text) | Q(email__iexact=text)
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if len(digits) >= 4:
+        query |= Q(phone__contains=digits[-9:])
+    if "@" in text:
+        query |= Q(email__icontains=text)
+    words = Q()
+    for word in text.split():
+        words &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
+    return query | words
+
+
+def order_for_page(member: TeamMember, order_id: int) -> Order:
+    """One order of the member's locations with its lines, payments and customer."""
+    order = (
+        orders_visible_to(member)
+        .select_related("partner_order__partner", "account")
+        .prefetch_related("lines", "payments")
+        .filter(pk=order_id)
+        .first()
+    )
+    if order is None:
+        raise NotFound(_("No such order, or not one of your locations."))
+    return order
+
+
+def partner_sources(member: TeamMember) -> list[tuple[str, str]]:
+    """The source filter's partner entries (``partner:<id>``, name), one query."""
+    # Read through the order's reverse relation: the orders app keeps no import of the
+    # partners app (which imports orders).
+    from_orders = (
+        orders_visible_to(member)
+        .filter(source=OrderSource.PARTNER, partner_order__isnull=False)
+        .order_by()
+        .values_list("partner_order__partner_id", "partner_order__partner__name")
+        .distinct()
+    )
+    return sorted({(f"partner:{pk}", name) for pk, name in from_orders}, key=lambda s: s[1])
+
+
+def awaiting_acceptance(member: TeamMember, location_ids: list[int]) -> list[Order]:
+    """Orders not accepted in time at the given locations (already the member's)."""
+    orders_visible_to(member)  # the permission check
+    waiting: list[Order] = []
+    for location_id in location_ids:
+        waiting.extend(orders_awaiting_acceptance(location_id))
+    return waiting

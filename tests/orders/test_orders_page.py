@@ -1,0 +1,350 @@
+"""The dashboard's Orders page and an order's page, over HTTP: filters, search,
+location scoping, a constant query count, the late flag, and the staff actions (accept
+sends the tickets to the stations, a stale version shows the conflict, refusals change
+nothing)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from comptoir.orders.arrival import record_arrival
+from comptoir.orders.models import Fulfilment, FulfilmentState, Order, OrderEvent
+from comptoir.orders.services import Contact, FulfilmentChoice
+from comptoir.partners.models import Partner, PartnerOrder
+from comptoir.stations.models import Ticket
+from comptoir.team.models import Access
+from comptoir.team.permissions import Permission
+from tests.factories import LocationFactory
+from tests.orders.factories import PICKUP, checkout, stocked
+from tests.stations.factories import cafe
+
+pytestmark = pytest.mark.django_db
+
+LIST = reverse("dashboard:order_list")
+
+
+@pytest.fixture
+def staff_client(staff_client):
+    """The shared fixture, in English (assertions read the English texts)."""
+
+    def build(*permissions, **kwargs):
+        return staff_client(*permissions, user__language="en", **kwargs)
+
+    return build
+
+
+def _order(location, *, fulfilment=PICKUP, first="Camille", last="Martin", **kwargs) -> Order:
+    product = stocked(location, stock=None)
+    contact = Contact(
+        email=kwargs.pop("email", f"{first.lower()}@example.com"),
+        first_name=first,
+        last_name=last,
+        phone=kwargs.pop("phone", ""),
+    )
+    return checkout(location, [(product, 1)], fulfilment=fulfilment, contact=contact, **kwargs)
+
+
+def _numbers(response) -> list[str]:
+    return [row["order"].number for row in response.context["rows"]]
+
+
+def test_the_list_shows_the_orders_of_the_members_locations_newest_first(staff_client):
+    here, elsewhere = LocationFactory(), LocationFactory()
+    first, second = _order(here), _order(here)
+    hidden = _order(elsewhere)
+    client = staff_client(Permission.VIEW_ORDERS, locations=[here])
+
+    response = client.get(LIST)
+
+    assert response.status_code == 200
+    assert _numbers(response) == [second.number, first.number]
+    assert hidden.number not in response.content.decode()
+
+
+def test_the_location_switcher_narrows_to_one_location(staff_client):
+    here, there = LocationFactory(), LocationFactory()
+    at_here, at_there = _order(here), _order(there)
+    client = staff_client(Permission.VIEW_ORDERS, access=Access.FULL)
+
+    assert _numbers(client.get(LIST, {"location": there.pk})) == [at_there.number]
+    assert set(_numbers(client.get(LIST))) == {at_here.number, at_there.number}
+
+
+def test_a_limited_member_cannot_switch_to_another_location(staff_client):
+    here, there = LocationFactory(), LocationFactory()
+    mine = _order(here)
+    _order(there)
+    client = staff_client(Permission.VIEW_ORDERS, locations=[here])
+
+    assert _numbers(client.get(LIST, {"location": there.pk})) == [mine.number]
+
+
+def test_filters_by_fulfilment_type_state_source_and_date(staff_client):
+    location = LocationFactory(fulfilment_types=["pickup", "curbside", "table"])
+    pickup = _order(location)
+    curbside = _order(
+        location, fulfilment=FulfilmentChoice(type="pickup", curbside=True, vehicle="Blue Clio")
+    )
+    table = _order(location, fulfilment=FulfilmentChoice(type="table", table_label="T4"))
+    Order.objects.filter(pk=table.pk).update(source="table")
+    owner = staff_client(Permission.MANAGE_ORDERS, access=Access.FULL)
+    owner.post(
+        reverse("dashboard:order_action", args=[pickup.pk]),
+        {"action": "accept", "version": pickup.version},
+    )
+
+    assert _numbers(owner.get(LIST, {"kind": "curbside"})) == [curbside.number]
+    assert _numbers(owner.get(LIST, {"kind": "pickup"})) == [pickup.number]
+    assert _numbers(owner.get(LIST, {"kind": "table"})) == [table.number]
+    assert _numbers(owner.get(LIST, {"state": "reserved"})) == [pickup.number]
+    assert _numbers(owner.get(LIST, {"source": "table"})) == [table.number]
+    assert set(_numbers(owner.get(LIST, {"source": "site"}))) == {pickup.number, curbside.number}
+    today = timezone.localdate()
+    assert len(_numbers(owner.get(LIST, {"day": today.isoformat()}))) == 3
+    yesterday = today - timedelta(days=1)
+    assert _numbers(owner.get(LIST, {"day": yesterday.isoformat()})) == []
+
+
+@pytest.mark.parametrize(
+    "search", ["number", "Dupont", "lea dupont", "lea@example.com", "06 12 34 56 78"]
+)
+def test_search_by_number_name_email_or_phone(staff_client, search):
+    location = LocationFactory()
+    wanted = _order(
+        location, first="Léa", last="Dupont", email="lea@example.com", phone="+33612345678"
+    )
+    _order(location, first="Camille", last="Martin", phone="+33687654321")
+    client = staff_client(Permission.VIEW_ORDERS, access=Access.FULL)
+
+    query = wanted.number if search == "number" else search
+    if search == "lea dupont":
+        query = "Léa Dupont"
+    assert _numbers(client.get(LIST, {"q": query})) == [wanted.number]
+
+
+def test_the_list_reads_a_constant_number_of_queries(staff_client, count_queries):
+    location = LocationFactory()
+    client = staff_client(Permission.VIEW_ORDERS, locations=[location])
+    _order(location)
+    client.get(LIST)  # warm the session and caches
+    with count_queries() as few:
+        client.get(LIST)
+    for _ in range(6):
+        _order(location, fulfilment=FulfilmentChoice(type="pickup", curbside=True, vehicle="Van"))
+    record_arrival(order_id=Order.objects.latest("id").pk)
+    with count_queries() as many:
+        response = client.get(LIST)
+    assert len(response.context["rows"]) == 7
+    assert many.count == few.count
+    with count_queries() as live:
+        client.get(LIST, headers={"HX-Request": "true"})
+    assert live.count == few.count
+
+
+def test_the_live_partial_is_the_list_without_the_page(staff_client):
+    location = LocationFactory()
+    order = _order(location)
+    client = staff_client(Permission.VIEW_ORDERS, access=Access.FULL)
+
+    partial = client.get(LIST, headers={"HX-Request": "true"}).content.decode()
+
+    assert order.number in partial
+    assert 'id="orders-live"' in partial
+    assert "<html" not in partial
+
+
+def test_rows_carry_the_late_flag_with_its_reason(staff_client):
+    location = LocationFactory(time_zone="Europe/Paris")
+    late = _order(location)
+    # A promise the kitchen cannot keep: pickup in 10 minutes, not accepted yet.
+    Fulfilment.objects.filter(order=late).update(
+        pickup_at=timezone.now() + timedelta(minutes=10), preparation_minutes=20
+    )
+    client = staff_client(Permission.VIEW_ORDERS, access=Access.FULL)
+
+    response = client.get(LIST)
+    row = next(r for r in response.context["rows"] if r["order"].pk == late.pk)
+
+    assert row["risk"].is_late is True
+    assert "ready at" in row["risk"].reason and "promised" in row["risk"].reason
+    assert row["risk"].reason in response.content.decode()
+    assert 'class="flag late"' in response.content.decode()
+
+
+def test_orders_not_accepted_within_five_minutes_are_highlighted(staff_client):
+    location = LocationFactory()
+    old = _order(location)
+    Order.objects.filter(pk=old.pk).update(placed_at=timezone.now() - timedelta(minutes=6))
+    Fulfilment.objects.filter(order=old).update(placed_at=timezone.now() - timedelta(minutes=6))
+    fresh = _order(location)
+    client = staff_client(Permission.VIEW_ORDERS, access=Access.FULL)
+
+    response = client.get(LIST)
+
+    assert [row["order"].pk for row in response.context["awaiting"]] == [old.pk]
+    html = response.content.decode()
+    assert f'id="order-{old.pk}" class="order-row awaiting' in html
+    assert f'id="order-{fresh.pk}" class="order-row"' in html
+
+
+def test_partner_orders_show_the_partner_and_the_unknown_item_flag(staff_client):
+    location = LocationFactory()
+    order = _order(location)
+    Order.objects.filter(pk=order.pk).update(source="partner")
+    partner = Partner.objects.create(
+        name="Deliveroo", slug="deliveroo", secret="s", location=location
+    )
+    PartnerOrder.objects.create(
+        order=order, partner=partner, external_id="X1", unknown_items=["2 x Mystery"]
+    )
+    client = staff_client(Permission.VIEW_ORDERS, access=Access.FULL)
+
+    html = client.get(LIST, {"source": f"partner:{partner.pk}"}).content.decode()
+
+    assert order.number in html and "Deliveroo" in html and "unknown item" in html
+
+
+# --- the order's page and its actions ---------------------------------------------------
+
+
+def _detail(order):
+    return reverse("dashboard:order_detail", args=[order.pk])
+
+
+def _action(order):
+    return reverse("dashboard:order_action", args=[order.pk])
+
+
+def test_the_order_page_shows_lines_customer_payment_fulfilment_and_timeline(staff_client):
+    location = LocationFactory()
+    order = _order(
+        location, fulfilment=FulfilmentChoice(type="pickup", curbside=True, vehicle="Blue Clio")
+    )
+    client = staff_client(Permission.MANAGE_ORDERS, access=Access.FULL)
+    client.post(_action(order), {"action": "accept", "version": 1, "preparation_minutes": "30"})
+
+    html = client.get(_detail(order)).content.decode()
+
+    assert order.lines.get().name in html
+    assert reverse("dashboard:customer_detail", args=[order.customer_id]) in html
+    assert "4242" in html  # the card's last digits
+    assert "Blue Clio" in html
+    assert "Placed" in html and "Accepted (preparation 30 min)" in html
+    assert 'name="version" value="2"' in html
+    assert 'value="ready"' in html and 'value="accept"' not in html
+
+
+def test_accepting_sends_one_ticket_per_station(staff_client):
+    shop = cafe()
+    order = checkout(shop.location, [(shop.croissant, 1), (shop.espresso, 2)], fulfilment=PICKUP)
+    client = staff_client(Permission.MANAGE_ORDERS, locations=[shop.location])
+
+    response = client.post(_action(order), {"action": "accept", "version": order.version})
+
+    assert response.status_code == 302
+    order.refresh_from_db()
+    assert order.fulfilment.state == FulfilmentState.RESERVED
+    assert set(Ticket.objects.filter(order=order).values_list("station_id", flat=True)) == {
+        shop.kitchen.pk,
+        shop.bar.pk,
+    }
+
+
+def test_ready_complete_cancel_and_fail_move_the_order(staff_client):
+    location = LocationFactory()
+    client = staff_client(Permission.MANAGE_ORDERS, access=Access.FULL)
+    order = _order(location)
+    for step, state in (("accept", "reserved"), ("ready", "prepared"), ("complete", "completed")):
+        order.refresh_from_db()
+        client.post(_action(order), {"action": step, "version": order.version})
+        order.fulfilment.refresh_from_db()
+        assert order.fulfilment.state == state
+    cancelled, failed = _order(location), _order(location)
+    client.post(_action(cancelled), {"action": "cancel", "version": 1, "reason": "Out of flour"})
+    client.post(_action(failed), {"action": "fail", "version": 1})
+    cancelled.fulfilment.refresh_from_db()
+    failed.fulfilment.refresh_from_db()
+    assert (cancelled.fulfilment.state, cancelled.fulfilment.cancel_reason) == (
+        "cancelled",
+        "Out of flour",
+    )
+    assert failed.fulfilment.state == "failed"
+
+
+def test_a_stale_version_shows_the_conflict_and_the_fresh_state(staff_client):
+    location = LocationFactory()
+    order = _order(location)
+    client = staff_client(Permission.MANAGE_ORDERS, access=Access.FULL)
+    client.post(_action(order), {"action": "accept", "version": 1})
+
+    response = client.post(_action(order), {"action": "cancel", "version": 1, "reason": "Closed"})
+
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "Someone else changed this order while you were looking at it" in html
+    assert 'name="version" value="2"' in html
+    order.fulfilment.refresh_from_db()
+    assert order.fulfilment.state == FulfilmentState.RESERVED
+
+
+def test_an_illegal_transition_is_refused_with_its_message(staff_client):
+    order = _order(LocationFactory())
+    client = staff_client(Permission.MANAGE_ORDERS, access=Access.FULL)
+
+    response = client.post(_action(order), {"action": "complete", "version": 1})
+
+    assert response.status_code == 409
+    assert "cannot become completed" in response.content.decode()
+
+
+def test_a_partner_order_has_no_cancel_button(staff_client):
+    location = LocationFactory()
+    order = _order(location)
+    Order.objects.filter(pk=order.pk).update(source="partner")
+    partner = Partner.objects.create(name="Uber Eats", slug="uber", secret="s", location=location)
+    PartnerOrder.objects.create(order=order, partner=partner, external_id="U1")
+    client = staff_client(Permission.MANAGE_ORDERS, access=Access.FULL)
+
+    html = client.get(_detail(order)).content.decode()
+
+    assert 'value="accept"' in html and 'value="cancel"' not in html
+
+
+@pytest.mark.parametrize("who", ["view_only", "other_location"])
+def test_actions_are_refused_without_the_permission_or_the_location(staff_client, who):
+    shop = cafe()
+    order = checkout(shop.location, [(shop.croissant, 1)], fulfilment=PICKUP)
+    if who == "view_only":
+        client = staff_client(Permission.VIEW_ORDERS, locations=[shop.location])
+    else:
+        client = staff_client(Permission.MANAGE_ORDERS, locations=[LocationFactory()])
+
+    response = client.post(_action(order), {"action": "accept", "version": 1})
+
+    assert response.status_code == 403
+    order.refresh_from_db()
+    assert order.version == 1
+    assert order.fulfilment.state == FulfilmentState.PROPOSED
+    assert not Ticket.objects.filter(order=order).exists()
+    assert not OrderEvent.objects.filter(order=order).exists()
+
+
+def test_the_order_page_of_another_location_is_not_found(staff_client):
+    order = _order(LocationFactory())
+    client = staff_client(Permission.VIEW_ORDERS, locations=[LocationFactory()])
+
+    assert client.get(_detail(order)).status_code == 404
+
+
+def test_a_view_only_member_sees_no_action_buttons(staff_client):
+    order = _order(LocationFactory())
+    client = staff_client(Permission.VIEW_ORDERS)
+
+    html = client.get(_detail(order)).content.decode()
+
+    assert order.number in html
+    assert 'name="action"' not in html
