@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand
 
 from comptoir.demo import content
 from comptoir.demo.customers import PENDING
+from comptoir.demo.operations import PARTNER, PARTNER_SECRET
 from comptoir.server.gunicorn_app import default_workers, serve
 
 
@@ -55,6 +56,10 @@ class Command(BaseCommand):
         lines.append(
             f"    {PENDING['email']:<24} {PENDING['first_name']} {PENDING['last_name']}"
             " (shopper pending approval: signing in is refused until the owner approves)"
+        )
+        lines.append(
+            f"  Demo partner {PARTNER['name']}: POST {base}/partners/{PARTNER['slug']}/webhook/"
+            f" signed with the secret {PARTNER_SECRET} (see docs/partners.md)"
         )
         self.stdout.write("\n".join(lines) + "\n")
         self.stdout.flush()
