@@ -11,13 +11,26 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from django.utils import translation
+from django.utils.translation import gettext as _
+
 from comptoir.catalog.models import Product
-from comptoir.errors import DomainError
+from comptoir.errors import DomainError, InvalidInput
+from comptoir.giftcards.guessing import card_for_code
+from comptoir.giftcards.models import GiftCardState
 from comptoir.orders.models import Order
 from comptoir.orders.selectors import order_placed_with
-from comptoir.orders.services import Contact, FulfilmentChoice, place_donation, place_order
+from comptoir.orders.services import (
+    Contact,
+    FulfilmentChoice,
+    GiftCardTender,
+    place_donation,
+    place_order,
+)
 from comptoir.payments.gateways.base import Gateway, PaymentResult
 from comptoir.shop.models import Location
+from comptoir.shop.money import format_money
+from comptoir.shop.selectors import get_shop
 from comptoir.users.models import User
 
 
@@ -52,13 +65,40 @@ def pay_and_place_order(
     tender: Tender | None = None,
     sms_consent: str | None = None,
     account_user: User | None = None,
+    gift_card_code: str = "",
+    ip_address: str | None = None,
 ) -> Order:
     """Charge the card (or wallet), place the order, refund if the order is refused.
-    Raises PaymentFailed (nothing charged) or the order's DomainError (charge refunded)."""
+    Raises PaymentFailed (nothing charged) or the order's DomainError (charge refunded).
+
+    With ``gift_card_code``, the card with that code (a braked lookup from
+    ``ip_address``: unknown codes count against it) pays as much of the total as its
+    balance allows and the card or wallet pays the rest (nothing to charge when the gift
+    card covers it all). The redemption is part of the order's transaction: an order
+    refused after the charge rolls it back, and the charge is refunded as usual."""
+    due = amount_due(lines, fulfilment)
+    gift: GiftCardTender | None = None
+    if gift_card_code and order_placed_with(idempotency_key) is None:
+        gift = gift_card_tender(code=gift_card_code, ip_address=ip_address, amount_due=due)
+        paying = tender or Tender(card_token=card_token)
+        if gift.amount < due and not (paying.card_token or paying.wallet_token):
+            shown = translation.get_language() or language
+            raise InvalidInput(
+                {
+                    "card_token": _(
+                        "The gift card pays %(paid)s, its whole balance: enter your card details for the remaining %(rest)s."
+                    )
+                    % {
+                        "paid": format_money(gift.amount, currency, shown),
+                        "rest": format_money(due - gift.amount, currency, shown),
+                    }
+                },
+                code="gift_card_short",
+            )
     return _pay_then(
         gateway=gateway,
         idempotency_key=idempotency_key,
-        amount=amount_due(lines, fulfilment),
+        amount=due - (gift.amount if gift else 0),
         currency=currency,
         tender=tender or Tender(card_token=card_token),
         place=lambda payment: place_order(
@@ -71,8 +111,32 @@ def pay_and_place_order(
             language=language,
             sms_consent=sms_consent,
             account_user=account_user,
+            gift_card=gift,
         ),
     )
+
+
+def gift_card_tender(*, code: str, ip_address: str | None, amount_due: int) -> GiftCardTender:
+    """What the gift card with ``code`` can pay of ``amount_due``: all of it, or its
+    whole balance. Refuses (before anything is charged) a card that is not active, is in
+    another currency or holds nothing; raises TooManyAttempts / NotFound from the brake."""
+    card = card_for_code(code=code, ip_address=ip_address)
+    if card.state != GiftCardState.ACTIVE:
+        raise InvalidInput(
+            {"gift_card_code": _("This gift card cannot be used: it is not active.")},
+            code="gift_card_inactive",
+        )
+    if card.currency.upper() != get_shop().currency.upper():
+        raise InvalidInput(
+            {"gift_card_code": _("This gift card is in another currency.")},
+            code="gift_card_currency",
+        )
+    if card.balance <= 0:
+        raise InvalidInput(
+            {"gift_card_code": _("Nothing is left on this gift card.")},
+            code="insufficient_balance",
+        )
+    return GiftCardTender(card=card, amount=min(card.balance, amount_due))
 
 
 def pay_and_place_donation(
@@ -101,11 +165,17 @@ def pay_and_place_donation(
             amount=amount,
             note=note,
             contact=contact,
-            payment=payment,
+            payment=_charged(payment),
             language=language,
             account_user=account_user,
         ),
     )
+
+
+def _charged(payment: PaymentResult | None) -> PaymentResult:
+    if payment is None:  # only a gift card paying it all charges nothing
+        raise ValueError("a donation is always charged")
+    return payment
 
 
 def _pay_then(
@@ -115,11 +185,13 @@ def _pay_then(
     amount: int,
     currency: str,
     tender: Tender,
-    place: Callable[[PaymentResult], Order],
+    place: Callable[[PaymentResult | None], Order],
 ) -> Order:
     placed = order_placed_with(idempotency_key)
     if placed is not None:
         return placed
+    if amount == 0:  # a gift card pays it all: nothing to charge, nothing to refund
+        return place(None)
     if tender.wallet_token:
         # Wallet methods are never saved: the token pays this order only.
         payment = gateway.charge_wallet(

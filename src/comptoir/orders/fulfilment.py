@@ -8,8 +8,7 @@ first, nothing changes), checks the transition against the one table
 version, writes the timeline event, recounts the customer's spending when the order's
 state changed, and queues the customer's email in the outbox (sent after commit).
 
-Stock and refunds on cancellation belong to the cancellation-and-refunds part of the
-orders issue, not here."""
+Cancelling also returns the stock and refunds the payments (``orders.refunds``)."""
 
 from __future__ import annotations
 
@@ -36,8 +35,10 @@ from comptoir.orders.models import (
     OrderSource,
     OrderState,
 )
+from comptoir.orders.refunds import settle_cancellation
 from comptoir.orders.states import STAMPED_FIELD, check_transition, order_state_for
 from comptoir.shop.selectors import get_shop, language_for
+from comptoir.stations.services import send_order_to_stations
 from comptoir.team.access import require, require_location
 from comptoir.team.models import TeamMember
 from comptoir.team.permissions import Permission
@@ -237,8 +238,11 @@ def _move(
         state_changed = order_state != order.state
         order.version, order.state, order.updated_at = expected_version + 1, order_state, now
 
-        email = _notify(order, fulfilment, target)
         detail: dict[str, Any] = {"version": order.version}
+        if target == S.CANCELLED:
+            # The money back (gift cards now, cards by a task after commit) and the stock.
+            detail.update(settle_cancellation(order, actor=actor).detail())
+        email = _notify(order, fulfilment, target)
         if "preparation_minutes" in changes:
             detail["preparation_minutes"] = changes["preparation_minutes"]
         if email is not None:
@@ -248,6 +252,10 @@ def _move(
         )
         if state_changed:
             recount_orders([order.customer_id])
+        if target == S.RESERVED:
+            # Accepted: each kitchen station gets a ticket of its items (printed after
+            # commit; sending the same revision again makes nothing new).
+            send_order_to_stations(order.pk, 1)
     return Transitioned(order=order, fulfilment=fulfilment, email=email)
 
 

@@ -25,6 +25,8 @@ from comptoir.customers.phones import to_e164
 from comptoir.customers.services import find_or_create_for_order, normalise_email
 from comptoir.customers.services.order_stats import count_new_order
 from comptoir.errors import Conflict, DomainError, InvalidInput
+from comptoir.giftcards.models import GiftCard
+from comptoir.giftcards.services import redeem as redeem_gift_card
 from comptoir.mail.services import queue_rendered_later
 from comptoir.orders.models import (
     Fulfilment,
@@ -78,6 +80,15 @@ class FulfilmentChoice:
     fee: int = 0
 
 
+@dataclass(frozen=True)
+class GiftCardTender:
+    """The part of an order a gift card pays, redeemed in the order's transaction (so a
+    refused order gives it back by rolling back). Site and table orders only."""
+
+    card: GiftCard
+    amount: int
+
+
 def place_order(
     *,
     idempotency_key: str,
@@ -85,19 +96,26 @@ def place_order(
     lines: Sequence[tuple[Product, int]],
     contact: Contact,
     fulfilment: FulfilmentChoice | None,
-    payment: PaymentResult,
+    payment: PaymentResult | None,
     language: str,
     sms_consent: str | None = None,
     account_user: User | None = None,
     source: OrderSource = OrderSource.SITE,
+    gift_card: GiftCardTender | None = None,
 ) -> Order:
     """Create the order paid by ``payment``, or return the one already placed with
     ``idempotency_key`` (unchanged). ``sms_consent`` is the exact wording of the
     "text me about this order" box when ticked, None when not. Raises Conflict when
     stock is short and DomainError/InvalidInput when the order cannot be accepted as
-    asked; the caller then refunds ``payment``."""
+    asked; the caller then refunds ``payment``. ``gift_card`` pays part or all of the
+    total (``payment`` then pays the rest, or is None)."""
     if not idempotency_key:
         raise ValueError("place_order needs an idempotency key")
+    if gift_card is not None and source not in (OrderSource.SITE, OrderSource.TABLE):
+        raise DomainError(
+            _("Only orders from the shop's site or a table can be paid with a gift card."),
+            code="gift_card_not_accepted",
+        )
     try:
         return _place(
             idempotency_key=idempotency_key,
@@ -110,6 +128,7 @@ def place_order(
             sms_consent=sms_consent,
             account_user=account_user,
             source=source,
+            gift_card=gift_card,
         )
     except IntegrityError as error:
         return _placed_meanwhile(idempotency_key, error)
@@ -122,11 +141,12 @@ def _place(
     lines: Sequence[tuple[Product, int]],
     contact: Contact,
     fulfilment: FulfilmentChoice | None,
-    payment: PaymentResult,
+    payment: PaymentResult | None,
     language: str,
     sms_consent: str | None,
     account_user: User | None,
     source: OrderSource,
+    gift_card: GiftCardTender | None,
 ) -> Order:
     shop = get_shop()
     now = timezone.now()
@@ -141,7 +161,8 @@ def _place(
         fee = _check_fulfilment(location, fulfilment, now)
         subtotal = sum(sold[pk].price * quantity for pk, quantity in quantities.items())
         total = subtotal + fee
-        if payment.amount != total or payment.currency.upper() != shop.currency.upper():
+        paid = (payment.amount if payment else 0) + (gift_card.amount if gift_card else 0)
+        if paid != total or (payment and payment.currency.upper() != shop.currency.upper()):
             raise DomainError(
                 _(
                     "The prices changed while you were paying: the total is now %(total)s. Your payment will be refunded; please check your cart and pay again."
@@ -205,9 +226,33 @@ def _place(
         if state != order.state:
             order.state = state
             order.save(update_fields=["state", "updated_at"])
-        _record_payment(order, payment)
+        if payment is not None:
+            _record_payment(order, payment)
+        if gift_card is not None:
+            _redeem_gift_card(order, gift_card, idempotency_key)
         _queue_receipt(order, shop=shop)
     return order
+
+
+def _redeem_gift_card(order: Order, tender: GiftCardTender, idempotency_key: str) -> Payment:
+    """Take the gift card's part (refused beyond its balance: the order rolls back) and
+    record it as a payment (gateway "gift_card", account: the card's id)."""
+    activity = redeem_gift_card(
+        card=tender.card,
+        amount=tender.amount,
+        idempotency_key=f"{idempotency_key}:gift-card",
+        order=order,
+    )
+    return Payment.objects.create(
+        order=order,
+        gateway="gift_card",
+        account=str(tender.card.pk),
+        reference=f"gca_{activity.pk}",
+        method="gift_card",
+        amount=tender.amount,
+        currency=order.currency,
+        card_last4=tender.card.code[-4:],
+    )
 
 
 MAX_DONATION = 1_000_000_00  # minor units: a typo guard, not a policy

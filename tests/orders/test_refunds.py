@@ -1,0 +1,232 @@
+"""Cancelling a site order in full or in part: the card refunded at the test gateway
+(after commit, once), the gift card's part given back, the stock returned, the totals and
+spending updated, the customer emailed."""
+
+from __future__ import annotations
+
+import pytest
+
+from comptoir.catalog.models import Availability
+from comptoir.checkout.placing import pay_and_place_order
+from comptoir.customers.models import CustomerSpending
+from comptoir.errors import Conflict, InvalidInput, PermissionDenied
+from comptoir.giftcards.models import ActivityKind, GiftCard
+from comptoir.giftcards.services import issue_digital
+from comptoir.mail.models import OutgoingEmail
+from comptoir.orders.fulfilment import cancel_order
+from comptoir.orders.models import Order, OrderEvent, OrderState
+from comptoir.orders.refunds import (
+    CARD_REFUND_SENT,
+    LINES_CANCELLED,
+    cancel_lines,
+    refund_payment,
+    send_card_refund,
+)
+from comptoir.orders.services import Contact
+from comptoir.payments.gateways.testing import TestGateway, tokenize_test_card
+from comptoir.payments.models import TestCharge, TestRefund
+from comptoir.team.permissions import Permission
+from tests.jobs.fixtures import immediate_tasks  # noqa: F401
+from tests.orders.factories import PICKUP, stocked
+
+pytestmark = pytest.mark.django_db
+
+TIMES = "\u00d7"  # the emails' multiplication sign
+CONTACT = Contact(email="camille@example.com", first_name="Camille", last_name="Martin")
+
+
+def gift_card(balance: int) -> GiftCard:
+    activity = issue_digital(
+        amount=balance,
+        idempotency_key=f"issue-{balance}-{GiftCard.objects.count()}",
+        recipient_name="Camille",
+        recipient_email="camille@example.com",
+    )
+    return activity.card
+
+
+def place(location, lines, *, card: GiftCard | None = None, key: str = "checkout-1") -> Order:
+    """A real checkout: the test gateway charges, the gift card (if any) pays first."""
+    return pay_and_place_order(
+        gateway=TestGateway(),
+        card_token=tokenize_test_card("4242424242424242", 12, 2040, "123"),
+        idempotency_key=key,
+        location=location,
+        lines=lines,
+        contact=CONTACT,
+        fulfilment=PICKUP,
+        currency="EUR",
+        language="en",
+        gift_card_code=card.code if card else "",
+        ip_address="203.0.113.9",
+    )
+
+
+def stock(product, location) -> int | None:
+    return Availability.objects.get(product=product, location=location).stock
+
+
+def balance(card: GiftCard) -> int:
+    card.refresh_from_db()
+    return card.balance
+
+
+@pytest.fixture
+def croissant(location):
+    return stocked(location, price=200, stock=10)
+
+
+@pytest.fixture
+def bread(location):
+    return stocked(location, price=400, stock=5)
+
+
+@pytest.mark.usefixtures("immediate_tasks")
+def test_full_cancel_refunds_card_and_gift_card_returns_stock_and_emails(
+    owner, location, croissant, bread, django_capture_on_commit_callbacks
+):
+    card = gift_card(300)
+    order = place(location, [(croissant, 3), (bread, 1)], card=card)  # 1,000: 300 + 700
+    assert (order.total, balance(card), stock(croissant, location)) == (1000, 0, 7)
+    charge = TestCharge.objects.get()
+    assert charge.amount == 700
+
+    with django_capture_on_commit_callbacks(execute=True):
+        done = cancel_order(
+            actor=owner, order_id=order.pk, expected_version=order.version, reason="Oven broke"
+        )
+
+    assert done.order.state == OrderState.CANCELLED
+    assert [r.amount for r in TestRefund.objects.filter(charge=charge)] == [700]
+    assert balance(card) == 300
+    assert card.activities.filter(kind=ActivityKind.REFUND, order=order).get().amount == 300
+    assert (stock(croissant, location), stock(bread, location)) == (10, 5)
+    assert OutgoingEmail.objects.filter(
+        to_address="camille@example.com", kind="order_cancelled"
+    ).exists()
+    assert OrderEvent.objects.filter(order=order, kind=CARD_REFUND_SENT).count() == 1
+    spending = CustomerSpending.objects.get(customer=order.customer)
+    assert spending.total_spent == 0
+
+
+@pytest.mark.usefixtures("immediate_tasks")
+def test_a_retried_refund_or_cancel_does_not_refund_twice(
+    owner, location, croissant, django_capture_on_commit_callbacks
+):
+    order = place(location, [(croissant, 2)])
+    with django_capture_on_commit_callbacks(execute=True):
+        cancel_order(actor=owner, order_id=order.pk, expected_version=order.version, reason="Shut")
+    event = OrderEvent.objects.get(order=order, kind=CARD_REFUND_SENT)
+
+    # The task run again (a lost acknowledgement), directly and through the queue.
+    send_card_refund(
+        payment_id=event.detail["payment"],
+        amount=event.detail["amount"],
+        idempotency_key=event.detail["key"],
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        refund_payment.enqueue(event.detail["payment"], event.detail["amount"], event.detail["key"])
+    # The cancel submitted twice: the version moved on.
+    with pytest.raises(Conflict):
+        cancel_order(actor=owner, order_id=order.pk, expected_version=order.version, reason="Shut")
+
+    assert TestRefund.objects.get().amount == 400
+    assert OrderEvent.objects.filter(order=order, kind=CARD_REFUND_SENT).count() == 1
+
+
+def test_the_card_refund_waits_for_the_commit(owner, location, croissant):
+    order = place(location, [(croissant, 1)])
+    cancel_order(actor=owner, order_id=order.pk, expected_version=order.version, reason="Shut")
+    # No on_commit ran inside the test's transaction: nothing was sent to the gateway.
+    assert not TestRefund.objects.exists()
+
+
+@pytest.mark.usefixtures("immediate_tasks")
+def test_partial_cancel_refunds_the_card_first_then_the_gift_card(
+    owner, location, croissant, bread, django_capture_on_commit_callbacks
+):
+    card = gift_card(300)
+    order = place(location, [(croissant, 3), (bread, 1)], card=card)  # 300 gift + 700 card
+    lines = {line.product_id: line for line in order.lines.all()}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = cancel_lines(
+            actor=owner,
+            order_id=order.pk,
+            expected_version=order.version,
+            quantities={lines[croissant.pk].pk: 2},
+            reason="Sold out",
+        )
+    assert (first.order.subtotal, first.order.total, first.settlement.amount) == (600, 600, 400)
+    assert [r.amount for r in TestRefund.objects.order_by("id")] == [400]
+    assert balance(card) == 0
+    assert stock(croissant, location) == 9
+    assert order.lines.get(pk=lines[croissant.pk].pk).quantity == 1
+    assert OrderEvent.objects.get(order=order, kind=LINES_CANCELLED).detail["amount"] == 400
+    email = OutgoingEmail.objects.get(kind="order_lines_cancelled")
+    assert email.to_address == "camille@example.com"
+    assert f"2 {TIMES} " in email.text_body and "Sold out" in email.text_body
+    assert CustomerSpending.objects.get(customer=order.customer).total_spent == 600
+
+    with django_capture_on_commit_callbacks(execute=True):
+        second = cancel_lines(
+            actor=owner,
+            order_id=order.pk,
+            expected_version=first.order.version,
+            quantities={lines[bread.pk].pk: 1},
+        )
+    # 300 left on the card payment, then 100 of the gift card's 300.
+    assert second.order.total == 200
+    assert [r.amount for r in TestRefund.objects.order_by("id")] == [400, 300]
+    assert balance(card) == 100
+    assert not order.lines.filter(pk=lines[bread.pk].pk).exists()
+    assert stock(bread, location) == 5
+    last_email = OutgoingEmail.objects.filter(kind="order_lines_cancelled").order_by("-id")[0]
+    assert f"1 {TIMES} {bread.name}" in last_email.text_body
+
+    with django_capture_on_commit_callbacks(execute=True):
+        cancel_order(
+            actor=owner, order_id=order.pk, expected_version=second.order.version, reason="Shut"
+        )
+    # What was left: 200 on the gift card; the card had nothing left to refund.
+    assert [r.amount for r in TestRefund.objects.order_by("id")] == [400, 300]
+    assert balance(card) == 300
+    assert stock(croissant, location) == 10
+
+
+def test_partial_cancel_refuses_removing_everything_or_too_much(owner, location, croissant):
+    order = place(location, [(croissant, 2)])
+    line = order.lines.get()
+    for quantities in ({line.pk: 2}, {line.pk: 3}, {line.pk + 999: 1}, {line.pk: 0}):
+        with pytest.raises(InvalidInput):
+            cancel_lines(
+                actor=owner,
+                order_id=order.pk,
+                expected_version=order.version,
+                quantities=quantities,
+            )
+    order.refresh_from_db()
+    assert (order.total, line.quantity, stock(croissant, location)) == (400, 2, 8)
+
+
+def test_partial_cancel_needs_manage_orders_and_the_current_version(
+    owner, make_member, location, croissant
+):
+    order = place(location, [(croissant, 3)])
+    line = order.lines.get()
+    viewer = make_member(permissions=[Permission.VIEW_ORDERS])
+    with pytest.raises(PermissionDenied):
+        cancel_lines(
+            actor=viewer, order_id=order.pk, expected_version=order.version, quantities={line.pk: 1}
+        )
+    with pytest.raises(Conflict):
+        cancel_lines(
+            actor=owner,
+            order_id=order.pk,
+            expected_version=order.version + 1,
+            quantities={line.pk: 1},
+        )
+    order.refresh_from_db()
+    assert (order.total, order.version, stock(croissant, location)) == (600, 1, 7)
+    assert not TestRefund.objects.exists()
+    assert not OrderEvent.objects.filter(order=order).exists()
