@@ -15,6 +15,11 @@ urlpatterns: list[URLPattern] = [
         name="order_status",
     ),
     path(
+        "orders/<str:number>/status/<str:token>/arrived/",
+        order_views.order_arrived,
+        name="order_arrived",
+    ),
+    path(
         "test-gateway/tokens/",
         test_gateway_views.tokenize_card,
         name="test_gateway_token",

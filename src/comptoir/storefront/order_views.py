@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
-from comptoir.errors import NotFound
+from comptoir.accounts.selectors import account_order
+from comptoir.errors import DomainError, NotFound
+from comptoir.orders.arrival import record_arrival
 from comptoir.orders.links import status_path
 from comptoir.orders.models import Order
 from comptoir.orders.selectors import order_by_status_token, order_for_confirmation
 from comptoir.orders.states import order_label
+from comptoir.storefront.account.access import account_page
 from comptoir.storefront.checkout_views import PLACED_SESSION_KEY
 
 
@@ -49,3 +54,35 @@ def _context(order: Order) -> dict[str, object]:
         ),
         "status_path": status_path(order),
     }
+
+
+@require_POST
+def order_arrived(request: HttpRequest, number: str, token: str) -> HttpResponse:
+    """The guest's "I'm here" (curbside pickup), from the status link."""
+    try:
+        order = order_by_status_token(number, token)
+    except NotFound:
+        raise Http404 from None
+    _arrive(request, order)
+    return redirect(status_path(order))
+
+
+@require_POST
+@account_page
+def account_order_arrived(request: HttpRequest, number: str) -> HttpResponse:
+    """The signed-in shopper's "I'm here", from their account's order page."""
+    try:
+        order = account_order(request.customer, number)  # type: ignore[attr-defined]
+    except NotFound:
+        raise Http404 from None
+    _arrive(request, order)
+    return redirect("storefront:account_order", number=order.number)
+
+
+def _arrive(request: HttpRequest, order: Order) -> None:
+    try:
+        record_arrival(order_id=order.pk)
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("Thank you: the team knows you are here."))

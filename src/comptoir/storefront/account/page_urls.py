@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from comptoir.storefront import order_views
 from comptoir.storefront.account import (
     page_views,
     page_views_cards,
@@ -14,6 +15,11 @@ urlpatterns = [
     path("orders/", page_views.account_orders, name="account_orders"),
     path("orders/<str:number>/", page_views.account_order, name="account_order"),
     path("orders/<str:number>/reorder/", page_views.account_reorder, name="account_reorder"),
+    path(
+        "orders/<str:number>/arrived/",
+        order_views.account_order_arrived,
+        name="account_order_arrived",
+    ),
     path("cards/", page_views_cards.account_cards, name="account_cards"),
     path(
         "cards/<int:card_id>/primary/",
