@@ -161,6 +161,13 @@ class CheckoutForm(ContactPaymentForm):
         label=_("Notes for the courier"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     sms_consent = forms.BooleanField(label=SMS_CONSENT_TEXT, required=False)
+    gift_card_code = forms.CharField(
+        label=_("Gift card code"),
+        max_length=40,
+        required=False,
+        help_text=_("The gift card pays what its balance allows; your card pays the rest."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
 
     field_order = [
         "email",
@@ -188,6 +195,10 @@ class CheckoutForm(ContactPaymentForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        if data.get("gift_card_code", "").strip() and "card_token" in self.errors:
+            # The gift card may pay it all: the order service asks for a card if not.
+            del self.errors["card_token"]
+            data["card_token"] = ""
         if data.get("sms_consent") and not data.get("phone") and "phone" not in self.errors:
             self.add_error("phone", _("Give a phone number to receive texts about this order."))
         offer = data.get("fulfilment")

@@ -33,6 +33,7 @@ from comptoir.orders.services import Contact, attach_to_account
 from comptoir.payments.gateways.base import Gateway, PaymentFailed
 from comptoir.payments.selectors import active_gateway
 from comptoir.shop.selectors import get_shop
+from comptoir.storefront.account.client_address import client_address
 from comptoir.storefront.card_entry import card_entry
 from comptoir.storefront.cart_session import remember_cart, session_cart
 from comptoir.storefront.checkout_forms import (
@@ -46,6 +47,10 @@ from comptoir.storefront.checkout_forms import (
 from comptoir.storefront.views import current_location
 from comptoir.users.models import User
 
+# Refusals about the gift card typed at checkout, shown beside its field.
+GIFT_CARD_ERRORS = frozenset(
+    {"unknown_gift_card", "too_many_attempts", "insufficient_balance", "card_state"}
+)
 PLACED_SESSION_KEY = "placed_orders"  # order numbers this browser placed (confirmation)
 
 
@@ -96,6 +101,8 @@ def checkout_page(request: HttpRequest) -> HttpResponse:
             tender=tender,
             sms_consent=str(SMS_CONSENT_TEXT) if data.get("sms_consent") else None,
             account_user=_account_user(request, customer),
+            gift_card_code=data.get("gift_card_code", "").strip(),
+            ip_address=client_address(request),
         )
     except DomainError as error:
         _refusal(form, error)
@@ -241,6 +248,8 @@ def _contact(data: dict[str, Any]) -> Contact:
 def _refusal(form: ContactPaymentForm, error: DomainError) -> None:
     if isinstance(error, InvalidInput):
         show_errors(form, error)
+    elif error.code in GIFT_CARD_ERRORS and "gift_card_code" in form.fields:
+        form.add_error("gift_card_code", str(error.message))
     elif isinstance(error, PaymentFailed):
         form.add_error("card_token", str(error.message))
     else:
