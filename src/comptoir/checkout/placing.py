@@ -18,6 +18,7 @@ from comptoir.catalog.models import Product
 from comptoir.errors import DomainError, InvalidInput
 from comptoir.giftcards.guessing import card_for_code
 from comptoir.giftcards.models import GiftCardState
+from comptoir.orders.gift_card_sales import EGift, check_e_gift, place_gift_card_purchase
 from comptoir.orders.models import Order
 from comptoir.orders.selectors import order_placed_with
 from comptoir.orders.services import (
@@ -172,9 +173,42 @@ def pay_and_place_donation(
     )
 
 
+def pay_and_place_gift_card(
+    *,
+    gateway: Gateway,
+    idempotency_key: str,
+    location: Location,
+    gift: EGift,
+    contact: Contact,
+    currency: str,
+    language: str,
+    tender: Tender,
+    account_user: User | None = None,
+) -> Order:
+    """An e-gift card bought on the storefront: checked first (nothing charged for a
+    refused amount or date), then the same charge, refund and key as a donation."""
+    check_e_gift(gift)
+    return _pay_then(
+        gateway=gateway,
+        idempotency_key=idempotency_key,
+        amount=gift.amount,
+        currency=currency,
+        tender=tender,
+        place=lambda payment: place_gift_card_purchase(
+            idempotency_key=idempotency_key,
+            location=location,
+            gift=gift,
+            contact=contact,
+            payment=_charged(payment),
+            language=language,
+            account_user=account_user,
+        ),
+    )
+
+
 def _charged(payment: PaymentResult | None) -> PaymentResult:
     if payment is None:  # only a gift card paying it all charges nothing
-        raise ValueError("a donation is always charged")
+        raise ValueError("donations and e-gift cards are always charged")
     return payment
 
 

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from comptoir.storefront import cart_views, views
+from comptoir.storefront import cart_views, giftcard_views, views
 
 app_name = "storefront"
 urlpatterns = [
@@ -10,6 +10,8 @@ urlpatterns = [
     path("cart/add/", cart_views.cart_add, name="cart_add"),
     path("cart/update/", cart_views.cart_update, name="cart_update"),
     path("cart/remove/", cart_views.cart_remove, name="cart_remove"),
+    path("gift-cards/balance/", giftcard_views.balance_page, name="gift_card_balance"),
+    path("gift-cards/buy/", giftcard_views.buy_page, name="gift_card_buy"),
     path("account/", include("comptoir.storefront.account.urls")),
     path("", include("comptoir.storefront.checkout_urls")),
 ]

@@ -1,0 +1,143 @@
+"""An e-gift card bought on the storefront: an order without fulfilment (completed when
+paid, like a donation) whose one line is the card, and the card issued in the same
+transaction (``giftcards.services.issue_digital``: active at once, emailed to the
+recipient on the chosen date). The caller charges first and refunds if this raises
+(``checkout.placing.pay_and_place_gift_card``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from comptoir.customers.phones import to_e164
+from comptoir.customers.services import normalise_email
+from comptoir.errors import DomainError, InvalidInput
+from comptoir.giftcards.services import issue_digital
+from comptoir.orders.models import Order, OrderLine, OrderState
+from comptoir.orders.services import (
+    Contact,
+    _new_order,
+    _placed_meanwhile,
+    _queue_receipt,
+    _record_payment,
+)
+from comptoir.orders.states import order_state_for
+from comptoir.payments.gateways.base import PaymentResult
+from comptoir.shop.models import Location
+from comptoir.shop.money import format_money
+from comptoir.shop.selectors import get_shop
+from comptoir.users.models import Language, User
+
+# Minor units: what an e-gift card may be bought for.
+MIN_AMOUNT = 5_00
+MAX_AMOUNT = 500_00
+# How far ahead the delivery date may be.
+MAX_DELIVERY_DAYS = 365
+
+
+@dataclass(frozen=True)
+class EGift:
+    amount: int
+    recipient_name: str
+    recipient_email: str
+    message: str = ""
+    sender_name: str = ""
+    delivery_date: date | None = None
+
+
+def check_e_gift(gift: EGift, *, today: date | None = None) -> None:
+    """Refuse bounds and dates before anything is charged (InvalidInput per field)."""
+    shop = get_shop()
+    today = today or timezone.localdate(timezone.now(), ZoneInfo(shop.time_zone))
+    errors: dict[str, str] = {}
+    if (
+        isinstance(gift.amount, bool)
+        or not isinstance(gift.amount, int)
+        or not MIN_AMOUNT <= gift.amount <= MAX_AMOUNT
+    ):
+        language = translation.get_language() or "en"
+        errors["amount"] = _("Choose an amount between %(min)s and %(max)s.") % {
+            "min": format_money(MIN_AMOUNT, shop.currency, language),
+            "max": format_money(MAX_AMOUNT, shop.currency, language),
+        }
+    if gift.delivery_date is not None and not (
+        today <= gift.delivery_date <= today + timedelta(days=MAX_DELIVERY_DAYS)
+    ):
+        errors["delivery_date"] = _("Choose a date from today to a year from now.")
+    if not gift.recipient_name.strip():
+        errors["recipient_name"] = _("Who is the gift for?")
+    if errors:
+        raise InvalidInput(errors, code="invalid_e_gift")
+
+
+def place_gift_card_purchase(
+    *,
+    idempotency_key: str,
+    location: Location,
+    gift: EGift,
+    contact: Contact,
+    payment: PaymentResult,
+    language: str,
+    account_user: User | None = None,
+) -> Order:
+    """Record the paid e-gift card purchase (or return the one placed with the key)."""
+    if not idempotency_key:
+        raise ValueError("place_gift_card_purchase needs an idempotency key")
+    check_e_gift(gift)
+    shop = get_shop()
+    if payment.amount != gift.amount or payment.currency.upper() != shop.currency.upper():
+        raise DomainError(_("The payment does not match the gift card."), code="total_mismatch")
+    try:
+        with transaction.atomic():
+            existing = Order.objects.filter(idempotency_key=idempotency_key).first()
+            if existing is not None:
+                return existing
+            if language not in Language.values:
+                language = shop.published_language
+            order = _new_order(
+                idempotency_key=idempotency_key,
+                contact=contact,
+                email=normalise_email(contact.email),
+                phone=to_e164(contact.phone, shop.country),
+                language=language,
+                account_user=account_user,
+                location=location,
+                currency=shop.currency,
+                region=shop.country,
+                now=timezone.now(),
+                state=order_state_for(OrderState.OPEN, None),  # no fulfilment: completed
+                subtotal=gift.amount,
+                fees=0,
+                total=gift.amount,
+            )
+            with translation.override(language):
+                name = _("E-gift card for %(name)s") % {"name": gift.recipient_name.strip()}
+            OrderLine.objects.create(
+                order=order,
+                name=name[:160],
+                unit_price=gift.amount,
+                quantity=1,
+                total=gift.amount,
+            )
+            _record_payment(order, payment)
+            issue_digital(
+                amount=gift.amount,
+                idempotency_key=f"{idempotency_key}:e-gift",
+                recipient_name=gift.recipient_name,
+                recipient_email=gift.recipient_email,
+                delivery_date=gift.delivery_date,
+                sender_name=gift.sender_name.strip(),
+                message=gift.message.strip(),
+                language=language,
+                customer=order.customer,
+                order=order,
+            )
+            _queue_receipt(order, shop=shop)
+    except IntegrityError as error:
+        return _placed_meanwhile(idempotency_key, error)
+    return order
