@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "comptoir.stations",
     "comptoir.storefront",
     "comptoir.partners",
+    "comptoir.alerts",
     "comptoir.dashboard",
     "comptoir.server",
     "comptoir.demo",

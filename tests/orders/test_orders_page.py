@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from comptoir.alerts.models import StaffAlertSettings
 from comptoir.orders.arrival import record_arrival
 from comptoir.orders.models import Fulfilment, FulfilmentState, Order, OrderEvent
 from comptoir.orders.services import Contact, FulfilmentChoice
@@ -348,3 +349,24 @@ def test_a_view_only_member_sees_no_action_buttons(staff_client):
 
     assert order.number in html
     assert 'name="action"' not in html
+
+
+# --- the member's own alerts ---------------------------------------------------------------
+
+
+def test_both_alerts_are_on_by_default_and_each_member_turns_them_off_for_themselves(
+    staff_client,
+):
+    me = staff_client(Permission.VIEW_ORDERS)
+    colleague = staff_client(Permission.VIEW_ORDERS)
+    html = me.get(LIST).content.decode()
+    assert 'data-alert-new-orders="1" data-alert-arrivals="1"' in html
+
+    response = me.post(reverse("dashboard:order_alert_settings"), {"curbside_arrivals": "on"})
+
+    assert response.status_code == 302
+    assert 'data-alert-new-orders="0" data-alert-arrivals="1"' in me.get(LIST).content.decode()
+    assert 'data-alert-new-orders="1" data-alert-arrivals="1"' in (
+        colleague.get(LIST).content.decode()
+    )
+    assert StaffAlertSettings.objects.get(member=me.member).new_orders is False

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from comptoir.alerts.services import alert_settings_of, set_alert_settings
 from comptoir.dashboard.access import StaffRequest, staff_view
 from comptoir.errors import DomainError, InvalidInput
 from comptoir.orders import dashboard_selectors as pages
@@ -149,6 +150,7 @@ def order_list(request: StaffRequest) -> HttpResponse:
             _row(order, now) for order in pages.awaiting_acceptance(request.member, shown_locations)
         ],
         "refresh_seconds": REFRESH_SECONDS,
+        "alerts": alert_settings_of(request.member),
         "reminder_ms": int(ACCEPTANCE_REMINDER_AFTER.total_seconds() * 1000),
         "query": request.GET.urlencode(),
     }
@@ -256,3 +258,16 @@ def order_action(request: StaffRequest, order_id: int) -> HttpResponse:
 
 def _message(error: DomainError) -> str:
     return str(error.message)
+
+
+@staff_view(Permission.VIEW_ORDERS)
+@require_POST
+def order_alert_settings(request: StaffRequest) -> HttpResponse:
+    """The member's own alerts on the Orders page (sound and browser notification)."""
+    set_alert_settings(
+        actor=request.member,
+        new_orders=request.POST.get("new_orders") == "on",
+        curbside_arrivals=request.POST.get("curbside_arrivals") == "on",
+    )
+    messages.success(request, _("Your alert settings are saved."))
+    return redirect("dashboard:order_list")

@@ -9,6 +9,9 @@
   if (!alerts) return;
   var texts = alerts.dataset;
   var reminderMs = parseInt(texts.reminderMs, 10) || 300000;
+  // The member's own settings (both on unless they turned them off).
+  var alertNewOrders = texts.alertNewOrders !== "0";
+  var alertArrivals = texts.alertArrivals !== "0";
   var seenOrders = null;
   var seenArrivals = null;
 
@@ -76,14 +79,16 @@
       var fresh = [];
       orders.forEach(function (id) { if (!seenOrders.has(id)) fresh.push(id); });
       if (fresh.length) {
-        beep();
+        if (alertNewOrders) beep();
         fresh.forEach(function (id) {
           var row = document.querySelector('#orders-live tr[data-order-id="' + id + '"]');
-          if (row) { row.classList.add("new"); notify(texts.newOrder, row.dataset.number); }
+          if (!row) return;
+          row.classList.add("new");
+          if (alertNewOrders) notify(texts.newOrder, row.dataset.number);
         });
       }
       arrivals.forEach(function (row, id) {
-        if (seenArrivals.has(id)) return;
+        if (seenArrivals.has(id) || !alertArrivals) return;
         beep();
         var message = texts.arrived + " · " + row.dataset.number + " · " + row.dataset.arrived;
         var box = document.getElementById("arrival-alerts");
