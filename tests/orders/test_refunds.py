@@ -5,6 +5,7 @@ spending updated, the customer emailed."""
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 
 from comptoir.catalog.models import Availability
 from comptoir.checkout.placing import pay_and_place_order
@@ -230,3 +231,66 @@ def test_partial_cancel_needs_manage_orders_and_the_current_version(
     assert (order.total, order.version, stock(croissant, location)) == (600, 1, 7)
     assert not TestRefund.objects.exists()
     assert not OrderEvent.objects.filter(order=order).exists()
+
+
+# --- the dashboard page -----------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("immediate_tasks", "english_shop")
+def test_staff_remove_items_from_the_dashboard_and_the_card_is_refunded(
+    staff_client, location, croissant, bread, django_capture_on_commit_callbacks
+):
+    order = place(location, [(croissant, 3), (bread, 1)])
+    line = order.lines.get(product=croissant)
+    client = staff_client(Permission.VIEW_ORDERS, Permission.MANAGE_ORDERS)
+    url = reverse("dashboard:order_remove_items", args=[order.pk])
+
+    page = client.get(url)
+    assert page.status_code == 200
+    assert f'name="remove_{line.pk}"' in page.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = client.post(
+            url, {"version": order.version, f"remove_{line.pk}": "1", "reason": "Burnt"}
+        )
+
+    assert answer.status_code == 302
+    assert answer.url == reverse("dashboard:order_detail", args=[order.pk])
+    order.refresh_from_db()
+    assert order.total == 800
+    assert TestRefund.objects.get().amount == 200
+    assert stock(croissant, location) == 8
+
+
+@pytest.mark.usefixtures("english_shop")
+def test_the_remove_items_page_says_why_it_refuses_and_changes_nothing(
+    staff_client, location, croissant
+):
+    order = place(location, [(croissant, 2)])
+    line = order.lines.get()
+    client = staff_client(Permission.VIEW_ORDERS, Permission.MANAGE_ORDERS)
+    url = reverse("dashboard:order_remove_items", args=[order.pk])
+
+    too_many = client.post(url, {"version": order.version, f"remove_{line.pk}": "5"})
+    everything = client.post(url, {"version": order.version, f"remove_{line.pk}": "2"})
+    stale = client.post(url, {"version": order.version + 1, f"remove_{line.pk}": "1"})
+
+    assert too_many.status_code == 400
+    assert "The order has only 2 of" in too_many.content.decode()
+    assert "cancel the order instead" in everything.content.decode()
+    assert stale.status_code == 409
+    assert "Someone else changed this order" in stale.content.decode()
+    order.refresh_from_db()
+    assert (order.total, order.version, stock(croissant, location)) == (400, 1, 8)
+
+
+def test_removing_items_needs_manage_orders(staff_client, location, croissant):
+    order = place(location, [(croissant, 2)])
+    line = order.lines.get()
+    client = staff_client(Permission.VIEW_ORDERS)
+    url = reverse("dashboard:order_remove_items", args=[order.pk])
+
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"version": order.version, f"remove_{line.pk}": "1"}).status_code == 403
+    order.refresh_from_db()
+    assert (order.total, order.version, stock(croissant, location)) == (400, 1, 8)
+    assert not TestRefund.objects.exists()

@@ -18,6 +18,7 @@ from comptoir.dashboard.urls import (
     giftcards,
     jobs,
     mail,
+    order_refunds,
     orders,
     shop,
     stations,
@@ -48,6 +49,7 @@ for module in (
     jobs,
     stations,
     orders,
+    order_refunds,
 ):
     urlpatterns += module.urlpatterns
     MENU += module.menu
