@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from comptoir.errors import NotFound
 from comptoir.orders.late_risk import orders_awaiting_acceptance
-from comptoir.orders.models import FulfilmentState, FulfilmentType, Order, OrderSource
+from comptoir.orders.models import FulfilmentState, FulfilmentType, Order
 from comptoir.orders.selectors import orders_visible_to
 from comptoir.team.models import TeamMember
 
@@ -103,20 +103,6 @@ def order_for_page(member: TeamMember, order_id: int) -> Order:
     if order is None:
         raise NotFound(_("No such order, or not one of your locations."))
     return order
-
-
-def partner_sources(member: TeamMember) -> list[tuple[str, str]]:
-    """The source filter's partner entries (``partner:<id>``, name), one query."""
-    # Read through the order's reverse relation: the orders app keeps no import of the
-    # partners app (which imports orders).
-    from_orders = (
-        orders_visible_to(member)
-        .filter(source=OrderSource.PARTNER, partner_order__isnull=False)
-        .order_by()
-        .values_list("partner_order__partner_id", "partner_order__partner__name")
-        .distinct()
-    )
-    return sorted({(f"partner:{pk}", name) for pk, name in from_orders}, key=lambda s: s[1])
 
 
 def awaiting_acceptance(member: TeamMember, location_ids: list[int]) -> list[Order]:

@@ -40,7 +40,9 @@ from comptoir.orders.models import (
 )
 from comptoir.orders.staff_actions import accept_and_send_to_stations
 from comptoir.orders.states import can_transition
+from comptoir.partners.selectors import partners
 from comptoir.shop.selectors import locations_for_staff
+from comptoir.team.access import visible_location_ids
 from comptoir.team.permissions import Permission
 
 PAGE_SIZE = 50
@@ -129,13 +131,20 @@ def _row(order: Order, now: datetime) -> dict[str, Any]:
     return row
 
 
+def _partner_sources(request: StaffRequest) -> list[tuple[str, str]]:
+    """The source filter's partner entries: partners of the member's locations."""
+    found = partners()
+    allowed = visible_location_ids(request.member)
+    if allowed is not None:
+        found = found.filter(location_id__in=allowed)
+    return [(f"partner:{partner.pk}", partner.name) for partner in found]
+
+
 @staff_view(Permission.VIEW_ORDERS)
 @require_GET
 def order_list(request: StaffRequest) -> HttpResponse:
     locations = list(locations_for_staff(request.member))
-    form = OrderFilterForm(
-        request.GET, locations=locations, partners=pages.partner_sources(request.member)
-    )
+    form = OrderFilterForm(request.GET, locations=locations, partners=_partner_sources(request))
     filters = form.filters()
     page = Paginator(pages.orders_for_page(request.member, filters), PAGE_SIZE).get_page(
         request.GET.get("page")
