@@ -14,13 +14,13 @@ from django.utils import timezone
 from comptoir.alerts.models import StaffAlertSettings
 from comptoir.orders.arrival import record_arrival
 from comptoir.orders.models import Fulfilment, FulfilmentState, Order, OrderEvent
-from comptoir.orders.services import Contact, FulfilmentChoice
+from comptoir.orders.services import Contact, FulfilmentChoice, place_donation
 from comptoir.partners.models import Partner, PartnerOrder
 from comptoir.stations.models import Ticket
 from comptoir.team.models import Access
 from comptoir.team.permissions import Permission
 from tests.factories import LocationFactory
-from tests.orders.factories import PICKUP, checkout, stocked
+from tests.orders.factories import PICKUP, checkout, paid, stocked
 from tests.stations.factories import cafe
 
 pytestmark = pytest.mark.django_db
@@ -370,3 +370,22 @@ def test_both_alerts_are_on_by_default_and_each_member_turns_them_off_for_themse
         colleague.get(LIST).content.decode()
     )
     assert StaffAlertSettings.objects.get(member=me.member).new_orders is False
+
+
+def test_a_donation_is_listed_and_its_page_offers_no_action(staff_client):
+    location = LocationFactory()
+    donation = place_donation(
+        idempotency_key="gift-1",
+        location=location,
+        amount=500,
+        note="For the school",
+        contact=Contact(email="donor@example.com"),
+        payment=paid(500),
+        language="fr",
+    )
+    client = staff_client(Permission.MANAGE_ORDERS, access=Access.FULL)
+
+    assert donation.number in client.get(LIST).content.decode()
+    html = client.get(_detail(donation)).content.decode()
+    assert "For the school" in html
+    assert 'name="action"' not in html
