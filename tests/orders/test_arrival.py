@@ -10,10 +10,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from comptoir.orders.fulfilment import complete_order, mark_order_ready
+from comptoir.orders.fulfilment import accept_order, complete_order, mark_order_ready
 from comptoir.orders.models import Fulfilment, Order, OrderEvent
 from comptoir.orders.services import FulfilmentChoice
-from comptoir.orders.staff_actions import accept_and_send_to_stations
 from comptoir.team.models import Access
 from comptoir.team.permissions import Permission
 from tests.factories import LocationFactory, ShopperFactory, TeamMemberFactory
@@ -98,7 +97,7 @@ def test_im_here_is_refused_for_an_order_that_is_not_curbside(english_shop, loca
 def test_im_here_is_refused_once_the_order_is_completed(english_shop, location):
     order = _order(location)
     staff = TeamMemberFactory(access=Access.FULL)
-    accept_and_send_to_stations(actor=staff, order_id=order.pk, expected_version=1)
+    accept_order(actor=staff, order_id=order.pk, expected_version=1)
     mark_order_ready(actor=staff, order_id=order.pk, expected_version=2)
     complete_order(actor=staff, order_id=order.pk, expected_version=3)
     client = Client()

@@ -25,6 +25,7 @@ from comptoir.errors import DomainError, InvalidInput
 from comptoir.orders import dashboard_selectors as pages
 from comptoir.orders.events import order_timeline
 from comptoir.orders.fulfilment import (
+    accept_order,
     cancel_order,
     complete_order,
     fail_order,
@@ -38,7 +39,6 @@ from comptoir.orders.models import (
     OrderEventKind,
     OrderSource,
 )
-from comptoir.orders.staff_actions import accept_and_send_to_stations
 from comptoir.orders.states import can_transition
 from comptoir.partners.selectors import partners
 from comptoir.shop.selectors import locations_for_staff
@@ -239,7 +239,7 @@ def order_action(request: StaffRequest, order_id: int) -> HttpResponse:
                 minutes = int(minutes_text) if minutes_text else None
             except ValueError:
                 minutes = 0  # refused by the service with its message
-            accept_and_send_to_stations(**common, preparation_minutes=minutes)
+            accept_order(**common, preparation_minutes=minutes)
             done = _("Order accepted: the stations have their tickets.")
         elif action == "ready":
             mark_order_ready(**common)
