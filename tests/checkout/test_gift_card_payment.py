@@ -18,6 +18,7 @@ from comptoir.payments.gateways.testing import TestGateway
 from comptoir.payments.models import TestCharge, TestRefund
 from comptoir.shop.money import format_money
 from tests.checkout.checkout_helpers import card_token, checkout_form, fill_cart, stocked
+from tests.concurrency import run_at_once, skip_unless_postgres
 from tests.orders.factories import PICKUP, paid
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_shop")]
@@ -180,3 +181,38 @@ def test_a_partner_order_can_never_be_paid_with_a_gift_card(location):
     assert refused.value.code == "gift_card_not_accepted"
     assert not Order.objects.exists()
     assert balance(card) == 1000
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_checkouts_spending_the_same_gift_card_at_once_never_overdraw_it(location):
+    skip_unless_postgres()
+    croissant = stocked(location, price=600, stock=10)
+    card = gift_card(500)  # each checkout takes 500 and charges 100 for the rest
+    tokens = [card_token() for _n in range(2)]
+
+    def pay(n: int) -> object:
+        return pay_and_place_order(
+            gateway=TestGateway(),
+            card_token=tokens[n],
+            idempotency_key=f"race-{n}",
+            location=location,
+            lines=[(croissant, 1)],
+            contact=Contact(email=f"shopper{n}@example.com"),
+            fulfilment=PICKUP,
+            currency="EUR",
+            language="en",
+            gift_card_code=card.code,
+            ip_address="203.0.113.7",
+        ).pk
+
+    outcomes = run_at_once(2, pay)
+
+    order = Order.objects.get()
+    assert order.pk in outcomes
+    assert any("Only" in str(o) and "left on this gift card" in str(o) for o in outcomes), outcomes
+    assert balance(card) == 0
+    # Both card parts were charged; the loser's was refunded in full.
+    assert sorted(TestCharge.objects.values_list("amount", flat=True)) == [100, 100]
+    assert TestRefund.objects.get().amount == 100
+    assert card.activities.filter(kind=ActivityKind.REDEEM).count() == 1

@@ -27,6 +27,7 @@ from comptoir.orders.services import Contact
 from comptoir.payments.gateways.testing import TestGateway, tokenize_test_card
 from comptoir.payments.models import TestCharge, TestRefund
 from comptoir.team.permissions import Permission
+from tests.concurrency import run_at_once, skip_unless_postgres
 from tests.jobs.fixtures import immediate_tasks  # noqa: F401
 from tests.orders.factories import PICKUP, stocked
 
@@ -294,3 +295,36 @@ def test_removing_items_needs_manage_orders(staff_client, location, croissant):
     order.refresh_from_db()
     assert (order.total, order.version, stock(croissant, location)) == (400, 1, 8)
     assert not TestRefund.objects.exists()
+
+
+# --- two staff at once (PostgreSQL) ------------------------------------------------------
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("immediate_tasks")
+def test_a_cancel_and_a_removal_at_the_same_instant_refund_once(owner, location):
+    skip_unless_postgres()
+    croissant = stocked(location, price=200, stock=10)
+    card = gift_card(300)
+    order = place(location, [(croissant, 5)], card=card)  # 1,000: 300 gift + 700 card
+    line = order.lines.get()
+
+    def act(n: int) -> str:
+        if n % 2:
+            cancel_order(actor=owner, order_id=order.pk, expected_version=1, reason="Shut")
+            return "cancelled"
+        cancel_lines(actor=owner, order_id=order.pk, expected_version=1, quantities={line.pk: 1})
+        return "removed"
+
+    outcomes = run_at_once(4, act)
+
+    assert len([o for o in outcomes if o in ("cancelled", "removed")]) == 1, outcomes
+    assert all("Conflict" in str(o) for o in outcomes if o not in ("cancelled", "removed"))
+    order.refresh_from_db()
+    assert order.version == 2
+    refunded = sum(TestRefund.objects.values_list("amount", flat=True))
+    if "cancelled" in outcomes:
+        assert (refunded, balance(card), stock(croissant, location)) == (700, 300, 10)
+    else:
+        assert (refunded, balance(card), stock(croissant, location)) == (200, 0, 6)
