@@ -237,6 +237,7 @@ def test_the_order_page_shows_lines_customer_payment_fulfilment_and_timeline(sta
     assert "Placed" in html and "Accepted (preparation 30 min)" in html
     assert 'name="version" value="2"' in html
     assert 'value="ready"' in html and 'value="accept"' not in html
+    assert reverse("dashboard:order_remove_items", args=[order.pk]) in html
 
 
 def test_accepting_sends_one_ticket_per_station(staff_client):
