@@ -12,6 +12,8 @@ from comptoir.errors import Conflict, DomainError
 from comptoir.giftcards.guessing import FAILURES_PER_ADDRESS
 from comptoir.giftcards.models import ActivityKind, GiftCard
 from comptoir.giftcards.services import issue_digital
+from comptoir.mail.delivery import deliver_email
+from comptoir.mail.models import OutgoingEmail
 from comptoir.orders.models import Order, OrderSource
 from comptoir.orders.services import Contact, GiftCardTender, place_order
 from comptoir.payments.gateways.testing import TestGateway
@@ -90,6 +92,12 @@ def test_a_gift_card_pays_part_and_the_card_pays_the_rest(client, location, croi
     ]
     assert balance(card) == 0
     assert f"Left on the card: {euros(0)}" in client.get(answer.url).content.decode()
+    receipt = OutgoingEmail.objects.get(kind="order_receipt")
+    assert deliver_email(receipt.pk, last_attempt=False) == "sent"
+    receipt.refresh_from_db()
+    paid_line = f"Paid with the gift card ending {card.code[-4:]}: {euros(100)}."
+    assert paid_line in receipt.text_body
+    assert paid_line in receipt.html_body
 
 
 def test_not_enough_on_the_card_without_a_card_says_so_and_charges_nothing(

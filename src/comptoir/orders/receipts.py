@@ -3,8 +3,10 @@ docs/decisions/0010-receipt-rendered-by-the-worker.md)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+from comptoir.giftcards.models import GiftCardActivity
 from comptoir.orders.links import status_url
 from comptoir.orders.models import Fulfilment, Order
 
@@ -20,4 +22,25 @@ def receipt_context(order_id: int) -> dict[str, Any]:
         "lines": list(order.lines.order_by("id")),
         "fulfilment": Fulfilment.objects.filter(order=order).first(),
         "status_url": status_url(order),
+        "gift_cards": gift_cards_paid(order),
     }
+
+
+@dataclass(frozen=True)
+class GiftCardPaid:
+    last4: str
+    amount: int
+    balance_after: int  # what the card held once this order was paid
+
+
+def gift_cards_paid(order: Order) -> list[GiftCardPaid]:
+    """One entry per gift card that paid ``order`` (``place_order`` records each as a
+    payment of the "gift_card" gateway referencing its redemption, ``gca_<id>``)."""
+    payments = [p for p in order.payments.all() if p.gateway == "gift_card"]
+    if not payments:
+        return []
+    ids = {p.pk: int(p.reference.removeprefix("gca_")) for p in payments}
+    after = dict(
+        GiftCardActivity.objects.filter(pk__in=ids.values()).values_list("pk", "balance_after")
+    )
+    return [GiftCardPaid(p.card_last4, p.amount, after.get(ids[p.pk], 0)) for p in payments]
