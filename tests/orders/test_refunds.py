@@ -15,7 +15,7 @@ from comptoir.giftcards.models import ActivityKind, GiftCard
 from comptoir.giftcards.services import issue_digital
 from comptoir.mail.models import OutgoingEmail
 from comptoir.orders.fulfilment import cancel_order
-from comptoir.orders.models import Order, OrderEvent, OrderState
+from comptoir.orders.models import Order, OrderEvent, OrderSource, OrderState
 from comptoir.orders.refunds import (
     CARD_REFUND_SENT,
     LINES_CANCELLED,
@@ -23,10 +23,11 @@ from comptoir.orders.refunds import (
     refund_payment,
     send_card_refund,
 )
-from comptoir.orders.services import Contact
+from comptoir.orders.services import Contact, FulfilmentChoice
 from comptoir.payments.gateways.testing import TestGateway, tokenize_test_card
 from comptoir.payments.models import TestCharge, TestRefund
 from comptoir.team.permissions import Permission
+from tests.checkout.checkout_helpers import shop_location
 from tests.concurrency import run_at_once, skip_unless_postgres
 from tests.jobs.fixtures import immediate_tasks  # noqa: F401
 from tests.orders.factories import PICKUP, stocked
@@ -328,3 +329,42 @@ def test_a_cancel_and_a_removal_at_the_same_instant_refund_once(owner, location)
         assert (refunded, balance(card), stock(croissant, location)) == (700, 300, 10)
     else:
         assert (refunded, balance(card), stock(croissant, location)) == (200, 0, 6)
+
+
+@pytest.mark.usefixtures("immediate_tasks")
+def test_cancelling_a_table_order_refunds_it_too(owner, django_capture_on_commit_callbacks):
+    location = shop_location(fulfilment_types=["table"])
+    croissant = stocked(location, price=200, stock=10)
+    card = gift_card(100)
+    order = pay_and_place_order(
+        gateway=TestGateway(),
+        card_token=tokenize_test_card("4242424242424242", 12, 2040, "123"),
+        idempotency_key="table-1",
+        location=location,
+        lines=[(croissant, 2)],
+        contact=CONTACT,
+        fulfilment=FulfilmentChoice(type="table", table_label="12"),
+        currency="EUR",
+        language="en",
+        gift_card_code=card.code,
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        cancel_order(actor=owner, order_id=order.pk, expected_version=1, reason="Left")
+
+    assert TestRefund.objects.get().amount == 300
+    assert (balance(card), stock(croissant, location)) == (100, 10)
+
+
+def test_items_of_a_partner_order_cannot_be_removed_here(owner, location, croissant):
+    order = place(location, [(croissant, 2)])
+    Order.objects.filter(pk=order.pk).update(source=OrderSource.PARTNER)
+    with pytest.raises(Conflict) as refused:
+        cancel_lines(
+            actor=owner,
+            order_id=order.pk,
+            expected_version=1,
+            quantities={order.lines.get().pk: 1},
+        )
+    assert refused.value.code == "partner_order"
+    assert stock(croissant, location) == 8
