@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django import forms
@@ -183,6 +182,6 @@ def _show(
     return render(
         request,
         "storefront/giftcards/buy.html",
-        {**_payment_context(request, form, gateway_error), "today": datetime.date.today()},
+        _payment_context(request, form, gateway_error),
         status=status,
     )
