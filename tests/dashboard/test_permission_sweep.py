@@ -8,6 +8,7 @@ the test says which mapping to add to ``KWARG_KINDS`` / ``MAKERS`` below).
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -90,6 +91,9 @@ KWARG_KINDS = {
     "result_id": "task",  # a django-tasks result row (DBTaskResult)
     "email_id": "email",
     "customer_id": "customer",
+    "partner_id": "partner",
+    "partner_order_id": "partner_order",
+    "item_id": "partner_item",
     "order_id": "order",
 }
 GENERIC_KWARGS = {"pk", "id", "slug"}
@@ -145,12 +149,49 @@ def make_ticket():
     return ticket_model.objects.create(order=order, station=station, revision=1, state="failed")
 
 
+_partners = itertools.count(1)
+
+
+def make_partner():
+    partner_model = apps.get_model("partners", "Partner")
+    number = next(_partners)
+    return partner_model.objects.create(
+        name=f"Livreo {number}",
+        slug=f"livreo-{number}",
+        secret="whsec_sweep",
+        location=LocationFactory(),
+    )
+
+
+def make_partner_order():
+    location = LocationFactory()
+    order = checkout(location, [(stocked(location), 1)])
+    order.source = "partner"
+    order.save(update_fields=["source"])
+    partner = make_partner()
+    partner.location = location
+    partner.save(update_fields=["location"])
+    return apps.get_model("partners", "PartnerOrder").objects.create(
+        order=order, partner=partner, external_id="ext-1"
+    )
+
+
+def make_partner_item():
+    partner = make_partner()
+    return apps.get_model("partners", "PartnerItem").objects.create(
+        partner=partner, external_id="burger", product=stocked(partner.location)
+    )
+
+
 def make_order():
     location = LocationFactory()
     return checkout(location, [(stocked(location), 1)])
 
 
 MAKERS: dict[str, Callable] = {
+    "partner": make_partner,
+    "partner_order": make_partner_order,
+    "partner_item": make_partner_item,
     "product": ProductFactory,
     "category": CategoryFactory,
     "location": LocationFactory,

@@ -22,8 +22,7 @@ SECRET = "whsec_test_secret"
 
 
 @pytest.fixture(autouse=True)
-def _partner_urls(settings):
-    settings.ROOT_URLCONF = "tests.partners.urls"
+def _signed_urls_from_the_request(settings):
     settings.COMPTOIR_PUBLIC_URL = ""
 
 

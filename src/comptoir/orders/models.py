@@ -231,6 +231,11 @@ class OrderEventKind(models.TextChoices):
     COMPLETED = "completed", _("Completed")
     CANCELLED = "cancelled", _("Cancelled")
     FAILED = "failed", _("Failed")
+    ARRIVED = "arrived", _("Customer arrived")
+    DELAYED = "delayed", _("Preparation delayed")
+    PARTNER_UPDATED = "partner_updated", _("Updated by the partner")
+    LINES_CANCELLED = "lines_cancelled", _("Items removed")
+    CARD_REFUND_SENT = "card_refund_sent", _("Card refund confirmed")
 
 
 class OrderEvent(models.Model):

@@ -20,6 +20,7 @@ from comptoir.dashboard.urls import (
     mail,
     order_refunds,
     orders,
+    partners,
     shop,
     stations,
     team,
@@ -50,6 +51,7 @@ for module in (
     stations,
     orders,
     order_refunds,
+    partners,
 ):
     urlpatterns += module.urlpatterns
     MENU += module.menu
