@@ -146,6 +146,27 @@ def test_the_list_reads_a_constant_number_of_queries(staff_client, count_queries
     assert live.count == few.count
 
 
+def test_the_reminder_of_orders_not_accepted_costs_the_same_queries_however_many(
+    staff_client, count_queries
+):
+    location, other = LocationFactory(), LocationFactory()
+    client = staff_client(Permission.VIEW_ORDERS, access=Access.FULL)
+    _order(location)
+    Fulfilment.objects.update(placed_at=timezone.now() - timedelta(minutes=10))
+    client.get(LIST)
+    with count_queries() as few:
+        first = client.get(LIST)
+    for place in (location, other, other):
+        _order(place)
+    Fulfilment.objects.update(placed_at=timezone.now() - timedelta(minutes=10))
+    with count_queries() as many:
+        response = client.get(LIST)
+
+    assert len(first.context["awaiting"]) == 1
+    assert len(response.context["awaiting"]) == 4  # both locations, oldest first
+    assert many.count == few.count
+
+
 def test_the_live_partial_is_the_list_without_the_page(staff_client):
     location = LocationFactory()
     order = _order(location)

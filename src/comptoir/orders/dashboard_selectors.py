@@ -105,10 +105,14 @@ def order_for_page(member: TeamMember, order_id: int) -> Order:
     return order
 
 
+# The reminder lists the oldest few; the rest show as "not accepted yet" in the list.
+AWAITING_SHOWN = 20
+
+
 def awaiting_acceptance(member: TeamMember, location_ids: list[int]) -> list[Order]:
-    """Orders not accepted in time at the given locations (already the member's)."""
+    """The oldest orders not accepted in time at the given locations (already the
+    member's), at most AWAITING_SHOWN, in one query whatever their number."""
     orders_visible_to(member)  # the permission check
-    waiting: list[Order] = []
-    for location_id in location_ids:
-        waiting.extend(orders_awaiting_acceptance(location_id))
-    return waiting
+    if not location_ids:
+        return []
+    return list(orders_awaiting_acceptance(location_ids)[:AWAITING_SHOWN])

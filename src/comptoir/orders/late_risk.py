@@ -9,6 +9,7 @@ placement + preparation time. Shipments carry no flag."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from typing import Protocol
@@ -132,23 +133,28 @@ def late_risk(
 
 
 def orders_awaiting_acceptance(
-    location: Location | int,
+    location: Location | int | Iterable[int],
     older_than: timedelta = ACCEPTANCE_REMINDER_AFTER,
     *,
     now: datetime | None = None,
 ) -> QuerySet[Order]:
-    """Open orders of ``location`` whose fulfilment is still proposed ``older_than``
+    """Open orders of ``location`` (or of several, by id) whose fulfilment is still proposed ``older_than``
     after being placed, oldest first: what the reminder alert lists. The caller (the
     alert job or page) has already checked who may see this location's orders."""
-    location_id = location if isinstance(location, int) else location.pk
+    if isinstance(location, Location):
+        location_ids = [location.pk]
+    elif isinstance(location, int):
+        location_ids = [location]
+    else:
+        location_ids = list(location)
     cutoff = (now or timezone.now()) - older_than
     return (
         Order.objects.filter(
-            location_id=location_id,
+            location_id__in=location_ids,
             state=OrderState.OPEN,
             fulfilment__state=FulfilmentState.PROPOSED,
             fulfilment__placed_at__lte=cutoff,
         )
-        .select_related("fulfilment", "customer")
+        .select_related("fulfilment", "customer", "location")
         .order_by("placed_at", "id")
     )
