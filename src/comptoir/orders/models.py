@@ -132,6 +132,8 @@ class Order(models.Model):
                 name="order_account_history_idx",
             ),
             models.Index(fields=["location", "-placed_at"], name="order_location_placed_idx"),
+            # The Orders page of every location, newest first.
+            models.Index(fields=["-placed_at", "-id"], name="order_placed_idx"),
         ]
 
     def __str__(self) -> str:

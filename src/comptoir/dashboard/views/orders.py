@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from comptoir.alerts.services import alert_settings_of, set_alert_settings
 from comptoir.dashboard.access import StaffRequest, staff_view
+from comptoir.dashboard.paging import CappedPaginator
 from comptoir.errors import DomainError, InvalidInput
 from comptoir.orders import dashboard_selectors as pages
 from comptoir.orders.events import order_timeline
@@ -146,7 +146,7 @@ def order_list(request: StaffRequest) -> HttpResponse:
     locations = list(locations_for_staff(request.member))
     form = OrderFilterForm(request.GET, locations=locations, partners=_partner_sources(request))
     filters = form.filters()
-    page = Paginator(pages.orders_for_page(request.member, filters), PAGE_SIZE).get_page(
+    page = CappedPaginator(pages.orders_for_page(request.member, filters), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     now = timezone.now()
