@@ -269,7 +269,7 @@ def test_the_remove_items_page_says_why_it_refuses_and_changes_nothing(
 ):
     order = place(location, [(croissant, 2)])
     line = order.lines.get()
-    client = staff_client(Permission.VIEW_ORDERS, Permission.MANAGE_ORDERS)
+    client = staff_client(Permission.VIEW_ORDERS, Permission.MANAGE_ORDERS, user__language="en")
     url = reverse("dashboard:order_remove_items", args=[order.pk])
 
     too_many = client.post(url, {"version": order.version, f"remove_{line.pk}": "5"})

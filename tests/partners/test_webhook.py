@@ -209,7 +209,7 @@ def test_an_update_of_an_order_never_received_is_404_and_not_recorded(partner, p
 
 
 def test_a_partner_cancellation_completes_the_order_with_the_closing_reason(
-    partner, burger, post_event
+    partner, burger, post_event, english_shop
 ):
     post_event(partner, event())
     response = post_event(partner, event("order.cancelled", event_id="evt_2"))

@@ -185,7 +185,7 @@ def test_unreachable_printer_is_retried_then_alerted_and_reprint_prints(run_work
     assert "could not be printed" not in page
 
 
-def test_changed_lines_of_an_accepted_order_print_as_a_new_revision(run_worker):
+def test_changed_lines_of_an_accepted_order_print_as_a_new_revision(run_worker, english_shop):
     with PrinterStandIn() as kitchen_printer, PrinterStandIn() as bar_printer:
         place = cafe(kitchen_port=kitchen_printer.port, bar_port=bar_printer.port)
         order = checkout(

@@ -16,7 +16,8 @@ from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from comptoir.catalog.models import Product, in_language
@@ -198,6 +199,13 @@ def _update_order(partner: Partner, data: ev.OrderData) -> EventOutcome:
     return EventOutcome("applied", order.number)
 
 
+def _in_shop_language(label: Promise) -> str:
+    """A reason stored on the order as staff read it: in the shop's language, whatever
+    language the request (a partner's webhook, a staff member's page) was in."""
+    with translation.override(get_shop().published_language):
+        return str(label)
+
+
 def _cancel_order(partner: Partner, data: ev.OrderData) -> EventOutcome:
     """Cancelled on the partner's side: the fulfilment ends as cancelled ("cancelled by
     partner") and so the order is completed (orders.states.order_state_for), with the
@@ -211,7 +219,7 @@ def _cancel_order(partner: Partner, data: ev.OrderData) -> EventOutcome:
     before = fulfilment.state
     fulfilment.state = FulfilmentState.CANCELLED
     fulfilment.cancelled_at = now
-    fulfilment.cancel_reason = str(ClosingReason.CANCELLED_BY_PARTNER.label)
+    fulfilment.cancel_reason = _in_shop_language(ClosingReason.CANCELLED_BY_PARTNER.label)
     fulfilment.save(update_fields=["state", "cancelled_at", "cancel_reason"])
     order.state = OrderState.COMPLETED
     order.version = F("version") + 1
@@ -357,7 +365,7 @@ def decline_partner_order(
             )
         before = fulfilment.state
         fulfilment.state, fulfilment.cancelled_at = FulfilmentState.CANCELLED, now
-        fulfilment.cancel_reason = str(ClosingReason.DECLINED.label)
+        fulfilment.cancel_reason = _in_shop_language(ClosingReason.DECLINED.label)
         fulfilment.save(update_fields=["state", "cancelled_at", "cancel_reason"])
         order.state = OrderState.CANCELLED
         _bump(order, "state")

@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from comptoir.orders.models import Fulfilment, FulfilmentType, Order
+from comptoir.shop.selectors import get_shop
 from comptoir.stations.models import Ticket
 from comptoir.stations.printers import TicketDocument
 
@@ -76,11 +77,13 @@ def line_texts(ticket: Ticket) -> list[str]:
 
 
 def ticket_document(ticket: Ticket) -> TicketDocument:
-    """``ticket`` read with its order, the order's location and fulfilment, and station."""
-    return TicketDocument(
-        station=ticket.station.name,
-        title=ticket_title(ticket),
-        details=tuple(order_details(ticket.order)),
-        lines=tuple(line_texts(ticket)),
-        printed_for=_local(ticket.created_at, ticket.order.location.time_zone),
-    )
+    """``ticket`` read with its order, the order's location and fulfilment, and station,
+    in the shop's language (the kitchen's, whatever the worker's or the customer's)."""
+    with translation.override(get_shop().published_language):
+        return TicketDocument(
+            station=ticket.station.name,
+            title=ticket_title(ticket),
+            details=tuple(order_details(ticket.order)),
+            lines=tuple(line_texts(ticket)),
+            printed_for=_local(ticket.created_at, ticket.order.location.time_zone),
+        )
