@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
 
 def skip_unless_postgres() -> None:
@@ -17,7 +18,9 @@ def skip_unless_postgres() -> None:
 
 def run_at_once(count: int, action: Callable[[int], object]) -> list[object]:
     """Call ``action(n)`` for n in range(count) in threads released together; return what
-    each returned, or the repr of what it raised (so the caller's assertion shows it)."""
+    each returned, or the repr of what it raised (so the caller's assertion shows it).
+    The threads speak English (a new thread has the default language, French): the
+    assertions read the English source messages."""
     start = threading.Barrier(count)
     outcomes: list[object] = []
     lock = threading.Lock()
@@ -25,7 +28,8 @@ def run_at_once(count: int, action: Callable[[int], object]) -> list[object]:
     def run(n: int) -> None:
         try:
             start.wait(timeout=60)
-            outcome = action(n)
+            with translation.override("en"):
+                outcome = action(n)
         except Exception as error:
             outcome = repr(error)
         finally:
