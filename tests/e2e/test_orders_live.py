@@ -17,6 +17,7 @@ from playwright.sync_api import expect
 from comptoir.orders.links import status_path
 from comptoir.orders.models import Fulfilment, Order
 from comptoir.orders.services import FulfilmentChoice
+from comptoir.shop.selectors import get_shop
 from comptoir.team.models import Access
 from tests.factories import PASSWORD, LocationFactory, TeamMemberFactory
 from tests.orders.factories import PICKUP, checkout, stocked
@@ -48,6 +49,9 @@ def _sign_in(page, member) -> None:
 def test_a_site_order_appears_live_is_accepted_made_ready_and_the_customer_arrives(
     context, browser, live_server
 ):
+    shop = get_shop()
+    shop.published_language = "en"  # the shopper's status page, read in English below
+    shop.save(update_fields=["published_language"])
     location = LocationFactory(
         name="Martyrs", fulfilment_types=["pickup", "curbside"], time_zone="Europe/Paris"
     )
