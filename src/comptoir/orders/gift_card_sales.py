@@ -10,23 +10,16 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from comptoir.customers.phones import to_e164
-from comptoir.customers.services import normalise_email
 from comptoir.errors import DomainError, InvalidInput
 from comptoir.giftcards.services import issue_digital
-from comptoir.orders.models import Order, OrderLine, OrderState
+from comptoir.orders.models import Order
 from comptoir.orders.services import (
     Contact,
-    _new_order,
-    _placed_meanwhile,
-    _queue_receipt,
-    _record_payment,
+    place_paid_without_fulfilment,
 )
-from comptoir.orders.states import order_state_for
 from comptoir.payments.gateways.base import PaymentResult
 from comptoir.shop.models import Location
 from comptoir.shop.money import format_money
@@ -92,52 +85,31 @@ def place_gift_card_purchase(
     shop = get_shop()
     if payment.amount != gift.amount or payment.currency.upper() != shop.currency.upper():
         raise DomainError(_("The payment does not match the gift card."), code="total_mismatch")
-    try:
-        with transaction.atomic():
-            existing = Order.objects.filter(idempotency_key=idempotency_key).first()
-            if existing is not None:
-                return existing
-            if language not in Language.values:
-                language = shop.published_language
-            order = _new_order(
-                idempotency_key=idempotency_key,
-                contact=contact,
-                email=normalise_email(contact.email),
-                phone=to_e164(contact.phone, shop.country),
-                language=language,
-                account_user=account_user,
-                location=location,
-                currency=shop.currency,
-                region=shop.country,
-                now=timezone.now(),
-                state=order_state_for(OrderState.OPEN, None),  # no fulfilment: completed
-                subtotal=gift.amount,
-                fees=0,
-                total=gift.amount,
-            )
-            with translation.override(language):
-                name = _("E-gift card for %(name)s") % {"name": gift.recipient_name.strip()}
-            OrderLine.objects.create(
-                order=order,
-                name=name[:160],
-                unit_price=gift.amount,
-                quantity=1,
-                total=gift.amount,
-            )
-            _record_payment(order, payment)
-            issue_digital(
-                amount=gift.amount,
-                idempotency_key=f"{idempotency_key}:e-gift",
-                recipient_name=gift.recipient_name,
-                recipient_email=gift.recipient_email,
-                delivery_date=gift.delivery_date,
-                sender_name=gift.sender_name.strip(),
-                message=gift.message.strip(),
-                language=language,
-                customer=order.customer,
-                order=order,
-            )
-            _queue_receipt(order, shop=shop)
-    except IntegrityError as error:
-        return _placed_meanwhile(idempotency_key, error)
-    return order
+    with translation.override(language if language in Language.values else shop.published_language):
+        line_name = _("E-gift card for %(name)s") % {"name": gift.recipient_name.strip()}
+
+    def issue(order: Order, language: str) -> None:
+        issue_digital(
+            amount=gift.amount,
+            idempotency_key=f"{idempotency_key}:e-gift",
+            recipient_name=gift.recipient_name,
+            recipient_email=gift.recipient_email,
+            delivery_date=gift.delivery_date,
+            sender_name=gift.sender_name.strip(),
+            message=gift.message.strip(),
+            language=language,
+            customer=order.customer,
+            order=order,
+        )
+
+    return place_paid_without_fulfilment(
+        idempotency_key=idempotency_key,
+        location=location,
+        amount=gift.amount,
+        line_name=line_name,
+        contact=contact,
+        payment=payment,
+        language=language,
+        account_user=account_user,
+        then=issue,
+    )

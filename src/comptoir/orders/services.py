@@ -11,7 +11,7 @@ idempotency key (unique insert), then availability rows in product id order."""
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -275,11 +275,44 @@ def place_donation(
     if not idempotency_key:
         raise ValueError("place_donation needs an idempotency key")
     shop = get_shop()
-    now = timezone.now()
     if isinstance(amount, bool) or not isinstance(amount, int) or not 0 < amount <= MAX_DONATION:
         raise InvalidInput({"amount": _("Choose an amount of more than zero.")})
     if payment.amount != amount or payment.currency.upper() != shop.currency.upper():
         raise DomainError(_("The payment does not match the donation."), code="total_mismatch")
+    with translation.override(language if language in Language.values else shop.published_language):
+        line_name = _("Donation")
+    return place_paid_without_fulfilment(
+        idempotency_key=idempotency_key,
+        location=location,
+        amount=amount,
+        line_name=line_name,
+        contact=contact,
+        payment=payment,
+        language=language,
+        account_user=account_user,
+        order_fields={"is_donation": True, "note": note.strip()[:1000]},
+    )
+
+
+def place_paid_without_fulfilment(
+    *,
+    idempotency_key: str,
+    location: Location,
+    amount: int,
+    line_name: str,
+    contact: Contact,
+    payment: PaymentResult,
+    language: str,
+    account_user: User | None = None,
+    order_fields: dict[str, object] | None = None,
+    then: Callable[[Order, str], object] | None = None,
+) -> Order:
+    """A paid order of one line without product and without fulfilment (a donation, an
+    e-gift card), completed at once; the same idempotency, customer record and receipt as
+    ``place_order``. ``then(order, language)`` runs in the same transaction before the
+    receipt is queued (e.g. issuing the gift card). Returns the order already placed with
+    the key, if any."""
+    shop = get_shop()
     try:
         with transaction.atomic():
             existing = Order.objects.filter(idempotency_key=idempotency_key).first()
@@ -297,20 +330,19 @@ def place_donation(
                 location=location,
                 currency=shop.currency,
                 region=shop.country,
-                now=now,
+                now=timezone.now(),
                 state=order_state_for(OrderState.OPEN, None),  # no fulfilment: completed
                 subtotal=amount,
                 fees=0,
                 total=amount,
-                is_donation=True,
-                note=note.strip()[:1000],
+                **(order_fields or {}),
             )
-            with translation.override(language):
-                name = _("Donation")
             OrderLine.objects.create(
-                order=order, name=name, unit_price=amount, quantity=1, total=amount
+                order=order, name=line_name[:160], unit_price=amount, quantity=1, total=amount
             )
             _record_payment(order, payment)
+            if then is not None:
+                then(order, language)
             _queue_receipt(order, shop=shop)
     except IntegrityError as error:
         return _placed_meanwhile(idempotency_key, error)
