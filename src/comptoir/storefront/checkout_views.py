@@ -73,13 +73,9 @@ def checkout_page(request: HttpRequest) -> HttpResponse:
         return redirect("storefront:cart")
     customer = _customer(request)
     gateway, gateway_error = _gateway()
-    cards = list(usable_cards(customer, gateway)) if customer and gateway else []
-    options: dict[str, Any] = {
-        "location": location,
-        "cards": cards,
-        "accounts_offered": customer is None and accounts_enabled(),
-        "can_save_cards": bool(customer and gateway and gateway.can_save_cards),
-    }
+    options = _payment_options(customer, gateway)
+    cards = options["cards"]
+    options["location"] = location
     if request.method == "GET":
         form = CheckoutForm(initial=_prefill(request, customer, cards), **options)
         return _show(request, form, location, summary, gateway_error=gateway_error)
@@ -113,6 +109,16 @@ def checkout_page(request: HttpRequest) -> HttpResponse:
     return _placed(request, order, form)
 
 
+def _payment_options(customer: Customer | None, gateway: Gateway | None) -> dict[str, Any]:
+    """What every paying form needs: the shopper's usable saved cards, whether to offer an
+    account, whether the gateway can save a card."""
+    return {
+        "cards": list(usable_cards(customer, gateway)) if customer and gateway else [],
+        "accounts_offered": customer is None and accounts_enabled(),
+        "can_save_cards": bool(customer and gateway and gateway.can_save_cards),
+    }
+
+
 @require_http_methods(["GET", "POST"])
 def donate_page(request: HttpRequest) -> HttpResponse:
     shop = get_shop()
@@ -123,12 +129,8 @@ def donate_page(request: HttpRequest) -> HttpResponse:
         return done
     customer = _customer(request)
     gateway, gateway_error = _gateway()
-    cards = list(usable_cards(customer, gateway)) if customer and gateway else []
-    options: dict[str, Any] = {
-        "cards": cards,
-        "accounts_offered": customer is None and accounts_enabled(),
-        "can_save_cards": bool(customer and gateway and gateway.can_save_cards),
-    }
+    options = _payment_options(customer, gateway)
+    cards = options["cards"]
     if request.method == "GET":
         initial = _prefill(request, customer, cards)
         initial["amount"] = request.GET.get("amount", "")

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -13,7 +11,6 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from comptoir.accounts.selectors import accounts_enabled, usable_cards
 from comptoir.catalog.prices import to_minor_units
 from comptoir.checkout.placing import pay_and_place_gift_card
 from comptoir.errors import DomainError, InvalidInput
@@ -29,6 +26,7 @@ from comptoir.storefront.checkout_views import (
     _customer,
     _gateway,
     _payment_context,
+    _payment_options,
     _placed,
     _prefill,
     _refusal,
@@ -136,12 +134,8 @@ def buy_page(request: HttpRequest) -> HttpResponse:
         return done
     customer = _customer(request)
     gateway, gateway_error = _gateway()
-    cards = list(usable_cards(customer, gateway)) if customer and gateway else []
-    options: dict[str, Any] = {
-        "cards": cards,
-        "accounts_offered": customer is None and accounts_enabled(),
-        "can_save_cards": bool(customer and gateway and gateway.can_save_cards),
-    }
+    options = _payment_options(customer, gateway)
+    cards = options["cards"]
     if request.method == "GET":
         initial = _prefill(request, customer, cards)
         initial["amount"] = request.GET.get("amount", "")
