@@ -10,15 +10,12 @@ def _messages_in_english():
 
 
 @pytest.fixture
-def staff_client(make_member, signed_in):
-    """As tests/conftest.py's, with the member reading the dashboard in English (the
+def staff_client(staff_client):
+    """tests/conftest.py's, with the member reading the dashboard in English (the
     assertions read the English source messages) unless the test says otherwise."""
 
     def build(*permissions, **kwargs):
         kwargs.setdefault("user__language", "en")
-        member = make_member(permissions=list(permissions), **kwargs)
-        client = signed_in(member)
-        client.member = member
-        return client
+        return staff_client(*permissions, **kwargs)
 
     return build

@@ -5,19 +5,17 @@ The services (customers.services.records) save what these forms cleaned."""
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
-from babel import Locale
 from django import forms
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from comptoir.customers.models import Customer, CustomerAddress, CustomerKind
 from comptoir.customers.phones import InvalidPhone, to_e164
 from comptoir.customers.selectors import customer_by_email, visible_customers
 from comptoir.customers.validation import PostalAddress, address_errors, clean_vat_id
-from comptoir.shop.validation import countries
+from comptoir.shop.validation import country_names
 from comptoir.team.models import TeamMember
 
 RECORD_FIELDS = (
@@ -56,19 +54,7 @@ ADDRESS_FIELDS = (
 
 def country_choices() -> list[tuple[str, str]]:
     """Every country, named in the current language, sorted by name."""
-    return list(_country_choices((get_language() or "en").replace("-", "_").split("_")[0]))
-
-
-@cache
-def _country_choices(language: str) -> tuple[tuple[str, str], ...]:
-    # Once per language: sorting 250 names per form was a third of an import line's time.
-    names = Locale.parse(language).territories
-    return tuple(
-        sorted(
-            ((code, str(names.get(code, code))) for code in countries()),
-            key=lambda item: item[1],
-        )
-    )
+    return sorted(country_names().items(), key=lambda item: item[1])
 
 
 class CustomerRecordForm(forms.ModelForm):

@@ -13,6 +13,7 @@ from zoneinfo import available_timezones
 from babel import Locale
 from babel.numbers import list_currencies
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
@@ -40,6 +41,18 @@ def countries() -> frozenset[str]:
         for code in Locale("en").territories
         if isinstance(code, str) and len(code) == 2 and code.isalpha()
     )
+
+
+def country_names() -> dict[str, str]:
+    """Every country's name by its code, in the current language ("FR" -> "France")."""
+    return _country_names((get_language() or "en").replace("-", "_").split("_")[0])
+
+
+@cache
+def _country_names(language: str) -> dict[str, str]:
+    # Once per language: sorting or looking up 250 names per form or row adds up.
+    names = Locale.parse(language).territories
+    return {code: str(names.get(code, code)) for code in countries()}
 
 
 def time_zone_error(value: str) -> str | None:

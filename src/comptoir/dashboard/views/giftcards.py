@@ -8,6 +8,7 @@ Each form carries an idempotency key made when the form is shown, so a form sent
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -191,65 +192,74 @@ def giftcard_detail(request: StaffRequest) -> HttpResponse:
 @staff_view(PERMISSION)
 @require_POST
 def giftcard_load(request: StaffRequest) -> HttpResponse:
-    card = _card(request, request.POST.get("card"))
-    form = LoadForm(request.POST, shop=request.shop)
-    if not form.is_valid():
-        return _detail(request, card, load_form=form, status=400)
-    try:
-        services.load(
+    return _card_action(
+        request,
+        LoadForm(request.POST, shop=request.shop),
+        "load_form",
+        lambda card, data: services.load(
             actor=request.member,
             card=card,
-            amount=form.cleaned_data["amount"],
-            idempotency_key=form.cleaned_data["key"],
-        )
-    except DomainError as error:
-        form.add_domain_error(error)
-        return _detail(request, card, load_form=form, status=error.status)
-    messages.success(request, _("The card was loaded."))
-    return redirect(_card_url(card))
+            amount=data["amount"],
+            idempotency_key=data["key"],
+        ),
+        _("The card was loaded."),
+    )
 
 
 @staff_view(PERMISSION)
 @require_POST
 def giftcard_adjust(request: StaffRequest) -> HttpResponse:
-    card = _card(request, request.POST.get("card"))
-    form = AdjustForm(request.POST, shop=request.shop)
-    if not form.is_valid():
-        return _detail(request, card, adjust_form=form, status=400)
-    try:
-        services.adjust(
+    return _card_action(
+        request,
+        AdjustForm(request.POST, shop=request.shop),
+        "adjust_form",
+        lambda card, data: services.adjust(
             actor=request.member,
             card=card,
-            kind=form.cleaned_data["direction"],
-            amount=form.cleaned_data["amount"],
-            reason=form.cleaned_data["reason"],
-            idempotency_key=form.cleaned_data["key"],
-        )
-    except DomainError as error:
-        form.add_domain_error(error)
-        return _detail(request, card, adjust_form=form, status=error.status)
-    messages.success(request, _("The balance was adjusted."))
-    return redirect(_card_url(card))
+            kind=data["direction"],
+            amount=data["amount"],
+            reason=data["reason"],
+            idempotency_key=data["key"],
+        ),
+        _("The balance was adjusted."),
+    )
 
 
 @staff_view(PERMISSION)
 @require_POST
 def giftcard_clear(request: StaffRequest) -> HttpResponse:
-    card = _card(request, request.POST.get("card"))
-    form = ClearForm(request.POST)
-    if not form.is_valid():
-        return _detail(request, card, clear_form=form, status=400)
-    try:
-        services.clear_balance(
+    return _card_action(
+        request,
+        ClearForm(request.POST),
+        "clear_form",
+        lambda card, data: services.clear_balance(
             actor=request.member,
             card=card,
-            reason=form.cleaned_data["reason"],
-            idempotency_key=form.cleaned_data["key"],
-        )
+            reason=data["reason"],
+            idempotency_key=data["key"],
+        ),
+        _("The balance was cleared."),
+    )
+
+
+def _card_action(
+    request: StaffRequest,
+    form: Any,
+    form_name: str,
+    act: Callable[[GiftCard, dict[str, Any]], object],
+    done: str,
+) -> HttpResponse:
+    """One of the card page's forms posted: act on the card, or show the card page again
+    with that form and why (400 when invalid, the refusal's status otherwise)."""
+    card = _card(request, request.POST.get("card"))
+    if not form.is_valid():
+        return _detail(request, card, **{form_name: form}, status=400)
+    try:
+        act(card, form.cleaned_data)
     except DomainError as error:
         form.add_domain_error(error)
-        return _detail(request, card, clear_form=form, status=error.status)
-    messages.success(request, _("The balance was cleared."))
+        return _detail(request, card, **{form_name: form}, status=error.status)
+    messages.success(request, done)
     return redirect(_card_url(card))
 
 

@@ -1,10 +1,10 @@
-from babel import Locale
 from django import template
 from django.utils.html import format_html
 from django.utils.translation import get_language
 
 from comptoir.shop.models import Shop
 from comptoir.shop.money import format_money
+from comptoir.shop.validation import country_names
 
 register = template.Library()
 
@@ -36,5 +36,4 @@ def country_name(code: str | None) -> str:
     are shown as they are."""
     if not code:
         return ""
-    locale = Locale.parse((get_language() or "en").replace("-", "_").split("_")[0])
-    return str(locale.territories.get(code.upper(), code))
+    return country_names().get(code.upper(), code)
