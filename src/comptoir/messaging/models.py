@@ -152,6 +152,9 @@ class Message(models.Model):
     # Quiet hours: a marketing text waits until this time.
     send_after = models.DateTimeField(_("send after"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # Set while one worker hands the message to the provider, so that a second run of the
+    # task (enqueued twice, retried) does not send it again meanwhile (see mail.delivery).
+    sending_since = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
