@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ConsentConfig(AppConfig):
+    name = "comptoir.consent"
+    verbose_name = "Text consent"
