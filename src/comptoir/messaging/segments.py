@@ -10,8 +10,7 @@ text itself; this is only what it will count."""
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 # The GSM 03.38 basic character set (default alphabet), as Unicode.
 GSM7_BASIC = frozenset(
@@ -29,8 +28,8 @@ UCS2_PART = 67
 Encoding = Literal["GSM-7", "UCS-2"]
 
 
-@dataclass(frozen=True)
-class SegmentInfo:
+class SegmentInfo(NamedTuple):
+    # A tuple too: ``characters, segments, encoding = segment_info(text)``.
     # Characters as the encoding counts them: septets for GSM-7 (an extended character
     # counts two), UTF-16 code units for UCS-2.
     characters: int
