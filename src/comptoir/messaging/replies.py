@@ -17,7 +17,7 @@ import re
 from html.parser import HTMLParser
 
 import nh3
-from mailparser_reply import EmailReplyParser
+from mailparser_reply import EmailReplyParser  # type: ignore[import-untyped]
 
 LANGUAGES = ["fr", "en"]
 
