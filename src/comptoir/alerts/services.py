@@ -1,9 +1,22 @@
-"""A staff member changing their own alert settings."""
+"""A staff member changing their own alert settings, and what an order's creation hands
+to the alerts (the staff emails, after commit)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
 from comptoir.alerts.models import StaffAlertSettings
-from comptoir.team.access import require
+from comptoir.alerts.tasks import email_new_order, remind_not_accepted
+from comptoir.errors import InvalidInput
+from comptoir.jobs.dispatch import enqueue_after_commit
+from comptoir.orders.late_risk import acceptance_reminder_after
+from comptoir.orders.models import Order
+from comptoir.shop.models import Location, Shop
+from comptoir.team.access import can_access_location, require
 from comptoir.team.models import TeamMember
 from comptoir.team.permissions import Permission
 
@@ -14,13 +27,57 @@ def alert_settings_of(member: TeamMember) -> StaffAlertSettings:
     return found or StaffAlertSettings(member=member)
 
 
-def set_alert_settings(
-    *, actor: TeamMember, new_orders: bool, curbside_arrivals: bool
-) -> StaffAlertSettings:
-    """Only one's own settings: the alerts play on the member's own screen."""
-    require(actor, Permission.VIEW_ORDERS)
-    settings, _created = StaffAlertSettings.objects.update_or_create(
-        member=actor,
-        defaults={"new_orders": new_orders, "curbside_arrivals": curbside_arrivals},
+def email_location_ids(member: TeamMember) -> set[int]:
+    """Locations whose new orders the member asked to receive by email."""
+    return set(
+        StaffAlertSettings.email_locations.through.objects.filter(
+            staffalertsettings__member=member
+        ).values_list("location_id", flat=True)
     )
+
+
+def set_alert_settings(
+    *,
+    actor: TeamMember,
+    new_orders: bool,
+    curbside_arrivals: bool,
+    email_locations: Iterable[Location | int] | None = None,
+) -> StaffAlertSettings:
+    """Only one's own settings: the alerts play on the member's own screen and the emails
+    go to their own address. ``email_locations``: where they want an email per new
+    order, only locations they work at (None: unchanged)."""
+    require(actor, Permission.VIEW_ORDERS)
+    location_ids: list[int] | None = None
+    if email_locations is not None:
+        location_ids = sorted(
+            {item if isinstance(item, int) else item.pk for item in email_locations}
+        )
+        if not all(can_access_location(actor, pk) for pk in location_ids) or (
+            Location.objects.filter(pk__in=location_ids).count() != len(location_ids)
+        ):
+            raise InvalidInput(
+                {"email_locations": _("Choose among the locations you work at.")},
+                code="not_your_location",
+            )
+    with transaction.atomic():
+        settings, _created = StaffAlertSettings.objects.update_or_create(
+            member=actor,
+            defaults={"new_orders": new_orders, "curbside_arrivals": curbside_arrivals},
+        )
+        if location_ids is not None:
+            settings.email_locations.set(location_ids)
     return settings
+
+
+def announce_new_order(order: Order, *, shop: Shop, accept_from: datetime | None) -> None:
+    """Called inside the transaction that creates an order (site, table, counter,
+    partner): once it commits, email the staff who opted in for its location and, when
+    there is a fulfilment to accept (``accept_from``: its placement), schedule the "not
+    accepted yet" reminder at placement + the shop's delay. Costs no query now."""
+    enqueue_after_commit(email_new_order, order.pk)
+    if accept_from is None:
+        return  # nothing to accept (a donation, an e-gift card)
+    task = remind_not_accepted
+    if task.get_backend().supports_defer:
+        task = task.using(run_after=accept_from + acceptance_reminder_after(shop))
+    enqueue_after_commit(task, order.pk)

@@ -20,12 +20,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from comptoir.orders.models import FulfilmentState, FulfilmentType, Order, OrderState
-from comptoir.shop.models import Location
+from comptoir.shop.models import Location, Shop
+from comptoir.shop.selectors import get_shop
 
-# How long an order may wait to be accepted before staff are reminded. A per-location
-# setting ("remind staff of orders not accepted after N minutes", beside the location's
-# preparation time) would replace it; shop models are not this module's to change.
+# How long an order may wait to be accepted before staff are reminded, by default: the
+# shop's setting "remind staff of orders not accepted after N minutes" (1 to 120).
 ACCEPTANCE_REMINDER_AFTER = timedelta(minutes=5)
+
+
+def acceptance_reminder_after(shop: Shop | None = None) -> timedelta:
+    """The shop's reminder delay: the Orders page's highlight and the staff email."""
+    return timedelta(minutes=(shop or get_shop()).acceptance_reminder_minutes)
+
 
 _FLAGGED = frozenset({FulfilmentState.PROPOSED, FulfilmentState.RESERVED})
 
@@ -134,20 +140,21 @@ def late_risk(
 
 def orders_awaiting_acceptance(
     location: Location | int | Iterable[int],
-    older_than: timedelta = ACCEPTANCE_REMINDER_AFTER,
+    older_than: timedelta | None = None,
     *,
     now: datetime | None = None,
 ) -> QuerySet[Order]:
     """Open orders of ``location`` (or of several, by id) whose fulfilment is still proposed ``older_than``
-    after being placed, oldest first: what the reminder alert lists. The caller (the
-    alert job or page) has already checked who may see this location's orders."""
+    after being placed (default: the shop's reminder delay), oldest first: what the
+    reminder alert lists. The caller (the alert job or page) has already checked who
+    may see this location's orders."""
     if isinstance(location, Location):
         location_ids = [location.pk]
     elif isinstance(location, int):
         location_ids = [location]
     else:
         location_ids = list(location)
-    cutoff = (now or timezone.now()) - older_than
+    cutoff = (now or timezone.now()) - (older_than or acceptance_reminder_after())
     return (
         Order.objects.filter(
             location_id__in=location_ids,

@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from comptoir.alerts.services import announce_new_order
 from comptoir.catalog.models import Availability, Product, in_language
 from comptoir.catalog.services import decrement_stock
 from comptoir.customers.phones import to_e164
@@ -231,6 +232,7 @@ def _place(
         if gift_card is not None:
             _redeem_gift_card(order, gift_card, idempotency_key)
         _queue_receipt(order, shop=shop)
+        announce_new_order(order, shop=shop, accept_from=now if fulfilment else None)
     return order
 
 

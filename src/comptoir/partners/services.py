@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
+from comptoir.alerts.services import announce_new_order
 from comptoir.catalog.models import Product, in_language
 from comptoir.customers.models import Customer
 from comptoir.customers.phones import InvalidPhone, to_e164
@@ -162,6 +163,7 @@ def _create_order(partner: Partner, data: ev.OrderData) -> EventOutcome:
     PartnerOrder.objects.create(
         order=order, partner=partner, external_id=data.id, unknown_items=unknown
     )
+    announce_new_order(order, shop=shop, accept_from=now)
     return EventOutcome("applied", order.number)
 
 

@@ -34,6 +34,9 @@ FONT_STACKS = {
 BUTTON_RADII = {ButtonShape.SQUARE: "0", ButtonShape.ROUNDED: "0.5rem", ButtonShape.PILL: "999px"}
 
 
+REMINDER_RANGE_MESSAGE = _("Choose a reminder delay from 1 to 120 minutes.")
+
+
 class PaymentGateway(models.TextChoices):
     TEST = "test", _("Test payments (no real money)")
     STRIPE = "stripe", _("Stripe")
@@ -108,6 +111,15 @@ class Shop(models.Model):
     )
     # Suggested amounts in minor units, shown as buttons on the donation page.
     donation_amounts = models.JSONField(_("suggested donation amounts"), default=list, blank=True)
+    acceptance_reminder_minutes = models.PositiveSmallIntegerField(
+        _("remind staff of orders not accepted after (minutes)"),
+        default=5,
+        validators=[
+            MinValueValidator(1, message=REMINDER_RANGE_MESSAGE),
+            MaxValueValidator(120, message=REMINDER_RANGE_MESSAGE),
+        ],
+        help_text=_("Staff who get new-order notifications are emailed once, from 1 to 120."),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

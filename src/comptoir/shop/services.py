@@ -47,6 +47,7 @@ SHOP_FIELDS = (
     "payment_gateway",
     "donations_enabled",
     "donation_amounts",
+    "acceptance_reminder_minutes",
 )
 LOCATION_FIELDS = (
     "name",

@@ -70,10 +70,16 @@ class ShopSettingsForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["acceptance_reminder_minutes"].required = False
         currency = self.instance.currency or "EUR"
         self.initial["donation_amounts"] = " ".join(
             str(minor_to_decimal(a, currency)) for a in self.instance.donation_amounts or []
         )
+
+    def clean_acceptance_reminder_minutes(self) -> int:
+        # Left out of a post (an older page), the delay stays as it is.
+        value = self.cleaned_data.get("acceptance_reminder_minutes")
+        return self.instance.acceptance_reminder_minutes if value is None else value
 
     def clean_donation_amounts(self) -> list[int]:
         currency = self.instance.currency or "EUR"

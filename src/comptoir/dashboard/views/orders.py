@@ -16,10 +16,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from comptoir.alerts.notifications import REMINDER_EVENT
 from comptoir.alerts.services import alert_settings_of, set_alert_settings
 from comptoir.dashboard.access import StaffRequest, staff_view
+from comptoir.dashboard.forms.alerts import AlertSettingsForm
 from comptoir.dashboard.paging import CappedPaginator
 from comptoir.errors import DomainError, InvalidInput
 from comptoir.orders import dashboard_selectors as pages
@@ -31,7 +33,7 @@ from comptoir.orders.fulfilment import (
     fail_order,
     mark_order_ready,
 )
-from comptoir.orders.late_risk import ACCEPTANCE_REMINDER_AFTER, late_risk, promised_at
+from comptoir.orders.late_risk import acceptance_reminder_after, late_risk, promised_at
 from comptoir.orders.models import (
     Fulfilment,
     FulfilmentState,
@@ -50,7 +52,11 @@ PAGE_SIZE = 50
 REFRESH_SECONDS = 5
 
 S = FulfilmentState
-_EVENT_LABELS = {"arrived": gettext_lazy("Customer arrived"), "placed": gettext_lazy("Placed")}
+_EVENT_LABELS = {
+    "arrived": gettext_lazy("Customer arrived"),
+    "placed": gettext_lazy("Placed"),
+    REMINDER_EVENT: gettext_lazy("Staff reminded: not accepted yet"),
+}
 
 
 class OrderFilterForm(forms.Form):
@@ -126,7 +132,7 @@ def _row(order: Order, now: datetime) -> dict[str, Any]:
         if fulfilment.arrived_at
         else "",
         awaiting=fulfilment.state == S.PROPOSED
-        and fulfilment.placed_at <= now - ACCEPTANCE_REMINDER_AFTER,
+        and fulfilment.placed_at <= now - acceptance_reminder_after(),
     )
     return row
 
@@ -150,6 +156,7 @@ def order_list(request: StaffRequest) -> HttpResponse:
         request.GET.get("page")
     )
     now = timezone.now()
+    alerts = alert_settings_of(request.member)
     shown_locations = [loc.pk for loc in locations if filters.location_id in (None, loc.pk)]
     context = {
         "form": form,
@@ -159,8 +166,9 @@ def order_list(request: StaffRequest) -> HttpResponse:
             _row(order, now) for order in pages.awaiting_acceptance(request.member, shown_locations)
         ],
         "refresh_seconds": REFRESH_SECONDS,
-        "alerts": alert_settings_of(request.member),
-        "reminder_ms": int(ACCEPTANCE_REMINDER_AFTER.total_seconds() * 1000),
+        "alerts": alerts,
+        "alert_form": AlertSettingsForm(member=request.member, current=alerts, locations=locations),
+        "reminder_ms": int(acceptance_reminder_after().total_seconds() * 1000),
         "query": request.GET.urlencode(),
     }
     template = "dashboard/orders/order_list.html"
@@ -270,13 +278,24 @@ def _message(error: DomainError) -> str:
 
 
 @staff_view(Permission.VIEW_ORDERS)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def order_alert_settings(request: StaffRequest) -> HttpResponse:
-    """The member's own alerts on the Orders page (sound and browser notification)."""
-    set_alert_settings(
-        actor=request.member,
-        new_orders=request.POST.get("new_orders") == "on",
-        curbside_arrivals=request.POST.get("curbside_arrivals") == "on",
-    )
-    messages.success(request, _("Your alert settings are saved."))
-    return redirect("dashboard:order_list")
+    """The member's own alerts: on the Orders page (sound and browser notification,
+    curbside arrivals) and by email (each new order at the locations they choose)."""
+    current = alert_settings_of(request.member)
+    if request.method == "POST":
+        form = AlertSettingsForm(request.POST, member=request.member, current=current)
+        if form.is_valid():
+            try:
+                set_alert_settings(actor=request.member, **form.cleaned_data)
+            except InvalidInput as error:
+                for field, message in error.errors.items():
+                    form.add_error(field if field in form.fields else None, str(message))
+            else:
+                messages.success(request, _("Your alert settings are saved."))
+                return redirect("dashboard:order_list")
+        return render(
+            request, "dashboard/orders/alert_settings.html", {"alert_form": form}, status=400
+        )
+    form = AlertSettingsForm(member=request.member, current=current)
+    return render(request, "dashboard/orders/alert_settings.html", {"alert_form": form})

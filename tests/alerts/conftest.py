@@ -1,0 +1,3 @@
+"""Fixtures of the alerts tests: the task runners of tests/jobs."""
+
+from tests.jobs.fixtures import _reset_test_tasks, immediate_tasks, run_worker  # noqa: F401
