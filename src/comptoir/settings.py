@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "comptoir.partners",
     "comptoir.alerts",
     "comptoir.messaging",
+    "comptoir.coupons",
     "comptoir.consent",
     "comptoir.dashboard",
     "comptoir.server",

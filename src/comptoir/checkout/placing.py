@@ -15,6 +15,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from comptoir.catalog.models import Product
+from comptoir.coupons.redemption import CouponTender, coupon_tender
+from comptoir.coupons.redemption import redeem as redeem_coupon
 from comptoir.errors import DomainError, InvalidInput
 from comptoir.giftcards.guessing import card_for_code
 from comptoir.giftcards.models import GiftCardState
@@ -23,6 +25,7 @@ from comptoir.orders.models import Order
 from comptoir.orders.selectors import order_placed_with
 from comptoir.orders.services import (
     Contact,
+    Discount,
     FulfilmentChoice,
     GiftCardTender,
     place_donation,
@@ -68,6 +71,7 @@ def pay_and_place_order(
     account_user: User | None = None,
     gift_card_code: str = "",
     ip_address: str | None = None,
+    coupon_code: str = "",
 ) -> Order:
     """Charge the card (or wallet), place the order, refund if the order is refused.
     Raises PaymentFailed (nothing charged) or the order's DomainError (charge refunded).
@@ -76,8 +80,25 @@ def pay_and_place_order(
     ``ip_address``: unknown codes count against it) pays as much of the total as its
     balance allows and the card or wallet pays the rest (nothing to charge when the gift
     card covers it all). The redemption is part of the order's transaction: an order
-    refused after the charge rolls it back, and the charge is refunded as usual."""
+    refused after the charge rolls it back, and the charge is refunded as usual.
+
+    With ``coupon_code``, the coupon takes its part off first (checked before anything
+    is charged, used in the order's transaction: a coupon used meanwhile refuses the
+    order and the charge is refunded); a gift card then pays of what is left."""
     due = amount_due(lines, fulfilment)
+    coupon: CouponTender | None = None
+    if coupon_code and order_placed_with(idempotency_key) is None:
+        coupon = coupon_tender(
+            code=coupon_code,
+            amount_due=due,
+            items_subtotal=sum(product.price * quantity for product, quantity in lines),
+        )
+        due -= coupon.amount
+        paying = tender or Tender(card_token=card_token)
+        if due > 0 and not gift_card_code and not (paying.card_token or paying.wallet_token):
+            raise InvalidInput(
+                {"card_token": _("Enter your card details to pay the rest.")}, code="card_missing"
+            )
     gift: GiftCardTender | None = None
     if gift_card_code and order_placed_with(idempotency_key) is None:
         gift = gift_card_tender(code=gift_card_code, ip_address=ip_address, amount_due=due)
@@ -113,7 +134,18 @@ def pay_and_place_order(
             sms_consent=sms_consent,
             account_user=account_user,
             gift_card=gift,
+            discount=_discount(coupon),
         ),
+    )
+
+
+def _discount(coupon: CouponTender | None) -> Discount | None:
+    if coupon is None:
+        return None
+    coupon_id, amount = coupon.coupon.pk, coupon.amount
+    return Discount(
+        amount=amount,
+        apply=lambda order: redeem_coupon(coupon_id=coupon_id, order=order, amount=amount),
     )
 
 

@@ -90,6 +90,17 @@ class GiftCardTender:
     amount: int
 
 
+@dataclass(frozen=True)
+class Discount:
+    """A part of the total the shop waives (a coupon): the payments cover the rest, and
+    the order's total stays the price of what was sold. ``apply(order)`` runs in the
+    order's transaction and raises a DomainError when the discount no longer holds (the
+    coupon was used meanwhile): the order then rolls back."""
+
+    amount: int
+    apply: Callable[[Order], object]
+
+
 def place_order(
     *,
     idempotency_key: str,
@@ -103,6 +114,7 @@ def place_order(
     account_user: User | None = None,
     source: OrderSource = OrderSource.SITE,
     gift_card: GiftCardTender | None = None,
+    discount: Discount | None = None,
 ) -> Order:
     """Create the order paid by ``payment``, or return the one already placed with
     ``idempotency_key`` (unchanged). ``sms_consent`` is the exact wording of the
@@ -130,6 +142,7 @@ def place_order(
             account_user=account_user,
             source=source,
             gift_card=gift_card,
+            discount=discount,
         )
     except IntegrityError as error:
         return _placed_meanwhile(idempotency_key, error)
@@ -148,6 +161,7 @@ def _place(
     account_user: User | None,
     source: OrderSource,
     gift_card: GiftCardTender | None,
+    discount: Discount | None = None,
 ) -> Order:
     shop = get_shop()
     now = timezone.now()
@@ -163,6 +177,7 @@ def _place(
         subtotal = sum(sold[pk].price * quantity for pk, quantity in quantities.items())
         total = subtotal + fee
         paid = (payment.amount if payment else 0) + (gift_card.amount if gift_card else 0)
+        paid += discount.amount if discount else 0
         if paid != total or (payment and payment.currency.upper() != shop.currency.upper()):
             raise DomainError(
                 _(
@@ -231,6 +246,8 @@ def _place(
             _record_payment(order, payment)
         if gift_card is not None:
             _redeem_gift_card(order, gift_card, idempotency_key)
+        if discount is not None:
+            discount.apply(order)
         _queue_receipt(order, shop=shop)
         announce_new_order(order, shop=shop, accept_from=now if fulfilment else None)
     return order

@@ -168,6 +168,12 @@ class CheckoutForm(ContactPaymentForm):
         help_text=_("The gift card pays what its balance allows; your card pays the rest."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
+    coupon_code = forms.CharField(
+        label=_("Coupon code"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
 
     field_order = [
         "email",
@@ -195,8 +201,9 @@ class CheckoutForm(ContactPaymentForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        if data.get("gift_card_code", "").strip() and "card_token" in self.errors:
-            # The gift card may pay it all: the order service asks for a card if not.
+        paid_by_code = data.get("gift_card_code", "").strip() or data.get("coupon_code", "").strip()
+        if paid_by_code and "card_token" in self.errors:
+            # The gift card or coupon may pay it all: checkout asks for a card if not.
             del self.errors["card_token"]
             data["card_token"] = ""
         if data.get("sms_consent") and not data.get("phone") and "phone" not in self.errors:

@@ -99,6 +99,7 @@ def checkout_page(request: HttpRequest) -> HttpResponse:
             account_user=_account_user(request, customer),
             gift_card_code=data.get("gift_card_code", "").strip(),
             ip_address=client_address(request),
+            coupon_code=data.get("coupon_code", "").strip(),
         )
     except DomainError as error:
         _refusal(form, error)
