@@ -238,6 +238,8 @@ class OrderEventKind(models.TextChoices):
     PARTNER_UPDATED = "partner_updated", _("Updated by the partner")
     LINES_CANCELLED = "lines_cancelled", _("Items removed")
     CARD_REFUND_SENT = "card_refund_sent", _("Card refund confirmed")
+    COUNTER_PLACED = "counter_placed", _("Entered by staff")
+    PAYMENT_LINK_PAID = "payment_link_paid", _("Paid through the payment link")
 
 
 class OrderEvent(models.Model):
@@ -304,3 +306,69 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.gateway} {self.reference}"
+
+
+class PaymentLinkState(models.TextChoices):
+    PENDING = "pending", _("Waiting for payment")
+    PAID = "paid", _("Paid")
+
+
+class PaymentLink(models.Model):
+    """A counter or phone order the customer pays by card on the storefront
+    (orders.counter). It holds what staff entered; the order itself is placed, like a
+    checkout, once the card is charged, so an unpaid order never reaches the Orders page,
+    the stock or the customer's totals. Expired: past ``expires_at`` while pending."""
+
+    # The unguessable part of the storefront address (secrets.token_urlsafe).
+    token = models.CharField(max_length=64, unique=True)
+    idempotency_key = models.CharField(max_length=255, unique=True)
+    location = models.ForeignKey(
+        "shop.Location", on_delete=models.PROTECT, related_name="+", verbose_name=_("location")
+    )
+    customer = models.ForeignKey(
+        "customers.Customer",
+        on_delete=models.CASCADE,
+        related_name="payment_links",
+        verbose_name=_("customer"),
+    )
+    created_by = models.ForeignKey(
+        "team.TeamMember",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    currency = models.CharField(_("currency"), max_length=3)
+    amount = models.PositiveBigIntegerField(_("amount"))
+    # Product ids, quantities and unit prices, the fulfilment and the contact as entered.
+    draft = models.JSONField(default=dict)
+    note = models.TextField(_("note"), blank=True)
+    state = models.CharField(
+        _("state"),
+        max_length=10,
+        choices=PaymentLinkState.choices,
+        default=PaymentLinkState.PENDING,
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
+    order = models.OneToOneField(
+        Order,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="payment_link",
+        verbose_name=_("order"),
+    )
+
+    class Meta:
+        verbose_name = _("payment link")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency} ({self.state})"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.state == PaymentLinkState.PENDING and self.expires_at <= timezone.now()

@@ -41,7 +41,7 @@ from comptoir.customers.selectors import visible_customers
 from comptoir.customers.services.order_stats import recount_orders
 from comptoir.errors import Conflict, DomainError, NotFound
 from comptoir.giftcards.models import GiftCard
-from comptoir.orders.models import Order
+from comptoir.orders.models import Order, PaymentLink
 from comptoir.team.access import require
 from comptoir.team.models import TeamMember
 from comptoir.team.permissions import Permission
@@ -78,6 +78,7 @@ FOLLOWERS: list[Follower] = [
     Follower(MarketingConsentChange),
     Follower(CustomerEvent),
     Follower(GiftCard),
+    Follower(PaymentLink),  # counter orders waiting to be paid by card
 ]
 
 # Blank on the kept record: filled from the merged one (the kept record's values win).

@@ -10,6 +10,7 @@ from comptoir.dashboard.urls import (
     account_emails,
     accounts,
     catalog,
+    counter,
     customer_import,
     customer_merge,
     customer_privacy,
@@ -51,6 +52,7 @@ for module in (
     stations,
     orders,
     order_refunds,
+    counter,
     partners,
 ):
     urlpatterns += module.urlpatterns

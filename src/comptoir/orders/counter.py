@@ -1,0 +1,488 @@
+"""Counter and phone orders: staff with "manage orders" enter an order for a customer
+from the dashboard's point-of-sale screen.
+
+The order goes through ``place_order`` like any checkout (source counter, no account:
+it belongs to the customer record and its totals, never to the shopper's online
+history). The customer is an existing record or a new one made from what staff typed.
+Fulfilment: handed over at the counter (no fulfilment: the order is completed at once),
+pickup (as soon as possible or at a time) or delivery (to an address of the location's
+zones, with its fee). Payment:
+
+- in person (cash or card terminal): recorded as a Payment of method ``in_person``
+  without any gateway call, and the order is placed at once;
+- card link: a ``PaymentLink`` (unguessable token, amount, 24-hour expiry) is emailed to
+  the customer; the order is placed, exactly like a checkout, when the customer pays it
+  on the storefront (``pay_payment_link``). Until then there is no order: nothing to
+  accept, no stock taken, nothing in the customer's totals.
+
+The staff note is the order's ``note`` (shown on its page; exported, erased and moved
+with the orders). A double click places one order: the form's idempotency key."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from comptoir.catalog.models import Product
+from comptoir.catalog.selectors import sellable_products
+from comptoir.customers.models import Customer
+from comptoir.customers.phones import InvalidPhone, to_e164
+from comptoir.customers.selectors import visible_customers
+from comptoir.customers.services import find_or_create_for_order, normalise_email
+from comptoir.customers.services.order_stats import recount_orders
+from comptoir.errors import DomainError, InvalidInput, NotFound
+from comptoir.mail.services import queue_templated_email
+from comptoir.orders.models import (
+    Order,
+    OrderEvent,
+    OrderEventKind,
+    OrderSource,
+    PaymentLink,
+    PaymentLinkState,
+)
+from comptoir.orders.services import (
+    Contact,
+    FulfilmentChoice,
+    earliest_pickup,
+    place_order,
+)
+from comptoir.payments.gateways.base import Gateway, PaymentResult
+from comptoir.shop.models import Location
+from comptoir.shop.selectors import get_shop, language_for
+from comptoir.team.access import require, require_location
+from comptoir.team.models import TeamMember
+from comptoir.team.permissions import Permission
+
+LINK_LIFETIME = timedelta(hours=24)
+IN_PERSON = "in_person"  # Payment.gateway and Payment.method of money taken at the counter
+LINK_EMAIL_TEMPLATE = "counter_payment_link"
+
+
+class PaymentChoice:
+    IN_PERSON = "in_person"
+    CARD_LINK = "card_link"
+
+
+@dataclass(frozen=True)
+class NewCustomer:
+    """A customer typed on the counter screen (no record yet)."""
+
+    first_name: str = ""
+    last_name: str = ""
+    email: str = ""
+    phone: str = ""
+
+
+def place_counter_order(
+    *,
+    actor: TeamMember,
+    idempotency_key: str,
+    location: Location,
+    lines: Sequence[tuple[Product, int]],
+    customer: Customer | None = None,
+    new_customer: NewCustomer | None = None,
+    fulfilment: FulfilmentChoice | None,
+    note: str = "",
+    payment: str,
+) -> Order | PaymentLink:
+    """Place the order paid in person (returns the Order) or send the customer a card
+    link (returns the PaymentLink). ``fulfilment`` None: handed over at the counter.
+    The same ``idempotency_key`` again returns what the first call made."""
+    require(actor, Permission.MANAGE_ORDERS)
+    require_location(actor, location)
+    if not idempotency_key:
+        raise ValueError("place_counter_order needs an idempotency key")
+    if payment not in (PaymentChoice.IN_PERSON, PaymentChoice.CARD_LINK):
+        raise InvalidInput({"payment": _("Choose how the customer pays.")})
+    key = f"counter:{idempotency_key}"
+    done = _already_done(key)
+    if done is not None:
+        return done
+    if (customer is None) == (new_customer is None):
+        raise InvalidInput({"customer": _("Choose a customer, or enter a new one.")})
+    if customer is not None and not visible_customers(actor).filter(pk=customer.pk).exists():
+        raise NotFound(_("This customer does not exist (any more)."))
+    if new_customer is not None:
+        new_customer = _checked(new_customer)
+    if payment == PaymentChoice.CARD_LINK:
+        email = customer.email if customer is not None else new_customer.email  # type: ignore[union-attr]
+        if not email:
+            raise InvalidInput(
+                {
+                    "payment": _(
+                        "The card link is sent by email: give the customer's email address, or take the payment in person."
+                    )
+                }
+            )
+        return _send_link(
+            actor=actor,
+            key=key,
+            location=location,
+            lines=lines,
+            customer=customer,
+            new_customer=new_customer,
+            fulfilment=fulfilment,
+            note=note,
+        )
+    with transaction.atomic():
+        if customer is None:
+            assert new_customer is not None
+            customer = _record_for(new_customer)
+        order = _place(
+            key=key,
+            location=location,
+            lines=lines,
+            customer=customer,
+            fulfilment=fulfilment,
+            note=note,
+            payment=lambda total: PaymentResult(
+                gateway=IN_PERSON,
+                account="",
+                reference=f"in_person_{secrets.token_hex(12)}",
+                amount=total,
+                currency=get_shop().currency,
+                method=IN_PERSON,
+                card=None,
+            ),
+            actor=actor,
+            event=OrderEventKind.COUNTER_PLACED,
+        )
+    return order
+
+
+def pay_payment_link(*, token: str, gateway: Gateway, card_token: str) -> Order:
+    """The customer pays a card link on the storefront: charge the card (outside any
+    transaction), place the order, refund the charge if the order is refused (stock
+    sold meanwhile, a price changed). Paying a paid link again returns its order with
+    nothing charged (the gateway call carries the link's key, so even two requests at
+    once make one charge). Raises NotFound, DomainError (expired), PaymentFailed."""
+    link = payment_link_by_token(token)
+    if link.state == PaymentLinkState.PAID:
+        assert link.order is not None
+        return link.order
+    if link.is_expired:
+        raise DomainError(
+            _("This payment link has expired. Please contact the shop."), code="link_expired"
+        )
+    charge = gateway.charge(
+        amount=link.amount,
+        currency=link.currency,
+        card_token=card_token,
+        idempotency_key=f"{link.idempotency_key}:charge",
+    )
+    try:
+        with transaction.atomic():
+            locked = PaymentLink.objects.select_for_update().get(pk=link.pk)
+            if locked.state == PaymentLinkState.PAID:
+                # Paid by a twin request meanwhile, with the same charge (same key).
+                assert locked.order is not None
+                return locked.order
+            order = _place_from_link(locked, charge)
+            now = timezone.now()
+            PaymentLink.objects.filter(pk=locked.pk).update(
+                state=PaymentLinkState.PAID, paid_at=now, order=order
+            )
+    except DomainError:
+        if Order.objects.filter(idempotency_key=link.idempotency_key).exists():
+            raise  # placed with this charge: never refund a paid order here
+        gateway.refund(
+            reference=charge.reference,
+            amount=charge.amount,
+            idempotency_key=f"{link.idempotency_key}:refund",
+        )
+        raise
+    return order
+
+
+def payment_link_by_token(token: str) -> PaymentLink:
+    link = (
+        PaymentLink.objects.select_related("location", "customer", "order")
+        .filter(token=token or "-")
+        .first()
+    )
+    if link is None:
+        raise NotFound(_("No such payment link, or the link is incomplete."))
+    return link
+
+
+def payment_link_url(link: PaymentLink) -> str:
+    return f"{settings.COMPTOIR_PUBLIC_URL.rstrip('/')}/pay/{link.token}/"
+
+
+def counter_products(location: Location) -> Any:
+    """What the counter screen offers: the products sold at ``location`` today."""
+    return sellable_products(location).order_by(
+        "category__position", "category_id", "position", "id"
+    )
+
+
+# --- steps ---------------------------------------------------------------------------
+
+
+def _already_done(key: str) -> Order | PaymentLink | None:
+    order = Order.objects.filter(idempotency_key=key).first()
+    if order is not None:
+        return order
+    return PaymentLink.objects.filter(idempotency_key=key).first()
+
+
+def _checked(new: NewCustomer) -> NewCustomer:
+    """The new customer's details as the customer record keeps them, or InvalidInput
+    with a message per field (same rules as the record: email, E.164 phone)."""
+    errors: dict[str, str] = {}
+    first, last = new.first_name.strip()[:100], new.last_name.strip()[:100]
+    if not first and not last:
+        errors["first_name"] = _("Give the customer's name.")
+    email = ""
+    try:
+        email = normalise_email(new.email)
+    except DomainError as error:
+        errors["email"] = str(error.message)
+    phone = ""
+    try:
+        phone = to_e164(new.phone, get_shop().country)
+    except InvalidPhone as error:
+        errors["phone"] = str(error.message)
+    if errors:
+        raise InvalidInput(errors, code="invalid_customer")
+    return NewCustomer(first_name=first, last_name=last, email=email, phone=phone)
+
+
+def _record_for(new: NewCustomer) -> Customer:
+    """The record of a customer typed at the counter: the one with this email if any
+    (as a checkout would find it), else a new record."""
+    shop = get_shop()
+    return find_or_create_for_order(
+        email=new.email,
+        first_name=new.first_name,
+        last_name=new.last_name,
+        phone=new.phone,
+        language=shop.published_language,
+        region=shop.country,
+    )
+
+
+def _contact(customer: Customer) -> Contact:
+    return Contact(
+        email=customer.email or "",
+        first_name=customer.first_name,
+        last_name=customer.last_name,
+        phone=customer.phone,
+    )
+
+
+def _language(customer: Customer) -> str:
+    return language_for(get_shop(), customer.language)
+
+
+def _total(lines: Sequence[tuple[Product, int]], fulfilment: FulfilmentChoice | None) -> int:
+    return sum(product.price * quantity for product, quantity in lines) + (
+        fulfilment.fee if fulfilment else 0
+    )
+
+
+def _place(
+    *,
+    key: str,
+    location: Location,
+    lines: Sequence[tuple[Product, int]],
+    customer: Customer,
+    fulfilment: FulfilmentChoice | None,
+    note: str,
+    payment: Any,
+    actor: TeamMember | None,
+    event: OrderEventKind,
+) -> Order:
+    """``place_order`` for ``customer``, then the staff note and the timeline row. Must
+    run inside a transaction."""
+    payment_result = payment(_total(lines, fulfilment)) if callable(payment) else payment
+    order = place_order(
+        idempotency_key=key,
+        location=location,
+        lines=lines,
+        contact=_contact(customer),
+        fulfilment=fulfilment,
+        payment=payment_result,
+        language=_language(customer),
+        account_user=None,
+        source=OrderSource.COUNTER,
+    )
+    if OrderEvent.objects.filter(order=order, kind=event).exists():
+        return order  # the same key again: placed before
+    if order.customer_id != customer.pk:
+        _give_to(order, customer)
+    note = note.strip()[:1000]
+    if note:
+        Order.objects.filter(pk=order.pk).update(note=note)
+        order.note = note
+    OrderEvent.objects.create(order=order, kind=event, actor=actor)
+    return order
+
+
+def _give_to(order: Order, customer: Customer) -> None:
+    """A record without email cannot be found by ``place_order`` (it finds records by
+    email), which then made a new one for the order: the order moves to the chosen
+    record and that empty new record goes."""
+    stray_id = order.customer_id
+    Order.objects.filter(pk=order.pk).update(customer=customer)
+    order.customer = customer
+    if not Order.objects.filter(customer_id=stray_id).exists():
+        Customer.objects.filter(pk=stray_id, user__isnull=True).delete()
+    recount_orders([customer.pk])
+
+
+def _send_link(
+    *,
+    actor: TeamMember,
+    key: str,
+    location: Location,
+    lines: Sequence[tuple[Product, int]],
+    customer: Customer | None,
+    new_customer: NewCustomer | None,
+    fulfilment: FulfilmentChoice | None,
+    note: str,
+) -> PaymentLink:
+    shop = get_shop()
+    _check_lines(location, lines, fulfilment)
+    try:
+        with transaction.atomic():
+            if customer is None:
+                assert new_customer is not None
+                customer = _record_for(new_customer)
+            link = PaymentLink.objects.create(
+                token=secrets.token_urlsafe(32),
+                idempotency_key=key,
+                location=location,
+                customer=customer,
+                created_by=actor,
+                currency=shop.currency,
+                amount=_total(lines, fulfilment),
+                draft={
+                    "lines": [[product.pk, quantity] for product, quantity in lines],
+                    "fulfilment": _fulfilment_json(fulfilment),
+                },
+                note=note.strip()[:1000],
+                expires_at=timezone.now() + LINK_LIFETIME,
+            )
+            language = _language(customer)
+            queue_templated_email(
+                to=customer.email or "",
+                template=LINK_EMAIL_TEMPLATE,
+                context={
+                    "link": link,
+                    "customer": customer,
+                    "location": location,
+                    "lines": lines,
+                    "pay_url": payment_link_url(link),
+                },
+                language=language,
+                kind=LINK_EMAIL_TEMPLATE,
+            )
+    except IntegrityError:
+        existing = PaymentLink.objects.filter(idempotency_key=key).first()
+        if existing is None:
+            raise
+        return existing
+    return link
+
+
+def _check_lines(
+    location: Location, lines: Sequence[tuple[Product, int]], fulfilment: FulfilmentChoice | None
+) -> None:
+    """What ``place_order`` would refuse now, before a link is sent for it: checked by
+    placing the order and rolling it back."""
+
+    class _Rollback(Exception):
+        pass
+
+    shop = get_shop()
+    try:
+        with transaction.atomic():
+            place_order(
+                idempotency_key=f"check:{secrets.token_hex(8)}",
+                location=location,
+                lines=lines,
+                contact=Contact(email=""),
+                fulfilment=fulfilment,
+                payment=PaymentResult(
+                    gateway="check",
+                    account="",
+                    reference="check",
+                    amount=_total(lines, fulfilment),
+                    currency=shop.currency,
+                    method="check",
+                    card=None,
+                ),
+                language=shop.published_language,
+                source=OrderSource.COUNTER,
+            )
+            raise _Rollback
+    except _Rollback:
+        pass
+
+
+def _fulfilment_json(choice: FulfilmentChoice | None) -> dict[str, Any] | None:
+    if choice is None:
+        return None
+    data = asdict(choice)
+    data["type"] = str(choice.type)
+    for field in ("pickup_at", "deliver_at"):
+        value = data[field]
+        data[field] = value.isoformat() if value else None
+    return data
+
+
+def _fulfilment_from(data: dict[str, Any] | None, location: Location) -> FulfilmentChoice | None:
+    """The fulfilment entered with the link; a pickup time that is now too early (the
+    link was paid late) becomes "as soon as possible"."""
+    if data is None:
+        return None
+    values = dict(data)
+    for field in ("pickup_at", "deliver_at"):
+        values[field] = datetime.fromisoformat(values[field]) if values[field] else None
+    pickup_at = values["pickup_at"]
+    if pickup_at is not None and pickup_at < earliest_pickup(location):
+        values["pickup_at"] = None
+    return FulfilmentChoice(**values)
+
+
+def _place_from_link(link: PaymentLink, charge: PaymentResult) -> Order:
+    quantities = dict(link.draft["lines"])
+    products = {p.pk: p for p in Product.objects.filter(pk__in=list(quantities))}
+    if len(products) != len(quantities):
+        raise DomainError(
+            _("A product of this order is no longer sold. Please contact the shop."),
+            code="not_sold",
+        )
+    lines = [(products[pk], quantity) for pk, quantity in quantities.items()]
+    customer = link.customer
+    order = _place(
+        key=link.idempotency_key,
+        location=link.location,
+        lines=lines,
+        customer=customer,
+        fulfilment=_fulfilment_from(link.draft.get("fulfilment"), link.location),
+        note=link.note,
+        payment=charge,
+        actor=None,
+        event=OrderEventKind.PAYMENT_LINK_PAID,
+    )
+    if (
+        link.created_by_id is not None
+        and not OrderEvent.objects.filter(order=order, kind=OrderEventKind.COUNTER_PLACED).exists()
+    ):
+        OrderEvent.objects.create(
+            order=order,
+            kind=OrderEventKind.COUNTER_PLACED,
+            actor_id=link.created_by_id,
+            at=link.created_at,
+        )
+    return order
