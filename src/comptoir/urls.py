@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("comptoir.storefront.urls")),
     path("dashboard/", include("comptoir.dashboard.urls")),
     path("", include("comptoir.partners.urls")),
+    path("", include("comptoir.messaging.twilio_urls")),
     path("healthz", healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
     # Uploaded images (logo, products). A single-box install serves them itself.

@@ -29,6 +29,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from comptoir.accounts.models import SavedCard, SignInAttempt, TermsAcceptance
+from comptoir.consent.personal_data import consent_of
 from comptoir.customers.models import Customer, CustomerEvent, MarketingConsentChange
 from comptoir.giftcards.personal_data import gift_cards_of
 from comptoir.mail.models import OutgoingEmail
@@ -346,6 +347,8 @@ SECTIONS: tuple[Section, ...] = (
     Section("sign_in_attempts", _sign_in_attempts),
     # Cards bought by the customer or sent to one of their addresses, with their ledgers.
     Section("gift_cards", gift_cards_of),
+    # Text consent: each number's STOP state and double opt-in, every grant and withdrawal.
+    Section("text_consent", consent_of),
 )
 
 

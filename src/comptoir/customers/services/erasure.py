@@ -43,6 +43,7 @@ from comptoir.accounts.models import (
     SignInAttempt,
 )
 from comptoir.accounts.services.cards import delete_at_gateway
+from comptoir.consent.personal_data import erase_for as erase_text_consent
 from comptoir.customers.models import (
     Customer,
     CustomerAddress,
@@ -189,6 +190,7 @@ def erase_customer(*, actor: TeamMember, customer_id: int, gateway: Gateway | No
         _erase_outbox(emails, order_ids)
         _erase_orders(order_ids)
         erase_gift_card_details(customer)  # before the record's email is blanked
+        erase_text_consent(customer)  # opted-out numbers kept as hashes only
         for model in RECORD_ROWS:
             model.objects.filter(customer=customer).delete()
         SignInAttempt.objects.filter(email__in=emails).delete()

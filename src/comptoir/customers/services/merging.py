@@ -26,6 +26,7 @@ from comptoir.accounts.models import (
     SavedAddress,
     SavedCard,
 )
+from comptoir.consent.models import ConsentRecord, TextSubscription
 from comptoir.customers.events import record_event
 from comptoir.customers.models import (
     AddressRole,
@@ -79,6 +80,8 @@ FOLLOWERS: list[Follower] = [
     Follower(CustomerEvent),
     Follower(GiftCard),
     Follower(PaymentLink),  # counter orders waiting to be paid by card
+    Follower(ConsentRecord),
+    Follower(TextSubscription),
 ]
 
 # Blank on the kept record: filled from the merged one (the kept record's values win).

@@ -1,0 +1,111 @@
+"""An inbound text, from the provider's webhook to its effect, with the issue's
+precedence:
+
+1. exactly one opt-out word (STOP, ARRÊT...): the number gets no more texts, whatever
+   else is pending (the provider does the same), and one confirmation;
+2. a yes to a pending marketing opt-in request: the double opt-in moves on;
+3. an answer to a pending appointment reminder (``appointments.replies``);
+4. START / UNSTOP (and a yes nothing was waiting for) resubscribe; HELP / INFO / AIDE
+   answer with the shop's name and contact;
+5. anything else is a message for staff, flagged as a possible opt-out when it speaks of
+   stopping.
+
+Keyword texts are recorded in the conversation too. The provider's message id makes a
+retried webhook apply once (``consent.models.ReceivedText``). A few queries per text: the
+webhook must take 200 a second."""
+
+from __future__ import annotations
+
+import enum
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from comptoir.appointments.replies import handle_reminder_reply
+from comptoir.consent import services as consent
+from comptoir.consent.models import ReceivedText
+from comptoir.consent.rules import PENDING_OPT_IN
+from comptoir.customers.phones import InvalidPhone, to_e164
+from comptoir.messaging.keywords import Keyword, classify, mentions_stop
+from comptoir.messaging.models import Channel, MessageKind
+from comptoir.messaging.services import customer_for_inbound, record_inbound
+from comptoir.shop.selectors import get_shop
+
+
+class Outcome(enum.Enum):
+    DUPLICATE = "duplicate"
+    OPTED_OUT = "opted_out"
+    OPT_IN_ANSWER = "opt_in_answer"
+    REMINDER_ANSWER = "reminder_answer"
+    RESUBSCRIBED = "resubscribed"
+    HELP = "help"
+    MESSAGE = "message"
+
+
+def sender_number(raw: str) -> str:
+    """The sender as E.164 (the provider sends it so; anything else is read as a number
+    of the shop's country, or kept as given when it is no number at all: a short code)."""
+    raw = (raw or "").strip()
+    if raw.startswith("+"):
+        return raw
+    try:
+        return to_e164(raw, get_shop().country) or raw
+    except InvalidPhone:
+        return raw
+
+
+def receive_text(*, provider_message_id: str, from_number: str, body: str) -> Outcome:
+    """Apply one inbound text (see the module's doc); ``Outcome.DUPLICATE`` when this
+    provider message id was already applied."""
+    number = sender_number(from_number)
+    body = body or ""
+    with transaction.atomic():
+        if provider_message_id:
+            try:
+                with transaction.atomic():
+                    ReceivedText.objects.create(provider_message_id=provider_message_id)
+            except IntegrityError:
+                return Outcome.DUPLICATE
+        customer = customer_for_inbound(phone=number)
+        sub = consent.subscription_for(number, customer)
+        sub.last_inbound_at = timezone.now()
+        sub.save(update_fields=["last_inbound_at", "updated_at"])
+        keyword = classify(body)
+
+        def record(kind: str = MessageKind.CONSENT, possible_opt_out: bool = False) -> None:
+            record_inbound(
+                customer=customer,
+                channel=Channel.SMS,
+                body=body,
+                from_address=number,
+                provider_message_id=provider_message_id,
+                kind=kind,
+                possible_opt_out=possible_opt_out,
+            )
+
+        if keyword is Keyword.OPT_OUT:
+            record()
+            consent.opt_out(
+                sub=sub, customer=customer, reply=body, provider_message_id=provider_message_id
+            )
+            return Outcome.OPTED_OUT
+        if keyword is Keyword.YES and sub.marketing_state in PENDING_OPT_IN:
+            record()
+            consent.answer_opt_in(
+                sub=sub, customer=customer, reply=body, provider_message_id=provider_message_id
+            )
+            return Outcome.OPT_IN_ANSWER
+        if handle_reminder_reply(customer, number, body, provider_message_id=provider_message_id):
+            return Outcome.REMINDER_ANSWER
+        if keyword in (Keyword.OPT_IN, Keyword.YES):
+            record()
+            consent.opt_in(
+                sub=sub, customer=customer, reply=body, provider_message_id=provider_message_id
+            )
+            return Outcome.RESUBSCRIBED
+        if keyword is Keyword.HELP:
+            record()
+            consent.answer_help(customer=customer)
+            return Outcome.HELP
+        record(MessageKind.CUSTOMER, possible_opt_out=mentions_stop(body))
+        return Outcome.MESSAGE
