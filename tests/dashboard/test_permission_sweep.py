@@ -95,6 +95,7 @@ KWARG_KINDS = {
     "partner_order_id": "partner_order",
     "item_id": "partner_item",
     "order_id": "order",
+    "table_id": "table",
 }
 GENERIC_KWARGS = {"pk", "id", "slug"}
 # Words in a URL name that tell the kind of its pk; the last one in the name wins
@@ -204,6 +205,9 @@ MAKERS: dict[str, Callable] = {
     "station": make_station,
     "ticket": make_ticket,
     "order": make_order,
+    "table": lambda: apps.get_model("tables", "Table").objects.create(
+        location=LocationFactory(), label="4"
+    ),
 }
 
 

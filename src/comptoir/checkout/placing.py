@@ -21,7 +21,7 @@ from comptoir.errors import DomainError, InvalidInput
 from comptoir.giftcards.guessing import card_for_code
 from comptoir.giftcards.models import GiftCardState
 from comptoir.orders.gift_card_sales import EGift, check_e_gift, place_gift_card_purchase
-from comptoir.orders.models import Order
+from comptoir.orders.models import Order, OrderSource
 from comptoir.orders.selectors import order_placed_with
 from comptoir.orders.services import (
     Contact,
@@ -72,6 +72,7 @@ def pay_and_place_order(
     gift_card_code: str = "",
     ip_address: str | None = None,
     coupon_code: str = "",
+    source: OrderSource = OrderSource.SITE,
 ) -> Order:
     """Charge the card (or wallet), place the order, refund if the order is refused.
     Raises PaymentFailed (nothing charged) or the order's DomainError (charge refunded).
@@ -135,6 +136,7 @@ def pay_and_place_order(
             account_user=account_user,
             gift_card=gift,
             discount=_discount(coupon),
+            source=source,
         ),
     )
 

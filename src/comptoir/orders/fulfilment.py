@@ -177,6 +177,41 @@ def fail_order(*, actor: TeamMember, order_id: int, expected_version: int) -> Tr
     return _move(actor=actor, order_id=order_id, expected_version=expected_version, target=S.FAILED)
 
 
+def accept_table_order(*, order_id: int) -> bool:
+    """A table order goes straight to the stations: proposed -> reserved as soon as it is
+    placed, by no staff member (the timeline's "accepted" event has no actor and says
+    ``automatic``), and each station gets its ticket. No "accepted" email: the shopper
+    is at the table and has the receipt. Returns False, changing nothing, for an order
+    already past proposed (a double submit of the same checkout)."""
+    with transaction.atomic():
+        order = (
+            Order.objects.select_for_update(of=("self",))
+            .select_related("fulfilment")
+            .filter(pk=order_id, source=OrderSource.TABLE)
+            .first()
+        )
+        if order is None:
+            raise NotFound(_("No such table order."))
+        fulfilment = order.fulfilment
+        if fulfilment.state != S.PROPOSED:
+            return False
+        check_transition(fulfilment.state, S.RESERVED)
+        now = timezone.now()
+        Order.objects.filter(pk=order.pk).update(version=F("version") + 1, updated_at=now)
+        Fulfilment.objects.filter(pk=fulfilment.pk).update(state=S.RESERVED, accepted_at=now)
+        record_event(
+            order,
+            OrderEventKind.ACCEPTED,
+            actor=None,
+            from_state=S.PROPOSED,
+            to_state=S.RESERVED,
+            version=order.version + 1,
+            automatic=True,
+        )
+        send_order_to_stations(order.pk, 1)
+    return True
+
+
 # --- the one path every transition takes ----------------------------------------------
 
 

@@ -14,4 +14,5 @@ urlpatterns = [
     path("gift-cards/buy/", giftcard_views.buy_page, name="gift_card_buy"),
     path("account/", include("comptoir.storefront.account.urls")),
     path("", include("comptoir.storefront.checkout_urls")),
+    path("", include("comptoir.storefront.table_urls")),
 ]

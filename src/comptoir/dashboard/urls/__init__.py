@@ -24,6 +24,7 @@ from comptoir.dashboard.urls import (
     partners,
     shop,
     stations,
+    tables,
     team,
 )
 from comptoir.dashboard.views import home
@@ -50,6 +51,7 @@ for module in (
     mail,
     jobs,
     stations,
+    tables,
     orders,
     order_refunds,
     counter,

@@ -1,0 +1,39 @@
+"""Reads about tables: the staff's, scoped to the locations they work at, and the
+shopper's, found by the token of the QR code only."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from comptoir.errors import NotFound
+from comptoir.shop.models import Location
+from comptoir.tables.models import Table
+from comptoir.team.access import visible_location_ids
+from comptoir.team.models import TeamMember
+
+
+def tables_for_staff(actor: TeamMember) -> QuerySet[Table]:
+    tables = Table.objects.select_related("location")
+    allowed = visible_location_ids(actor)
+    tables = tables if allowed is None else tables.filter(location_id__in=allowed)
+    return tables.order_by("location__position", "location__name", "label", "id")
+
+
+def table_for_staff(actor: TeamMember, pk: int) -> Table:
+    table = tables_for_staff(actor).filter(pk=pk).first()
+    if table is None:
+        raise NotFound(_("No such table, or not at a location you work at."))
+    return table
+
+
+def active_tables_of(location: Location) -> list[Table]:
+    """The tables of ``location`` taking orders, in label order (the QR sheet)."""
+    return list(Table.objects.filter(location=location, is_active=True).order_by("label", "id"))
+
+
+def table_by_token(token: str) -> Table | None:
+    """The table whose QR code carries ``token`` (active or not), with its location."""
+    if not token or len(token) > 40:
+        return None
+    return Table.objects.select_related("location").filter(token=token).first()
