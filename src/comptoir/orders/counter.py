@@ -213,6 +213,13 @@ def payment_link_by_token(token: str) -> PaymentLink:
     return link
 
 
+def link_lines(link: PaymentLink) -> list[tuple[Product, int]]:
+    """The products and quantities of a link's order, for its page."""
+    quantities = dict(link.draft.get("lines", []))
+    products = Product.objects.filter(pk__in=list(quantities)).order_by("pk")
+    return [(product, quantities[product.pk]) for product in products]
+
+
 def payment_link_url(link: PaymentLink) -> str:
     return f"{settings.COMPTOIR_PUBLIC_URL.rstrip('/')}/pay/{link.token}/"
 
@@ -352,6 +359,7 @@ def _send_link(
 ) -> PaymentLink:
     shop = get_shop()
     _check_lines(location, lines, fulfilment)
+    now = timezone.now()
     try:
         with transaction.atomic():
             if customer is None:
@@ -370,7 +378,8 @@ def _send_link(
                     "fulfilment": _fulfilment_json(fulfilment),
                 },
                 note=note.strip()[:1000],
-                expires_at=timezone.now() + LINK_LIFETIME,
+                created_at=now,
+                expires_at=now + LINK_LIFETIME,
             )
             language = _language(customer)
             queue_templated_email(

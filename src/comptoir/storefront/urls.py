@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from comptoir.storefront import cart_views, giftcard_views, views
+from comptoir.storefront import cart_views, giftcard_views, payment_link_views, views
 
 app_name = "storefront"
 urlpatterns = [
@@ -12,6 +12,7 @@ urlpatterns = [
     path("cart/remove/", cart_views.cart_remove, name="cart_remove"),
     path("gift-cards/balance/", giftcard_views.balance_page, name="gift_card_balance"),
     path("gift-cards/buy/", giftcard_views.buy_page, name="gift_card_buy"),
+    path("pay/<str:token>/", payment_link_views.pay_page, name="payment_link"),
     path("account/", include("comptoir.storefront.account.urls")),
     path("", include("comptoir.storefront.checkout_urls")),
     path("", include("comptoir.storefront.table_urls")),
