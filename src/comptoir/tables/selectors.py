@@ -3,6 +3,8 @@ shopper's, found by the token of the QR code only."""
 
 from __future__ import annotations
 
+import re
+
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
@@ -27,9 +29,19 @@ def table_for_staff(actor: TeamMember, pk: int) -> Table:
     return table
 
 
+def label_order(table: Table) -> tuple:
+    """Labels in natural order: 2 before 10, "Terrace 2" before "Terrace 10"."""
+    parts = [
+        (0, int(part), "") if part.isdigit() else (1, 0, part.casefold())
+        for part in re.split(r"(\d+)", table.label)
+        if part
+    ]
+    return (*parts, (2, table.pk, ""))
+
+
 def active_tables_of(location: Location) -> list[Table]:
-    """The tables of ``location`` taking orders, in label order (the QR sheet)."""
-    return list(Table.objects.filter(location=location, is_active=True).order_by("label", "id"))
+    """The tables of ``location`` taking orders, in natural label order (the QR sheet)."""
+    return sorted(Table.objects.filter(location=location, is_active=True), key=label_order)
 
 
 def table_by_token(token: str) -> Table | None:

@@ -53,7 +53,10 @@ def table_list(request: StaffRequest) -> HttpResponse:
     tables = list(selectors.tables_for_staff(request.member))
     locations = []
     for location in locations_for_staff(request.member).prefetch_related(None):
-        here = [table for table in tables if table.location_id == location.pk]
+        here = sorted(
+            (table for table in tables if table.location_id == location.pk),
+            key=selectors.label_order,
+        )
         active = sum(1 for table in here if table.is_active)
         pages = range(1, qr.page_count(active) + 1)
         locations.append({"location": location, "tables": here, "pages": pages})
