@@ -10,6 +10,7 @@ urlpatterns = [
     path("dashboard/", include("comptoir.dashboard.urls")),
     path("", include("comptoir.partners.urls")),
     path("", include("comptoir.messaging.twilio_urls")),
+    path("", include("comptoir.messaging.email_urls")),
     path("healthz", healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
     # Uploaded images (logo, products). A single-box install serves them itself.
