@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "comptoir.messaging",
     "comptoir.coupons",
     "comptoir.consent",
+    "comptoir.appointments",
     "comptoir.dashboard",
     "comptoir.server",
     "comptoir.demo",
@@ -187,6 +188,9 @@ COMPTOIR_PUBLIC_URL = CONFIG.public_url
 STRIPE_SECRET_KEY = CONFIG.stripe_secret_key
 STRIPE_PUBLISHABLE_KEY = CONFIG.stripe_publishable_key
 STRIPE_API_BASE = CONFIG.stripe_api_base
+
+# Inbound email by Mailgun's webhook, through django-anymail (messaging.anymail_inbound).
+ANYMAIL = {"MAILGUN_WEBHOOK_SIGNING_KEY": CONFIG.mailgun_webhook_signing_key}
 
 # How long /healthz accepts since the last worker heartbeat.
 COMPTOIR_WORKER_STALE_AFTER_SECONDS = 60

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from comptoir.mail.models import EmailStatus, OutgoingEmail
 from comptoir.mail.rendering import render_queued
+from comptoir.mail.reply_to import reply_to_for
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +53,7 @@ def deliver_email(email_id: int, *, last_attempt: bool) -> str:
             body=email.text_body,
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[email.to_address],
+            reply_to=reply_to_for(email),
             headers={"Message-ID": email.provider_message_id, "Content-Language": email.language},
         )
         if email.html_body:

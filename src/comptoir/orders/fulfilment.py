@@ -12,6 +12,7 @@ Cancelling also returns the stock and refunds the payments (``orders.refunds``).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +25,7 @@ from comptoir.customers.services.order_stats import recount_orders
 from comptoir.errors import Conflict, DomainError, InvalidInput, NotFound
 from comptoir.mail.models import OutgoingEmail
 from comptoir.mail.services import queue_templated_email
+from comptoir.messaging.order_texts import text_order_update
 from comptoir.orders.events import record_event
 from comptoir.orders.links import status_url
 from comptoir.orders.models import (
@@ -306,7 +308,9 @@ def _stale(order: Order, fulfilment: Fulfilment) -> Conflict:
 
 def _notify(order: Order, fulfilment: Fulfilment, target: FulfilmentState) -> OutgoingEmail | None:
     """Queue the customer's email for ``target`` in their language (none for partner
-    orders: the partner's platform tells its customers)."""
+    orders: the partner's platform tells its customers), and after commit the text for
+    shoppers who asked for texts about the order (``messaging.order_texts``)."""
+    transaction.on_commit(functools.partial(text_order_update, order.pk, target), robust=True)
     template = _EMAIL_FOR.get(target, {}).get(FulfilmentType(fulfilment.type))
     if template is None or not order.email or order.is_donation:
         return None

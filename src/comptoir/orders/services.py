@@ -29,6 +29,7 @@ from comptoir.errors import Conflict, DomainError, InvalidInput
 from comptoir.giftcards.models import GiftCard
 from comptoir.giftcards.services import redeem as redeem_gift_card
 from comptoir.mail.services import queue_rendered_later
+from comptoir.messaging.order_texts import text_receipt
 from comptoir.orders.models import (
     Fulfilment,
     FulfilmentState,
@@ -600,6 +601,8 @@ def _create_fulfilment(
 def _queue_receipt(order: Order, *, shop: Shop) -> None:
     """The receipt, in the customer's language when the shop publishes it. The worker
     renders its text and HTML from the order (orders.receipts) just before sending."""
+    # By text too for shoppers who asked for texts about the order.
+    text_receipt(order)
     if not order.email:
         return
     queue_rendered_later(
