@@ -211,3 +211,18 @@ def test_table_and_partner_orders_are_emailed_too(
     assert "Source: Partner (Livreur)" in partner_email.text_body
     table_email = new_order_emails().get(subject__contains=table.number)
     assert "Source: Table" in table_email.text_body and "Table 7." in table_email.text_body
+
+
+def test_a_counter_order_is_emailed_too(opted_in, martyrs):
+    order = place(martyrs, source="counter")
+    assert email_new_order(order.pk) == "sent 1"
+    assert "Source: Counter" in new_order_emails().get().text_body
+
+
+def test_an_order_without_fulfilment_schedules_no_reminder(
+    opted_in, martyrs, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        place(martyrs, fulfilment=None)
+    assert task_rows("email_new_order").count() == 1
+    assert not task_rows("remind_not_accepted").exists()
