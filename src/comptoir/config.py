@@ -48,6 +48,9 @@ class Config:
     # FORWARDED_ALLOW_IPS: the proxies gunicorn trusts; the shopper sign-in limits read the
     # client's address from X-Forwarded-For only when the request comes from one of them.
     trusted_proxies: list[str] = field(default_factory=lambda: ["127.0.0.1"])
+    # MAILGUN_WEBHOOK_SIGNING_KEY: checks the signature of Mailgun's inbound email webhook
+    # (messaging.anymail_inbound); without it that webhook is off.
+    mailgun_webhook_signing_key: str = field(default="", repr=False)
 
 
 def parse_bool(env: Mapping[str, str], name: str, default: bool) -> bool:
@@ -221,4 +224,5 @@ def load(env: Mapping[str, str] | None = None, *, base_dir: Path) -> Config:
         stripe_publishable_key=stripe_publishable_key,
         stripe_api_base=stripe_api_base,
         trusted_proxies=parse_list(env, "FORWARDED_ALLOW_IPS", ["127.0.0.1"]),
+        mailgun_webhook_signing_key=env.get("MAILGUN_WEBHOOK_SIGNING_KEY", "").strip(),
     )

@@ -11,6 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from comptoir import config
 from comptoir.messaging.models import Message
 from comptoir.messaging.services import conversation_for
 from tests.factories import CustomerFactory
@@ -128,3 +129,13 @@ def test_without_a_signing_key_the_webhook_does_not_exist(client, settings):
 
     assert response.status_code == 404
     assert not Message.objects.exists()
+
+
+def test_the_signing_key_comes_from_the_environment(tmp_path):
+    loaded = config.load(
+        {"COMPTOIR_DATA_DIR": str(tmp_path), "MAILGUN_WEBHOOK_SIGNING_KEY": " key-abc "},
+        base_dir=tmp_path,
+    )
+
+    assert loaded.mailgun_webhook_signing_key == "key-abc"
+    assert "key-abc" not in repr(loaded)
