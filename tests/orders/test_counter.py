@@ -378,3 +378,25 @@ def test_a_new_customer_typed_with_a_known_email_gets_that_record(owner, shop_en
     )
 
     assert order.customer == known
+
+
+def test_card_links_are_exported_and_erased(owner, shop_en):
+    location = LocationFactory()
+    customer = CustomerFactory(email="noa@example.com")
+    product = stocked(location, stock=None)
+    place_counter_order(
+        actor=owner,
+        idempotency_key="pd-link",
+        location=location,
+        lines=[(product, 1)],
+        customer=customer,
+        fulfilment=None,
+        note="Call before coming",
+        payment=PaymentChoice.CARD_LINK,
+    )
+
+    exported = personal_data(customer)
+    assert [link["note"] for link in exported["payment_links"]] == ["Call before coming"]
+
+    erase_customer(actor=owner, customer_id=customer.pk, gateway=None)
+    assert not PaymentLink.objects.exists()

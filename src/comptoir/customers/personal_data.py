@@ -32,6 +32,7 @@ from comptoir.accounts.models import SavedCard, SignInAttempt, TermsAcceptance
 from comptoir.consent.personal_data import consent_of
 from comptoir.customers.models import Customer, CustomerEvent, MarketingConsentChange
 from comptoir.giftcards.personal_data import gift_cards_of
+from comptoir.orders.counter import payment_links_of
 from comptoir.mail.models import OutgoingEmail
 from comptoir.orders.models import Order, OrderLine, Payment
 
@@ -347,6 +348,8 @@ SECTIONS: tuple[Section, ...] = (
     Section("sign_in_attempts", _sign_in_attempts),
     # Cards bought by the customer or sent to one of their addresses, with their ledgers.
     Section("gift_cards", gift_cards_of),
+    # Counter orders sent to the customer to pay by card (orders.counter).
+    Section("payment_links", payment_links_of),
     # Text consent: each number's STOP state and double opt-in, every grant and withdrawal.
     Section("text_consent", consent_of),
 )

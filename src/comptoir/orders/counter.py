@@ -495,3 +495,36 @@ def _place_from_link(link: PaymentLink, charge: PaymentResult) -> Order:
             at=link.created_at,
         )
     return order
+
+
+# --- personal data (customers.personal_data, customers.services.erasure) -------------
+
+
+def payment_links_of(customer: Customer) -> list[dict[str, Any]]:
+    """The card links sent to the customer, for their personal data export: amount,
+    state, dates, the staff note and the fulfilment entered (the token is left out: it
+    pays the order)."""
+    links = PaymentLink.objects.filter(customer=customer).order_by("created_at", "pk")
+    return [
+        {
+            "amount": link.amount,
+            "currency": link.currency,
+            "state": link.state,
+            "note": link.note,
+            "fulfilment": link.draft.get("fulfilment"),
+            "created_at": link.created_at.isoformat(),
+            "expires_at": link.expires_at.isoformat(),
+            "paid_at": link.paid_at.isoformat() if link.paid_at else None,
+        }
+        for link in links
+    ]
+
+
+def erase_payment_links(customer: Customer) -> int:
+    """Erasure: links not paid are deleted (they can no longer be paid); paid ones lose
+    their note and fulfilment details (their order keeps the amounts). Returns how many
+    links were touched."""
+    links = PaymentLink.objects.filter(customer=customer)
+    deleted, _rows = links.filter(state=PaymentLinkState.PENDING).delete()
+    blanked = links.update(note="", draft={})
+    return deleted + blanked

@@ -54,6 +54,7 @@ from comptoir.customers.models import (
 from comptoir.customers.selectors import customer_for_staff
 from comptoir.errors import Conflict
 from comptoir.giftcards.personal_data import erase_for as erase_gift_card_details
+from comptoir.orders.counter import erase_payment_links
 from comptoir.mail.models import OutgoingEmail
 from comptoir.mail.tasks import send_email
 from comptoir.orders.models import Fulfilment, Order, OrderState
@@ -190,6 +191,7 @@ def erase_customer(*, actor: TeamMember, customer_id: int, gateway: Gateway | No
         _erase_outbox(emails, order_ids)
         _erase_orders(order_ids)
         erase_gift_card_details(customer)  # before the record's email is blanked
+        erase_payment_links(customer)
         erase_text_consent(customer)  # opted-out numbers kept as hashes only
         for model in RECORD_ROWS:
             model.objects.filter(customer=customer).delete()
