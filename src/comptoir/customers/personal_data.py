@@ -32,8 +32,8 @@ from comptoir.accounts.models import SavedCard, SignInAttempt, TermsAcceptance
 from comptoir.consent.personal_data import consent_of
 from comptoir.customers.models import Customer, CustomerEvent, MarketingConsentChange
 from comptoir.giftcards.personal_data import gift_cards_of
-from comptoir.orders.counter import payment_links_of
 from comptoir.mail.models import OutgoingEmail
+from comptoir.orders.counter import payment_links_of
 from comptoir.orders.models import Order, OrderLine, Payment
 
 FORMAT_VERSION = 1

@@ -54,9 +54,9 @@ from comptoir.customers.models import (
 from comptoir.customers.selectors import customer_for_staff
 from comptoir.errors import Conflict
 from comptoir.giftcards.personal_data import erase_for as erase_gift_card_details
-from comptoir.orders.counter import erase_payment_links
 from comptoir.mail.models import OutgoingEmail
 from comptoir.mail.tasks import send_email
+from comptoir.orders.counter import erase_payment_links
 from comptoir.orders.models import Fulfilment, Order, OrderState
 from comptoir.orders.receipts import RECEIPT_TEMPLATE
 from comptoir.payments.gateways.base import UNAVAILABLE, Gateway, PaymentFailed
