@@ -11,6 +11,7 @@ from comptoir.dashboard.urls import (
     accounts,
     catalog,
     counter,
+    coupons,
     customer_import,
     customer_merge,
     customer_privacy,
@@ -56,6 +57,7 @@ for module in (
     order_refunds,
     counter,
     partners,
+    coupons,
 ):
     urlpatterns += module.urlpatterns
     MENU += module.menu
