@@ -3,7 +3,13 @@ receiver, built as the command builds it) landing in the right conversation."""
 
 from __future__ import annotations
 
+import io
+import os
+import re
+import signal
 import smtplib
+import threading
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -152,3 +158,38 @@ def test_another_domain_given_to_the_receiver_is_accepted():
 def test_the_command_refuses_a_port_out_of_range():
     with pytest.raises(CommandError, match="not a port number"):
         call_command("mail_in", port=70000)
+
+
+def test_the_command_receives_mail_until_it_is_stopped():
+    """``comptoir mail-in --port 0`` as an operator runs it: it says where it listens,
+    stores what it receives, and stops on SIGTERM."""
+    conversation = conversation_for(CustomerFactory())
+    to = f"reply+{conversation.reply_token}@{REPLY_DOMAIN}"
+    out = io.StringIO()
+    problems: list[str] = []
+
+    def customer_mail_server() -> None:
+        try:
+            deadline = time.monotonic() + 20
+            while not (started := re.search(r"Receiving mail on [\d.]+:(\d+)", out.getvalue())):
+                if time.monotonic() > deadline:
+                    raise TimeoutError(out.getvalue())
+                time.sleep(0.05)
+            raw = fixture_reply("gmail_fr", token=conversation.reply_token)
+            raw = raw.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+            with smtplib.SMTP("127.0.0.1", int(started.group(1)), timeout=10) as client:
+                client.sendmail("helene@gmail.test", [to], raw)
+        except Exception as error:
+            problems.append(repr(error))
+        finally:
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    thread = threading.Thread(target=customer_mail_server)
+    thread.start()
+    call_command("mail_in", "--host", "127.0.0.1", "--port", "0", stdout=out)
+    thread.join(timeout=30)
+
+    assert problems == []
+    assert f"for {REPLY_DOMAIN}" in out.getvalue()
+    assert out.getvalue().rstrip().endswith("mail-in stopped")
+    assert conversation.messages.get().body == expected_body("gmail_fr")

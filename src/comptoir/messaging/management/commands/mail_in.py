@@ -60,15 +60,21 @@ class Command(BaseCommand):
             raise CommandError(
                 f"cannot listen on {options['host']}:{options['port']}: {error}"
             ) from None
-        domains = sorted({reply_domain(), *options["domain"]})
-        self.stdout.write(
-            f"Receiving mail on {options['host']}:{controller.port} for {', '.join(domains)}"
-        )
         stop = threading.Event()
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(signum, lambda *_args: stop.set())
+        previous = {
+            signum: signal.signal(signum, lambda *_args: stop.set())
+            for signum in (signal.SIGINT, signal.SIGTERM)
+        }
         try:
-            stop.wait()
+            domains = sorted({reply_domain(), *options["domain"]})
+            self.stdout.write(
+                f"Receiving mail on {options['host']}:{controller.port} for {', '.join(domains)}"
+            )
+            self.stdout.flush()
+            while not stop.wait(0.5):
+                pass
         finally:
             controller.stop()
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
             self.stdout.write("mail-in stopped")
