@@ -5,7 +5,7 @@ this module only answers for the coupons app).
 - ``erase_for``: deletes the coupons not used (they were personal offers); the used
   ones stay, with their order, as the shop's record of the discount given. A coupon
   holds no free text, so nothing else is blanked.
-- ``move_to``: the merged record's coupons now belong to the kept one."""
+- merge: coupons follow the kept record (``customers.services.merging.FOLLOWERS``)."""
 
 from __future__ import annotations
 
@@ -39,8 +39,3 @@ def erase_for(customer: Customer) -> int:
     """Delete the customer's unused coupons; returns how many."""
     deleted, _ = Coupon.objects.filter(customer=customer, redeemed_at__isnull=True).delete()
     return deleted
-
-
-def move_to(kept: Customer, merged: Customer) -> int:
-    """Give ``merged``'s coupons to ``kept``; returns how many moved."""
-    return Coupon.objects.filter(customer=merged).update(customer=kept)

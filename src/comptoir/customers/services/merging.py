@@ -27,6 +27,7 @@ from comptoir.accounts.models import (
     SavedCard,
 )
 from comptoir.consent.models import ConsentRecord, TextSubscription
+from comptoir.coupons.models import Coupon
 from comptoir.customers.events import record_event
 from comptoir.customers.models import (
     AddressRole,
@@ -42,6 +43,7 @@ from comptoir.customers.selectors import visible_customers
 from comptoir.customers.services.order_stats import recount_orders
 from comptoir.errors import Conflict, DomainError, NotFound
 from comptoir.giftcards.models import GiftCard
+from comptoir.messaging.personal_data import move_to as move_messages
 from comptoir.orders.models import Order, PaymentLink
 from comptoir.team.access import require
 from comptoir.team.models import TeamMember
@@ -82,6 +84,7 @@ FOLLOWERS: list[Follower] = [
     Follower(PaymentLink),  # counter orders waiting to be paid by card
     Follower(ConsentRecord),
     Follower(TextSubscription),
+    Follower(Coupon),
 ]
 
 # Blank on the kept record: filled from the merged one (the kept record's values win).
@@ -164,6 +167,7 @@ def merge_customers(*, actor: TeamMember, kept_id: int, merged_id: int) -> Custo
         for follower in FOLLOWERS:
             _move(follower, kept=kept, merged=merged)
         _move_record_addresses(kept=kept, merged=merged)
+        move_messages(kept, merged)  # one conversation per customer: the messages join
         filled = _fill_blank_fields(kept=kept, merged=merged)
         kept.notes = _joined_notes(kept=kept, merged=merged)
         if kept.user_id is None and merged.user_id is not None:
