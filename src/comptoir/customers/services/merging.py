@@ -43,7 +43,6 @@ from comptoir.customers.selectors import visible_customers
 from comptoir.customers.services.order_stats import recount_orders
 from comptoir.errors import Conflict, DomainError, NotFound
 from comptoir.giftcards.models import GiftCard
-from comptoir.messaging.personal_data import move_to as move_messages
 from comptoir.orders.models import Order, PaymentLink
 from comptoir.team.access import require
 from comptoir.team.models import TeamMember
@@ -167,7 +166,6 @@ def merge_customers(*, actor: TeamMember, kept_id: int, merged_id: int) -> Custo
         for follower in FOLLOWERS:
             _move(follower, kept=kept, merged=merged)
         _move_record_addresses(kept=kept, merged=merged)
-        move_messages(kept, merged)  # one conversation per customer: the messages join
         filled = _fill_blank_fields(kept=kept, merged=merged)
         kept.notes = _joined_notes(kept=kept, merged=merged)
         if kept.user_id is None and merged.user_id is not None:
