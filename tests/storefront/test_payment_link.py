@@ -98,7 +98,7 @@ def test_the_customer_pays_the_link_and_the_order_waits_to_be_accepted(sent):
 
     page = shopper.get(pay_url)
     assert page.status_code == 200 and "12" in page.content.decode()
-    response = shopper.post(pay_url, {"card_token": _card()})
+    response = shopper.post(pay_url, {"card_token": _card(), "attempt": "a-1"})
 
     order = Order.objects.get()
     assert response.status_code == 302 and response["Location"] == status_path(order)
@@ -119,10 +119,12 @@ def test_paying_twice_charges_once(sent):
     _client, _response, link, _product, _customer = sent
     shopper = Client()
     pay_url = reverse("storefront:payment_link", args=[link.token])
-    shopper.post(pay_url, {"card_token": _card()})
+    shopper.post(pay_url, {"card_token": _card(), "attempt": "a-1"})
 
-    again = shopper.post(pay_url, {"card_token": _card()})
-    order = pay_payment_link(token=link.token, gateway=TestGateway(), card_token=_card())
+    again = shopper.post(pay_url, {"card_token": _card(), "attempt": "a-1"})
+    order = pay_payment_link(
+        token=link.token, gateway=TestGateway(), card_token=_card(), attempt="a-2"
+    )
 
     assert again.status_code == 409
     assert "already paid" in again.content.decode()
@@ -137,7 +139,7 @@ def test_an_expired_link_says_so_and_charges_nothing(sent):
 
     with time_machine.travel(timezone.now() + timedelta(hours=24, minutes=1)):
         page = shopper.get(pay_url)
-        response = shopper.post(pay_url, {"card_token": _card()})
+        response = shopper.post(pay_url, {"card_token": _card(), "attempt": "a-1"})
 
     assert "has expired" in page.content.decode()
     assert response.status_code == 409
@@ -149,7 +151,7 @@ def test_a_declined_card_leaves_the_link_to_pay(sent):
     shopper = Client()
     pay_url = reverse("storefront:payment_link", args=[link.token])
 
-    response = shopper.post(pay_url, {"card_token": _card("4000000000000002")})
+    response = shopper.post(pay_url, {"card_token": _card("4000000000000002"), "attempt": "a-1"})
 
     assert response.status_code == 402
     assert not Order.objects.exists()
@@ -187,3 +189,64 @@ def test_a_double_click_sends_one_link(staff_client, english_shop):
 
     assert PaymentLink.objects.count() == 1
     assert OutgoingEmail.objects.filter(kind="counter_payment_link").count() == 1
+
+
+def test_an_order_refused_after_the_charge_is_refunded_and_the_link_can_be_paid_again(sent):
+    _client, _response, link, product, _customer = sent
+    availability = product.availabilities.get()
+    availability.stock = 1  # sold meanwhile: two are ordered
+    availability.save(update_fields=["stock"])
+    shopper = Client()
+    pay_url = reverse("storefront:payment_link", args=[link.token])
+
+    refused = shopper.post(pay_url, {"card_token": _card(), "attempt": "a-1"})
+
+    assert refused.status_code == 409
+    assert not Order.objects.exists()
+    charge = TestCharge.objects.get()
+    assert charge.refunded_amount == charge.amount == 1200
+    # The page offers a new try, with a new key: it never replays the refunded charge.
+    retry_key = refused.context["form"]["attempt"].value()
+    assert retry_key != "a-1"
+    availability.stock = 5
+    availability.save(update_fields=["stock"])
+
+    paid = shopper.post(pay_url, {"card_token": _card(), "attempt": retry_key})
+
+    order = Order.objects.get()
+    assert paid.status_code == 302
+    assert order.payments.get().reference != charge.reference
+    assert TestCharge.objects.count() == 2
+
+
+def test_a_double_submit_of_one_form_charges_once(sent):
+    _client, _response, link, _product, _customer = sent
+    card = _card()
+
+    first = pay_payment_link(token=link.token, gateway=TestGateway(), card_token=card, attempt="x")
+    link.refresh_from_db()
+    link.state = PaymentLinkState.PENDING  # as a twin request reads it before the first commits
+    link.save(update_fields=["state"])
+    second = pay_payment_link(token=link.token, gateway=TestGateway(), card_token=card, attempt="x")
+
+    assert first == second
+    charge = TestCharge.objects.get()
+    assert charge.refunded_amount == 0
+
+
+def test_a_second_attempt_while_the_first_paid_is_refunded(sent):
+    _client, _response, link, _product, _customer = sent
+    first = pay_payment_link(
+        token=link.token, gateway=TestGateway(), card_token=_card(), attempt="one"
+    )
+    link.refresh_from_db()
+    link.state = PaymentLinkState.PENDING  # read before the first attempt committed
+    link.save(update_fields=["state"])
+
+    second = pay_payment_link(
+        token=link.token, gateway=TestGateway(), card_token=_card(), attempt="two"
+    )
+
+    assert second == first and Order.objects.count() == 1
+    kept, refunded = TestCharge.objects.order_by("pk")
+    assert kept.refunded_amount == 0 and refunded.refunded_amount == refunded.amount

@@ -158,12 +158,15 @@ def place_counter_order(
     return order
 
 
-def pay_payment_link(*, token: str, gateway: Gateway, card_token: str) -> Order:
+def pay_payment_link(*, token: str, gateway: Gateway, card_token: str, attempt: str) -> Order:
     """The customer pays a card link on the storefront: charge the card (outside any
     transaction), place the order, refund the charge if the order is refused (stock
-    sold meanwhile, a price changed). Paying a paid link again returns its order with
-    nothing charged (the gateway call carries the link's key, so even two requests at
-    once make one charge). Raises NotFound, DomainError (expired), PaymentFailed."""
+    sold meanwhile, a price changed). ``attempt`` is the key of the payment form as
+    shown: a double submit of it charges once (the gateway replays the charge); a
+    retry after a refusal comes from a new form, so it never replays a refunded charge.
+    A link already paid returns its order and charges nothing; one paid by another
+    attempt while this one was charging gets this charge refunded. Raises NotFound,
+    DomainError (expired), PaymentFailed."""
     link = payment_link_by_token(token)
     if link.state == PaymentLinkState.PAID:
         assert link.order is not None
@@ -172,34 +175,39 @@ def pay_payment_link(*, token: str, gateway: Gateway, card_token: str) -> Order:
         raise DomainError(
             _("This payment link has expired. Please contact the shop."), code="link_expired"
         )
+    if not attempt:
+        raise ValueError("pay_payment_link needs the payment form's key")
     charge = gateway.charge(
         amount=link.amount,
         currency=link.currency,
         card_token=card_token,
-        idempotency_key=f"{link.idempotency_key}:charge",
+        idempotency_key=f"{link.idempotency_key}:charge:{attempt}"[:255],
     )
     try:
         with transaction.atomic():
             locked = PaymentLink.objects.select_for_update().get(pk=link.pk)
             if locked.state == PaymentLinkState.PAID:
-                # Paid by a twin request meanwhile, with the same charge (same key).
                 assert locked.order is not None
-                return locked.order
-            order = _place_from_link(locked, charge)
-            now = timezone.now()
-            PaymentLink.objects.filter(pk=locked.pk).update(
-                state=PaymentLinkState.PAID, paid_at=now, order=order
-            )
+                order = locked.order
+            else:
+                order = _place_from_link(locked, charge)
+                PaymentLink.objects.filter(pk=locked.pk).update(
+                    state=PaymentLinkState.PAID, paid_at=timezone.now(), order=order
+                )
     except DomainError:
-        if Order.objects.filter(idempotency_key=link.idempotency_key).exists():
-            raise  # placed with this charge: never refund a paid order here
-        gateway.refund(
-            reference=charge.reference,
-            amount=charge.amount,
-            idempotency_key=f"{link.idempotency_key}:refund",
-        )
+        _refund(gateway, charge, link)
         raise
+    if not order.payments.filter(gateway=charge.gateway, reference=charge.reference).exists():
+        _refund(gateway, charge, link)  # another attempt paid it meanwhile
     return order
+
+
+def _refund(gateway: Gateway, charge: PaymentResult, link: PaymentLink) -> None:
+    gateway.refund(
+        reference=charge.reference,
+        amount=charge.amount,
+        idempotency_key=f"{link.idempotency_key}:refund:{charge.reference}"[:255],
+    )
 
 
 def payment_link_by_token(token: str) -> PaymentLink:

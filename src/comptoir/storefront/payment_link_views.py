@@ -5,6 +5,9 @@ expired one says so."""
 
 from __future__ import annotations
 
+import secrets
+from typing import Any
+
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,7 +24,21 @@ from comptoir.storefront.card_entry import card_entry
 
 
 class PayForm(forms.Form):
-    card_token = forms.CharField(max_length=255, widget=forms.HiddenInput)
+    # The key of this form as shown: a double submit pays once; a new form, a new try.
+    attempt = forms.CharField(max_length=64, widget=forms.HiddenInput)
+    card_token = forms.CharField(max_length=255, widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("attempt", secrets.token_urlsafe(24))
+
+    def renewed(self) -> PayForm:
+        """After a refusal: the same errors, a new attempt key for the next try."""
+        data = {key: self.data[key] for key in self.data}
+        data["attempt"] = secrets.token_urlsafe(24)
+        self.data = data
+        return self
 
     def clean_card_token(self) -> str:
         token: str = (self.cleaned_data.get("card_token") or "").strip()
@@ -45,22 +62,25 @@ def pay_page(request: HttpRequest, token: str) -> HttpResponse:
         return _show(request, link, form, status=400)
     try:
         order = pay_payment_link(
-            token=token, gateway=active_gateway(), card_token=form.cleaned_data["card_token"]
+            token=token,
+            gateway=active_gateway(),
+            card_token=form.cleaned_data["card_token"],
+            attempt=form.cleaned_data["attempt"],
         )
     except PaymentFailed as error:
         form.add_error("card_token", str(error.message))
-        return _show(request, link, form, status=error.status)
+        return _show(request, link, form.renewed(), status=error.status)
     except DomainError as error:
         form.add_error(None, str(error.message))
         link.refresh_from_db()
-        return _show(request, link, form, status=error.status)
+        return _show(request, link, form.renewed(), status=error.status)
     return redirect(status_path(order))
 
 
 def _show(
     request: HttpRequest, link: PaymentLink, form: PayForm, *, status: int = 200
 ) -> HttpResponse:
-    return render(
+    response = render(
         request,
         "storefront/payment_link/pay.html",
         {
@@ -74,3 +94,6 @@ def _show(
         },
         status=status,
     )
+    # The address holds the link's secret: never sent on to another site.
+    response["Referrer-Policy"] = "no-referrer"
+    return response
