@@ -60,6 +60,7 @@ def customer_email(
     message_id: str | None = None,
     attachments: tuple[tuple[str, str, bytes], ...] = (),
     html: str = "",
+    headers: dict[str, str] | None = None,
 ) -> bytes:
     message = EmailMessage()
     message["From"] = sender
@@ -70,6 +71,8 @@ def customer_email(
         message["In-Reply-To"] = in_reply_to
     if references:
         message["References"] = references
+    for name, value in (headers or {}).items():
+        message[name] = value
     message.set_content(body)
     if html:
         message.add_alternative(html, subtype="html")

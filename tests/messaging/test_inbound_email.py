@@ -242,3 +242,53 @@ def test_parse_email_reads_recipients_from_every_delivery_header():
         "reply+tok67890@x.test",
         "other@x.test",
     ]
+
+
+def test_an_out_of_office_reply_from_an_unknown_address_creates_no_customer():
+    raw = customer_email(
+        sender="Paul Durand <paul.durand@example.test>",
+        to=f"bonjour@{REPLY_DOMAIN}",
+        body="Je suis absent jusqu'au 4 janvier.",
+        headers={"Auto-Submitted": "auto-replied"},
+    )
+
+    assert receive_email(raw) is None
+    assert not Customer.objects.exists()
+    assert not Message.objects.exists()
+
+
+def test_an_out_of_office_reply_of_a_known_customer_is_shown_in_her_conversation(helene):
+    conversation = conversation_for(helene)
+    raw = customer_email(
+        sender="helene.martin@gmail.test",
+        to=f"reply+{conversation.reply_token}@{REPLY_DOMAIN}",
+        body="Je suis absente jusqu'au 4 janvier.",
+        headers={"Auto-Submitted": "auto-replied"},
+    )
+
+    assert receive_email(raw).conversation == conversation
+
+
+def test_a_bounce_from_the_null_sender_is_kept_only_when_it_names_a_conversation(helene):
+    conversation = conversation_for(helene)
+    bounce = customer_email(
+        sender="Mail Delivery Subsystem <mailer-daemon@googlemail.test>",
+        to=f"reply+{conversation.reply_token}@{REPLY_DOMAIN}",
+        body="Address not found: your message wasn't delivered.",
+    )
+    stray = customer_email(
+        sender="Mail Delivery Subsystem <mailer-daemon@googlemail.test>",
+        to=f"bonjour@{REPLY_DOMAIN}",
+        body="Address not found: your message wasn't delivered.",
+    )
+
+    assert receive_email(bounce, envelope_sender="").conversation == conversation
+    assert receive_email(stray, envelope_sender="") is None
+    assert Customer.objects.count() == 1
+
+
+def test_an_email_without_any_sender_address_is_discarded():
+    raw = b"To: bonjour@" + REPLY_DOMAIN.encode() + b"\r\nSubject: ?\r\n\r\nhello\r\n"
+
+    assert receive_email(raw) is None
+    assert not Message.objects.exists()

@@ -193,3 +193,17 @@ def test_the_command_receives_mail_until_it_is_stopped():
     assert f"for {REPLY_DOMAIN}" in out.getvalue()
     assert out.getvalue().rstrip().endswith("mail-in stopped")
     assert conversation.messages.get().body == expected_body("gmail_fr")
+
+
+def test_a_bounce_for_no_conversation_is_accepted_and_dropped(receiver):
+    raw = customer_email(
+        sender="Mail Delivery Subsystem <mailer-daemon@googlemail.test>",
+        to=f"bonjour@{REPLY_DOMAIN}",
+        body="Delivery Status Notification (Failure)",
+    )
+
+    refused = deliver(receiver, raw, sender="", to=[f"bonjour@{REPLY_DOMAIN}"])
+
+    assert refused == {}  # accepted: refusing a bounce would only make another one
+    assert not Customer.objects.exists()
+    assert not Message.objects.exists()

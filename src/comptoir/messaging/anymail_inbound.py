@@ -25,7 +25,7 @@ from comptoir.messaging.inbound_email import receive_email
 from comptoir.messaging.models import Message
 
 
-def receive_anymail_message(event: AnymailInboundEvent) -> Message:
+def receive_anymail_message(event: AnymailInboundEvent) -> Message | None:
     """Record the email of a verified inbound event."""
     message: AnymailInboundMessage = event.message
     request = event.esp_event
@@ -35,7 +35,7 @@ def receive_anymail_message(event: AnymailInboundEvent) -> Message:
     raw = raw_mime.encode("utf-8") if raw_mime else message.as_bytes()
     recipients = [message.envelope_recipient] if message.envelope_recipient else []
     return receive_email(
-        raw, envelope_recipients=recipients, envelope_sender=message.envelope_sender or ""
+        raw, envelope_recipients=recipients, envelope_sender=message.envelope_sender
     )
 
 

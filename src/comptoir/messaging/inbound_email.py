@@ -56,6 +56,9 @@ class ParsedEmail:
     text: str
     html: str
     attachments: list[InboundAttachment] = field(default_factory=list)
+    # An out-of-office reply, a bounce, a mailing: recorded where it belongs, but never
+    # the start of a new customer.
+    automatic: bool = False
 
     @property
     def thread_ids(self) -> list[str]:
@@ -100,20 +103,35 @@ def parse_email(raw: bytes) -> ParsedEmail:
         text=text,
         html=html,
         attachments=attachments,
+        automatic=_is_automatic(message, from_address),
     )
 
 
 def receive_email(
-    raw: bytes, *, envelope_recipients: Iterable[str] = (), envelope_sender: str = ""
-) -> Message:
+    raw: bytes, *, envelope_recipients: Iterable[str] = (), envelope_sender: str | None = None
+) -> Message | None:
     """Record one inbound email in the conversation it belongs to; a second delivery of
-    the same Message-ID returns the message recorded the first time."""
+    the same Message-ID returns the message recorded the first time.
+
+    ``envelope_sender`` is the SMTP MAIL FROM when known ("" for the null sender of a
+    bounce). None when the email is discarded: automatic (a bounce, an auto-reply) and
+    of no known conversation or customer, or without any sender address."""
     email = parse_email(raw)
+    if envelope_sender is not None and not envelope_sender.strip("<> "):
+        email.automatic = True  # MAIL FROM:<>, a delivery report
     if not email.from_address and envelope_sender:
-        email.from_address = envelope_sender.strip().lower()
+        email.from_address = envelope_sender.strip("<> ").lower()
     recipients = [*email.recipients, *(r.strip() for r in envelope_recipients)]
     with transaction.atomic():
         conversation = _conversation_for(email, recipients)
+        if conversation is None:
+            logger.info(
+                "inbound email %s from %r discarded: automatic or without sender, and of no"
+                " known conversation",
+                email.message_id,
+                email.from_address,
+            )
+            return None
         # The conversation row is locked: a duplicate delivered at the same time waits
         # here, then sees the first one.
         Conversation.objects.select_for_update().filter(pk=conversation.pk).first()
@@ -154,7 +172,7 @@ def reply_token_of(address: str) -> str | None:
     return match.group(1)
 
 
-def _conversation_for(email: ParsedEmail, recipients: list[str]) -> Conversation:
+def _conversation_for(email: ParsedEmail, recipients: list[str]) -> Conversation | None:
     for address in recipients:
         token = reply_token_of(address)
         if token is None:
@@ -174,13 +192,13 @@ def _conversation_for(email: ParsedEmail, recipients: list[str]) -> Conversation
         )
         if answered is not None:
             return answered.conversation
-    customer: Customer | None = None
-    if email.from_address:
-        customer = selectors.customer_for_email(email.from_address)
-        if customer is None:
-            customer = services.customer_for_inbound(email=email.from_address, name=email.from_name)
+    if not email.from_address:
+        return None
+    customer: Customer | None = selectors.customer_for_email(email.from_address)
     if customer is None:
-        raise ValueError("an inbound email without a sender address cannot be matched")
+        if email.automatic:
+            return None
+        customer = services.customer_for_inbound(email=email.from_address, name=email.from_name)
     return services.conversation_for(customer)
 
 
@@ -214,6 +232,22 @@ def _sender(message: EmailMessage) -> tuple[str, str]:
             if "@" in address:
                 return name.strip(), address.strip().lower()
     return "", ""
+
+
+_AUTOMATIC_SENDERS = re.compile(r"^(mailer-daemon|postmaster|no-?reply|do-?not-?reply)@", re.I)
+
+
+def _is_automatic(message: EmailMessage, from_address: str) -> bool:
+    """RFC 3834's Auto-Submitted, the headers of older auto-responders, delivery reports."""
+    auto_submitted = _header(message, "Auto-Submitted").strip().lower()
+    precedence = _header(message, "Precedence").strip().lower()
+    return (
+        (auto_submitted not in ("", "no"))
+        or precedence in ("bulk", "junk", "list", "auto_reply")
+        or bool(_header(message, "X-Autoreply") or _header(message, "X-Autorespond"))
+        or message.get_content_type() == "multipart/report"
+        or bool(_AUTOMATIC_SENDERS.match(from_address))
+    )
 
 
 def _recipients(message: EmailMessage) -> list[str]:

@@ -85,12 +85,12 @@ class MailInHandler:
     def _receive_in_thread(self, raw: bytes, recipients: list[str], sender: str | None) -> None:
         close_old_connections()
         try:
+            # MAIL FROM:<> (a bounce) arrives as "": it marks the email automatic.
             message = receive_email(
                 raw, envelope_recipients=recipients, envelope_sender=sender or ""
             )
-            logger.info(
-                "mail-in: message %s from %s stored", message.pk, message.from_address or sender
-            )
+            if message is not None:
+                logger.info("mail-in: message %s from %s stored", message.pk, sender)
         finally:
             close_old_connections()
 
