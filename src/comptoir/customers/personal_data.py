@@ -34,6 +34,7 @@ from comptoir.coupons.personal_data import coupons_of
 from comptoir.customers.models import Customer, CustomerEvent, MarketingConsentChange
 from comptoir.giftcards.personal_data import gift_cards_of
 from comptoir.mail.models import OutgoingEmail
+from comptoir.messaging.personal_data import messages_of
 from comptoir.orders.counter import payment_links_of
 from comptoir.orders.models import Order, OrderLine, Payment
 
@@ -353,6 +354,8 @@ SECTIONS: tuple[Section, ...] = (
     Section("payment_links", payment_links_of),
     # Text consent: each number's STOP state and double opt-in, every grant and withdrawal.
     Section("text_consent", consent_of),
+    # The conversation: every message both ways (raw emails included), attachments listed.
+    Section("messages", messages_of),
     # Coupons sent to the customer, used or not (with the order that used each).
     Section("coupons", coupons_of),
 )

@@ -57,6 +57,7 @@ from comptoir.errors import Conflict
 from comptoir.giftcards.personal_data import erase_for as erase_gift_card_details
 from comptoir.mail.models import OutgoingEmail
 from comptoir.mail.tasks import send_email
+from comptoir.messaging.personal_data import erase_for as erase_messages
 from comptoir.orders.counter import erase_payment_links
 from comptoir.orders.models import Fulfilment, Order, OrderState
 from comptoir.orders.receipts import RECEIPT_TEMPLATE
@@ -194,6 +195,7 @@ def erase_customer(*, actor: TeamMember, customer_id: int, gateway: Gateway | No
         erase_gift_card_details(customer)  # before the record's email is blanked
         erase_payment_links(customer)
         erase_text_consent(customer)  # opted-out numbers kept as hashes only
+        erase_messages(customer)  # the conversation, its messages, raw emails, attachments
         erase_coupons(customer)  # unused ones; used ones stay with their order
         for model in RECORD_ROWS:
             model.objects.filter(customer=customer).delete()

@@ -43,6 +43,8 @@ from comptoir.customers.selectors import visible_customers
 from comptoir.customers.services.order_stats import recount_orders
 from comptoir.errors import Conflict, DomainError, NotFound
 from comptoir.giftcards.models import GiftCard
+from comptoir.messaging.models import Conversation
+from comptoir.messaging.personal_data import move_to as move_messages
 from comptoir.orders.models import Order, PaymentLink
 from comptoir.team.access import require
 from comptoir.team.models import TeamMember
@@ -84,6 +86,7 @@ FOLLOWERS: list[Follower] = [
     Follower(ConsentRecord),
     Follower(TextSubscription),
     Follower(Coupon),
+    Follower(Conversation),  # emptied first by messaging.personal_data.move_to
 ]
 
 # Blank on the kept record: filled from the merged one (the kept record's values win).
@@ -163,6 +166,9 @@ def merge_customers(*, actor: TeamMember, kept_id: int, merged_id: int) -> Custo
             raise Conflict(refusal)
         was_accepting = kept.accepts_marketing
 
+        # One conversation per customer: the merged one's messages join the kept one's
+        # first, so that the Conversation follower below finds none left to move.
+        move_messages(kept, merged)
         for follower in FOLLOWERS:
             _move(follower, kept=kept, merged=merged)
         _move_record_addresses(kept=kept, merged=merged)
