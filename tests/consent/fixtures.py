@@ -79,7 +79,10 @@ def verified_business(db):
 @pytest.fixture
 def messenger(make_member, verified_business, shop):
     """A team member who may message customers, in a verified business."""
-    return make_member(permissions=[Permission.MESSAGE_CUSTOMERS, Permission.VIEW_CUSTOMERS])
+    return make_member(
+        permissions=[Permission.MESSAGE_CUSTOMERS, Permission.VIEW_CUSTOMERS],
+        user__language="en",
+    )
 
 
 @pytest.fixture

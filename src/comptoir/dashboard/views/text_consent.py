@@ -94,8 +94,8 @@ def text_consent_attest(request: StaffRequest, customer_id: int) -> HttpResponse
     )
 
 
-@require_POST
 @staff_view(Permission.MESSAGE_CUSTOMERS)
+@require_POST
 def text_consent_request_marketing(request: StaffRequest, customer_id: int) -> HttpResponse:
     """Text the customer the first request of the marketing double opt-in."""
     customer = _customer(request, customer_id)
