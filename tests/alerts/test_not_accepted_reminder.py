@@ -154,3 +154,20 @@ def test_the_orders_page_highlights_with_the_same_delay(martyrs, barista, signed
     with time_machine.travel(NOON + timedelta(minutes=10), tick=False):
         response = client.get(url)
     assert [row["order"].pk for row in response.context["awaiting"]] == [order.pk]
+
+
+def test_a_delay_lengthened_after_placement_moves_the_reminder_later(martyrs, barista, run_worker):
+    start = datetime.now(UTC)
+    order = place(martyrs)  # scheduled at placement + 5 minutes
+    set_delay(10)
+
+    with time_machine.travel(start + timedelta(minutes=6)):
+        run_worker()
+    assert not reminders().exists()
+    placed_at = Order.objects.get(pk=order.pk).fulfilment.placed_at
+    again = reminder_task_rows().filter(status="READY").get()
+    assert again.run_after == placed_at + timedelta(minutes=10)
+
+    with time_machine.travel(start + timedelta(minutes=11)):
+        run_worker()
+    assert reminders().count() == 1
