@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,8 +15,10 @@ from comptoir.appointments.models import (
     AppointmentSettings,
 )
 from comptoir.customers.models import Customer
+from comptoir.customers.phones import InvalidPhone, to_e164
 from comptoir.errors import NotFound
 from comptoir.messaging.models import Channel
+from comptoir.shop.selectors import get_shop
 from comptoir.team.access import visible_location_ids
 from comptoir.team.models import TeamMember
 
@@ -82,3 +84,22 @@ def pending_reminder(customer: Customer, *, now: datetime | None = None) -> Appo
         .order_by("-reminder_sent_at", "-pk")
         .first()
     )
+
+
+def customer_for_booking(query: str) -> Customer | None:
+    """The customer staff named when booking: their customer number, email address or
+    phone number (mobile or phone, as typed locally or in E.164). Erased records never."""
+    query = (query or "").strip()
+    if not query:
+        return None
+    records = Customer.objects.filter(erased_at__isnull=True)
+    if "@" in query:
+        return records.filter(email__iexact=query).first()
+    digits = query.lstrip("#")
+    if digits.isdigit() and len(digits) < 9:
+        return records.filter(pk=int(digits)).first()
+    try:
+        number = to_e164(query, get_shop().country)
+    except InvalidPhone:
+        return None
+    return records.filter(Q(mobile=number) | Q(phone=number)).order_by("pk").first()

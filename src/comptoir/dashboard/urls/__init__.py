@@ -9,6 +9,7 @@ from comptoir.dashboard.menu import Entry
 from comptoir.dashboard.urls import (
     account_emails,
     accounts,
+    appointments,
     catalog,
     counter,
     coupons,
@@ -57,6 +58,7 @@ for module in (
     order_refunds,
     counter,
     partners,
+    appointments,
     coupons,
 ):
     urlpatterns += module.urlpatterns
