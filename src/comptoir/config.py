@@ -51,6 +51,14 @@ class Config:
     # MAILGUN_WEBHOOK_SIGNING_KEY: checks the signature of Mailgun's inbound email webhook
     # (messaging.anymail_inbound); without it that webhook is off.
     mailgun_webhook_signing_key: str = field(default="", repr=False)
+    # Texts: COMPTOIR_SMS_BACKEND "development" (the dashboard's text outbox) or "twilio".
+    sms_backend: str = "development"
+    twilio_account_sid: str = ""
+    twilio_auth_token: str = field(default="", repr=False)
+    twilio_from_number: str = ""
+    twilio_api_base: str = ""
+    # The domain of the conversations' reply-to addresses (default: the shop's email's).
+    reply_domain: str = ""
 
 
 def parse_bool(env: Mapping[str, str], name: str, default: bool) -> bool:
@@ -128,6 +136,21 @@ def parse_public_url(env: Mapping[str, str]) -> str:
     if parsed.scheme not in {"http", "https"} or not parsed.netloc:
         raise ConfigError(f"PUBLIC_URL={raw!r} is not an address like https://shop.example.com")
     return raw.rstrip("/") + "/"
+
+
+def parse_sms_backend(env: Mapping[str, str]) -> str:
+    backend = env.get("COMPTOIR_SMS_BACKEND", "").strip().lower() or "development"
+    if backend not in ("development", "twilio"):
+        raise ConfigError(f"COMPTOIR_SMS_BACKEND={backend!r} is not one of: development, twilio")
+    if backend == "twilio":
+        missing = [
+            name
+            for name in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_FROM_NUMBER")
+            if not env.get(name, "").strip()
+        ]
+        if missing:
+            raise ConfigError(f"COMPTOIR_SMS_BACKEND=twilio needs {', '.join(missing)}")
+    return backend
 
 
 def parse_stripe(env: Mapping[str, str]) -> tuple[str, str, str]:
@@ -225,4 +248,10 @@ def load(env: Mapping[str, str] | None = None, *, base_dir: Path) -> Config:
         stripe_api_base=stripe_api_base,
         trusted_proxies=parse_list(env, "FORWARDED_ALLOW_IPS", ["127.0.0.1"]),
         mailgun_webhook_signing_key=env.get("MAILGUN_WEBHOOK_SIGNING_KEY", "").strip(),
+        sms_backend=parse_sms_backend(env),
+        twilio_account_sid=env.get("TWILIO_ACCOUNT_SID", "").strip(),
+        twilio_auth_token=env.get("TWILIO_AUTH_TOKEN", "").strip(),
+        twilio_from_number=env.get("TWILIO_FROM_NUMBER", "").strip(),
+        twilio_api_base=env.get("TWILIO_API_BASE", "").strip(),
+        reply_domain=env.get("COMPTOIR_REPLY_DOMAIN", "").strip().lstrip("@").lower(),
     )

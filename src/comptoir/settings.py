@@ -192,6 +192,15 @@ STRIPE_API_BASE = CONFIG.stripe_api_base
 # Inbound email by Mailgun's webhook, through django-anymail (messaging.anymail_inbound).
 ANYMAIL = {"MAILGUN_WEBHOOK_SIGNING_KEY": CONFIG.mailgun_webhook_signing_key}
 
+# Texts (messaging.sms): the development backend or Twilio (its API address is changed
+# only to point tests at a stand-in); the domain of the conversations' reply-to addresses.
+COMPTOIR_SMS_BACKEND = CONFIG.sms_backend
+TWILIO_ACCOUNT_SID = CONFIG.twilio_account_sid
+TWILIO_AUTH_TOKEN = CONFIG.twilio_auth_token
+TWILIO_FROM_NUMBER = CONFIG.twilio_from_number
+TWILIO_API_BASE = CONFIG.twilio_api_base
+COMPTOIR_REPLY_DOMAIN = CONFIG.reply_domain
+
 # How long /healthz accepts since the last worker heartbeat.
 COMPTOIR_WORKER_STALE_AFTER_SECONDS = 60
 

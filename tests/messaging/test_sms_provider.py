@@ -343,3 +343,34 @@ def test_marketing_text_in_the_day_is_not_delayed_and_transactional_texts_never_
         )
     assert marketing.send_after is None
     assert order_update.send_after is None
+
+
+# --- configuration -------------------------------------------------------------------
+
+
+def test_sms_backend_is_configured_from_the_environment(tmp_path):
+    from comptoir.config import ConfigError, load
+
+    env = {"COMPTOIR_DATA_DIR": str(tmp_path), "SECRET_KEY": "x" * 40}
+    assert load(env, base_dir=tmp_path).sms_backend == "development"
+    with pytest.raises(ConfigError, match="TWILIO_AUTH_TOKEN"):
+        load(
+            {**env, "COMPTOIR_SMS_BACKEND": "twilio", "TWILIO_ACCOUNT_SID": "AC1"},
+            base_dir=tmp_path,
+        )
+    with pytest.raises(ConfigError, match="COMPTOIR_SMS_BACKEND"):
+        load({**env, "COMPTOIR_SMS_BACKEND": "carrier-pigeon"}, base_dir=tmp_path)
+    twilio = load(
+        {
+            **env,
+            "COMPTOIR_SMS_BACKEND": "twilio",
+            "TWILIO_ACCOUNT_SID": "AC1",
+            "TWILIO_AUTH_TOKEN": "secret-token",
+            "TWILIO_FROM_NUMBER": "+33700000001",
+            "COMPTOIR_REPLY_DOMAIN": "@Replies.Example.com",
+        },
+        base_dir=tmp_path,
+    )
+    assert (twilio.sms_backend, twilio.twilio_from_number) == ("twilio", "+33700000001")
+    assert twilio.reply_domain == "replies.example.com"
+    assert "secret-token" not in repr(twilio)
