@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from comptoir.appointments.replies import handle_reminder_reply
 from comptoir.consent import services as consent
-from comptoir.consent.models import ReceivedText
+from comptoir.consent.models import ReceivedText, TextSubscription
 from comptoir.consent.rules import PENDING_OPT_IN
 from comptoir.customers.phones import InvalidPhone, to_e164
 from comptoir.messaging.keywords import Keyword, classify, mentions_stop
@@ -59,53 +59,70 @@ def receive_text(*, provider_message_id: str, from_number: str, body: str) -> Ou
     provider message id was already applied."""
     number = sender_number(from_number)
     body = body or ""
-    with transaction.atomic():
-        if provider_message_id:
-            try:
-                with transaction.atomic():
-                    ReceivedText.objects.create(provider_message_id=provider_message_id)
-            except IntegrityError:
-                return Outcome.DUPLICATE
-        customer = customer_for_inbound(phone=number)
+    try:
+        return _receive(provider_message_id, number, body)
+    except IntegrityError:
+        # The id's row is inserted first: a retried webhook (even one racing the first
+        # delivery) fails there and the whole transaction is rolled back.
+        if (
+            provider_message_id
+            and ReceivedText.objects.filter(provider_message_id=provider_message_id).exists()
+        ):
+            return Outcome.DUPLICATE
+        raise
+
+
+@transaction.atomic
+def _receive(provider_message_id: str, number: str, body: str) -> Outcome:
+    if provider_message_id:
+        ReceivedText.objects.create(provider_message_id=provider_message_id)
+    customer = customer_for_inbound(phone=number)
+    keyword = classify(body)
+    now = timezone.now()
+    # An ordinary text only stamps the number's row (one UPDATE); a keyword locks it.
+    touched = TextSubscription.objects.filter(number=number).update(
+        last_inbound_at=now, customer=customer, updated_at=now
+    )
+    if not touched or keyword is not None:
         sub = consent.subscription_for(number, customer)
-        sub.last_inbound_at = timezone.now()
-        sub.save(update_fields=["last_inbound_at", "updated_at"])
-        keyword = classify(body)
+        if not touched:
+            sub.last_inbound_at = now
+            sub.save(update_fields=["last_inbound_at", "updated_at"])
 
-        def record(kind: str = MessageKind.CONSENT, possible_opt_out: bool = False) -> None:
-            record_inbound(
-                customer=customer,
-                channel=Channel.SMS,
-                body=body,
-                from_address=number,
-                provider_message_id=provider_message_id,
-                kind=kind,
-                possible_opt_out=possible_opt_out,
-            )
+    def record(kind: str = MessageKind.CONSENT, possible_opt_out: bool = False) -> None:
+        record_inbound(
+            customer=customer,
+            channel=Channel.SMS,
+            body=body,
+            from_address=number,
+            provider_message_id=provider_message_id,
+            kind=kind,
+            possible_opt_out=possible_opt_out,
+        )
 
-        if keyword is Keyword.OPT_OUT:
-            record()
-            consent.opt_out(
-                sub=sub, customer=customer, reply=body, provider_message_id=provider_message_id
-            )
-            return Outcome.OPTED_OUT
-        if keyword is Keyword.YES and sub.marketing_state in PENDING_OPT_IN:
-            record()
-            consent.answer_opt_in(
-                sub=sub, customer=customer, reply=body, provider_message_id=provider_message_id
-            )
-            return Outcome.OPT_IN_ANSWER
-        if handle_reminder_reply(customer, number, body, provider_message_id=provider_message_id):
-            return Outcome.REMINDER_ANSWER
-        if keyword in (Keyword.OPT_IN, Keyword.YES):
-            record()
-            consent.opt_in(
-                sub=sub, customer=customer, reply=body, provider_message_id=provider_message_id
-            )
-            return Outcome.RESUBSCRIBED
-        if keyword is Keyword.HELP:
-            record()
-            consent.answer_help(customer=customer)
-            return Outcome.HELP
-        record(MessageKind.CUSTOMER, possible_opt_out=mentions_stop(body))
-        return Outcome.MESSAGE
+    if keyword is Keyword.OPT_OUT:
+        record()
+        consent.opt_out(
+            sub=sub, customer=customer, reply=body, provider_message_id=provider_message_id
+        )
+        return Outcome.OPTED_OUT
+    if keyword is Keyword.YES and sub.marketing_state in PENDING_OPT_IN:
+        record()
+        consent.answer_opt_in(
+            sub=sub, customer=customer, reply=body, provider_message_id=provider_message_id
+        )
+        return Outcome.OPT_IN_ANSWER
+    if handle_reminder_reply(customer, number, body, provider_message_id=provider_message_id):
+        return Outcome.REMINDER_ANSWER
+    if keyword in (Keyword.OPT_IN, Keyword.YES):
+        record()
+        consent.opt_in(
+            sub=sub, customer=customer, reply=body, provider_message_id=provider_message_id
+        )
+        return Outcome.RESUBSCRIBED
+    if keyword is Keyword.HELP:
+        record()
+        consent.answer_help(customer=customer)
+        return Outcome.HELP
+    record(MessageKind.CUSTOMER, possible_opt_out=mentions_stop(body))
+    return Outcome.MESSAGE
