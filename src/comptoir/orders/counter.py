@@ -132,30 +132,32 @@ def place_counter_order(
             fulfilment=fulfilment,
             note=note,
         )
-    with transaction.atomic():
-        if customer is None:
-            assert new_customer is not None
-            customer = _record_for(new_customer)
-        order = _place(
-            key=key,
-            location=location,
-            lines=lines,
-            customer=customer,
-            fulfilment=fulfilment,
-            note=note,
-            payment=lambda total: PaymentResult(
-                gateway=IN_PERSON,
-                account="",
-                reference=f"in_person_{secrets.token_hex(12)}",
-                amount=total,
-                currency=get_shop().currency,
-                method=IN_PERSON,
-                card=None,
-            ),
-            actor=actor,
-            event=OrderEventKind.COUNTER_PLACED,
-        )
-    return order
+    try:
+        with transaction.atomic():
+            if customer is None:
+                assert new_customer is not None
+                customer = _record_for(new_customer)
+            return _place(
+                key=key,
+                location=location,
+                lines=lines,
+                customer=customer,
+                fulfilment=fulfilment,
+                note=note,
+                payment=lambda total: PaymentResult(
+                    gateway=IN_PERSON,
+                    account="",
+                    reference=f"in_person_{secrets.token_hex(12)}",
+                    amount=total,
+                    currency=get_shop().currency,
+                    method=IN_PERSON,
+                    card=None,
+                ),
+                actor=actor,
+                event=OrderEventKind.COUNTER_PLACED,
+            )
+    except _PlacedMeanwhile as placed:
+        return placed.order
 
 
 def pay_payment_link(*, token: str, gateway: Gateway, card_token: str, attempt: str) -> Order:
@@ -194,6 +196,8 @@ def pay_payment_link(*, token: str, gateway: Gateway, card_token: str, attempt: 
                 PaymentLink.objects.filter(pk=locked.pk).update(
                     state=PaymentLinkState.PAID, paid_at=timezone.now(), order=order
                 )
+    except _PlacedMeanwhile as placed:
+        order = placed.order
     except DomainError:
         _refund(gateway, charge, link)
         raise
@@ -240,6 +244,14 @@ def counter_products(location: Location) -> Any:
 
 
 # --- steps ---------------------------------------------------------------------------
+
+
+class _PlacedMeanwhile(Exception):
+    """Not an error: the rollback of a twin request, carrying the order placed."""
+
+    def __init__(self, order: Order) -> None:
+        super().__init__(order.number)
+        self.order = order
 
 
 def _already_done(key: str) -> Order | PaymentLink | None:
@@ -331,7 +343,9 @@ def _place(
         source=OrderSource.COUNTER,
     )
     if OrderEvent.objects.filter(order=order, kind=event).exists():
-        return order  # the same key again: placed before
+        # Placed meanwhile by a twin request (same key): whatever this transaction
+        # made (a new customer record) must go.
+        raise _PlacedMeanwhile(order)
     if order.customer_id != customer.pk:
         _give_to(order, customer)
     note = note.strip()[:1000]
