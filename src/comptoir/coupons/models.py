@@ -123,7 +123,7 @@ class InboxNotice(models.Model):
     app's models; it belongs with ``messaging.notifications`` and can move there."""
 
     after_message_id = models.PositiveBigIntegerField(unique=True)
-    up_to_message_id = models.PositiveBigIntegerField()
+    up_to_message_id = models.PositiveBigIntegerField(db_index=True)
     message_count = models.PositiveIntegerField()
     recipient_count = models.PositiveIntegerField()
     created_at = models.DateTimeField(default=timezone.now)
