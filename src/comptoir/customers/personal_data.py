@@ -29,6 +29,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from comptoir.accounts.models import SavedCard, SignInAttempt, TermsAcceptance
+from comptoir.appointments.personal_data import appointments_of
 from comptoir.consent.personal_data import consent_of
 from comptoir.coupons.personal_data import coupons_of
 from comptoir.customers.models import Customer, CustomerEvent, MarketingConsentChange
@@ -358,6 +359,8 @@ SECTIONS: tuple[Section, ...] = (
     Section("messages", messages_of),
     # Coupons sent to the customer, used or not (with the order that used each).
     Section("coupons", coupons_of),
+    # Appointments with their history (the customer's answers to reminders included).
+    Section("appointments", appointments_of),
 )
 
 

@@ -43,6 +43,7 @@ from comptoir.accounts.models import (
     SignInAttempt,
 )
 from comptoir.accounts.services.cards import delete_at_gateway
+from comptoir.appointments.personal_data import erase_for as erase_appointments
 from comptoir.consent.personal_data import erase_for as erase_text_consent
 from comptoir.coupons.personal_data import erase_for as erase_coupons
 from comptoir.customers.models import (
@@ -197,6 +198,7 @@ def erase_customer(*, actor: TeamMember, customer_id: int, gateway: Gateway | No
         erase_text_consent(customer)  # opted-out numbers kept as hashes only
         erase_messages(customer)  # the conversation, its messages, raw emails, attachments
         erase_coupons(customer)  # unused ones; used ones stay with their order
+        erase_appointments(customer)  # kept without notes or replies; those ahead cancelled
         for model in RECORD_ROWS:
             model.objects.filter(customer=customer).delete()
         SignInAttempt.objects.filter(email__in=emails).delete()

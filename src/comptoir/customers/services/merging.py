@@ -26,6 +26,7 @@ from comptoir.accounts.models import (
     SavedAddress,
     SavedCard,
 )
+from comptoir.appointments.models import Appointment
 from comptoir.consent.models import ConsentRecord, TextSubscription
 from comptoir.coupons.models import Coupon
 from comptoir.customers.events import record_event
@@ -87,6 +88,7 @@ FOLLOWERS: list[Follower] = [
     Follower(TextSubscription),
     Follower(Coupon),
     Follower(Conversation),  # emptied first by messaging.personal_data.move_to
+    Follower(Appointment),
 ]
 
 # Blank on the kept record: filled from the merged one (the kept record's values win).
