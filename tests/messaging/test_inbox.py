@@ -265,3 +265,24 @@ def test_inbound_from_unknown_number_creates_a_customer_and_a_known_number_joins
     assert new.pk != known.pk and new.mobile == "+33622222222"
     by_mail = services.customer_for_inbound(email="new@example.com", name="Jean Dupont")
     assert (by_mail.first_name, by_mail.last_name) == ("Jean", "Dupont")
+
+
+def test_owner_grants_messaging_to_a_custom_role_on_the_team_pages(
+    verified_business, owner, signed_in, make_member
+):
+    from comptoir.team.models import Role
+
+    response = signed_in(owner).post(
+        "/dashboard/team/roles/new/",
+        {"name": "Front desk", "permissions": ["message_customers"]},
+    )
+    assert response.status_code == 302
+    role = Role.objects.get(name="Front desk")
+    member = make_member(role=role)
+
+    assert member.has_permission(Permission.MESSAGE_CUSTOMERS)
+    assert signed_in(member).get(INBOX).status_code == 200
+    assert (
+        signed_in(make_member(permissions=[Permission.VIEW_CUSTOMERS])).get(INBOX).status_code
+        == 403
+    )
