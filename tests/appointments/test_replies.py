@@ -12,6 +12,7 @@ from comptoir.appointments.models import Appointment, AppointmentEvent, Appointm
 from comptoir.appointments.reminders import send_reminder
 from comptoir.appointments.replies import handle_reminder_reply
 from comptoir.messaging.models import Channel, Direction, Message, MessageKind
+from comptoir.messaging.sms_inbound import Outcome, receive_text
 from tests.appointments.conftest import MOBILE, NOW, START
 
 S = AppointmentStatus
@@ -160,3 +161,35 @@ def test_after_the_start_a_reply_is_for_staff(customer, reminded):
     with time_machine.travel(START + timedelta(minutes=5), tick=False):
         assert handle_reminder_reply(customer, MOBILE, "X") is False
     assert Appointment.objects.get(pk=reminded.pk).status == S.BOOKED
+
+
+@pytest.mark.django_db
+def test_confirmed_then_another_cancelled_by_text_through_the_inbound_path(
+    customer, reminded, book
+):
+    """From the provider's inbound text (``messaging.sms_inbound.receive_text``)."""
+    with time_machine.travel(REPLY_AT, tick=False):
+        assert receive_text(provider_message_id="SM1", from_number=MOBILE, body="C") == (
+            Outcome.REMINDER_ANSWER
+        )
+    assert Appointment.objects.get(pk=reminded.pk).status == S.CONFIRMED
+
+    with time_machine.travel(NOW, tick=False):
+        second = book(customer, starts_at=START + timedelta(days=7))
+    with time_machine.travel(START + timedelta(days=6), tick=False):
+        assert send_reminder(second.pk).text == "sent by sms"
+        assert receive_text(provider_message_id="SM2", from_number=MOBILE, body="annuler") == (
+            Outcome.REMINDER_ANSWER
+        )
+    assert Appointment.objects.get(pk=second.pk).status == S.CANCELLED
+    assert [m.body for m in acknowledgements(customer).order_by("pk")][-1].endswith("is cancelled.")
+
+
+@pytest.mark.django_db
+def test_cancel_through_the_inbound_path_opts_out_and_leaves_the_appointment(customer, reminded):
+    with time_machine.travel(REPLY_AT, tick=False):
+        assert receive_text(provider_message_id="SM1", from_number=MOBILE, body="CANCEL") == (
+            Outcome.OPTED_OUT
+        )
+    appointment = Appointment.objects.get(pk=reminded.pk)
+    assert appointment.status == S.BOOKED and appointment.reminder_answered_at is None
