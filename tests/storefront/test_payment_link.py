@@ -202,6 +202,7 @@ def test_an_order_refused_after_the_charge_is_refunded_and_the_link_can_be_paid_
     refused = shopper.post(pay_url, {"card_token": _card(), "attempt": "a-1"})
 
     assert refused.status_code == 409
+    assert "Your payment was refunded" in refused.content.decode()
     assert not Order.objects.exists()
     charge = TestCharge.objects.get()
     assert charge.refunded_amount == charge.amount == 1200

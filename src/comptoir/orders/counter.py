@@ -198,9 +198,18 @@ def pay_payment_link(*, token: str, gateway: Gateway, card_token: str, attempt: 
                 )
     except _PlacedMeanwhile as placed:
         order = placed.order
-    except DomainError:
+    except DomainError as error:
         _refund(gateway, charge, link)
-        raise
+        # The checkout's wording ("check your cart") means nothing to whoever pays a link.
+        refusal = DomainError(
+            _(
+                "This order can no longer be placed as it was sent (%(reason)s). Your payment was refunded: please contact the shop."
+            )
+            % {"reason": str(error.message).rstrip(".")},
+            code="link_order_refused",
+        )
+        refusal.status = error.status  # e.g. 409 when the stock ran out meanwhile
+        raise refusal from error
     if not order.payments.filter(gateway=charge.gateway, reference=charge.reference).exists():
         _refund(gateway, charge, link)  # another attempt paid it meanwhile
     return order
