@@ -187,14 +187,14 @@ def accept_table_order(*, order_id: int) -> bool:
     already past proposed (a double submit of the same checkout)."""
     with transaction.atomic():
         order = (
-            Order.objects.select_for_update(of=("self",))
-            .select_related("fulfilment")
-            .filter(pk=order_id, source=OrderSource.TABLE)
-            .first()
+            Order.objects.select_for_update().filter(pk=order_id, source=OrderSource.TABLE).first()
         )
-        if order is None:
+        # Read once the order is locked: a fulfilment joined to the locking query would
+        # be the one seen before waiting (PostgreSQL re-reads only the locked row), so a
+        # second submit waiting here would accept the order a second time.
+        fulfilment = Fulfilment.objects.filter(order_id=order_id).first()
+        if order is None or fulfilment is None:
             raise NotFound(_("No such table order."))
-        fulfilment = order.fulfilment
         if fulfilment.state != S.PROPOSED:
             return False
         check_transition(fulfilment.state, S.RESERVED)
