@@ -19,6 +19,7 @@ from comptoir.messaging.services import record_inbound
 from comptoir.shop.selectors import get_shop
 from comptoir.team.models import Access
 from comptoir.team.permissions import Permission
+from tests.concurrency import run_at_once, skip_unless_postgres
 from tests.factories import CustomerFactory, TeamMemberFactory
 from tests.jobs.fixtures import run_worker  # noqa: F401 (a fixture)
 
@@ -141,3 +142,20 @@ def test_the_batch_is_sent_once_however_often_it_runs(team, django_capture_on_co
     assert OutgoingEmail.objects.filter(kind=KIND).count() == 2
     [email] = OutgoingEmail.objects.filter(kind=KIND, to_address="full@example.com")
     assert email.subject == "2 new messages from Hélène Martin"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_of_the_batch_at_once_email_once(team):
+    skip_unless_postgres()
+    helene = CustomerFactory(first_name="Hélène", last_name="Martin", mobile="+33612345678")
+    text_from(helene, "Bonjour")
+    text_from(helene, "Re-bonjour")
+
+    outcomes = run_at_once(2, lambda _n: send_pending_notices())
+
+    assert sorted(outcomes) in (
+        ["2 message(s) notified to 2 member(s)", "already notified"],
+        ["2 message(s) notified to 2 member(s)", "nothing to notify"],
+    ), outcomes
+    assert OutgoingEmail.objects.filter(kind=KIND).count() == 2
