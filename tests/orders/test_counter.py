@@ -4,8 +4,12 @@ totals but never in their online account; refusals change nothing."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from comptoir.accounts.selectors import account_orders
 from comptoir.customers.models import Customer
@@ -400,3 +404,108 @@ def test_card_links_are_exported_and_erased(owner, shop_en):
 
     erase_customer(actor=owner, customer_id=customer.pk, gateway=None)
     assert not PaymentLink.objects.exists()
+
+
+def test_a_delivery_order_pays_the_zones_fee(staff_client, shop_en):
+    location = LocationFactory(
+        fulfilment_types=["pickup", "delivery"],
+        delivery_zones=[{"postal_codes": ["75018"], "fee": 350}],
+    )
+    product = stocked(location, price=1000, stock=None)
+    customer = CustomerFactory()
+    client = staff_client(Permission.MANAGE_ORDERS)
+
+    outside = client.post(
+        NEW,
+        _form(
+            location,
+            product,
+            key="outside",
+            customer=customer.pk,
+            fulfilment="delivery",
+            address_line1="1 rue de Rivoli",
+            postal_code="75001",
+            city="Paris",
+        ),
+    )
+    response = client.post(
+        NEW,
+        _form(
+            location,
+            product,
+            quantity=1,
+            customer=customer.pk,
+            fulfilment="delivery",
+            address_line1="23 rue Lepic",
+            postal_code="75018",
+            city="Paris",
+            courier_notes="Code 1234",
+        ),
+    )
+
+    assert outside.status_code == 400 and "does not deliver to 75001" in outside.content.decode()
+    order = Order.objects.get()
+    assert response.status_code == 302
+    assert (order.subtotal, order.fees, order.total) == (1000, 350, 1350)
+    assert order.payments.get().amount == 1350
+    assert order.fulfilment.type == "delivery"
+    assert order.fulfilment.postal_code == "75018"
+    assert order.fulfilment.courier_notes == "Code 1234"
+
+
+def test_a_pickup_time_too_early_is_refused_beside_its_field(staff_client, shop_en):
+    location = LocationFactory(preparation_minutes=30)
+    product = stocked(location, stock=None)
+    customer = CustomerFactory()
+    client = staff_client(Permission.MANAGE_ORDERS)
+    soon = timezone.localtime(timezone.now(), ZoneInfo(location.time_zone)) + timedelta(minutes=5)
+
+    response = client.post(
+        NEW,
+        _form(
+            location,
+            product,
+            customer=customer.pk,
+            fulfilment="pickup",
+            pickup_at=soon.strftime("%Y-%m-%dT%H:%M"),
+        ),
+    )
+
+    assert response.status_code == 400
+    assert "earliest pickup time" in str(response.context["form"].errors["pickup_at"])
+    assert not Order.objects.exists()
+
+
+def test_a_pickup_at_a_time_is_promised_then(staff_client, shop_en):
+    location = LocationFactory(preparation_minutes=30)
+    product = stocked(location, stock=None)
+    customer = CustomerFactory()
+    client = staff_client(Permission.MANAGE_ORDERS)
+    later = (
+        timezone.localtime(timezone.now(), ZoneInfo(location.time_zone)) + timedelta(hours=2)
+    ).replace(second=0, microsecond=0)
+
+    client.post(
+        NEW,
+        _form(
+            location,
+            product,
+            customer=customer.pk,
+            fulfilment="pickup",
+            pickup_at=later.strftime("%Y-%m-%dT%H:%M"),
+        ),
+    )
+
+    assert Order.objects.get().fulfilment.pickup_at == later
+
+
+def test_the_screen_lists_the_card_links_waiting_for_payment(staff_client, shop_en):
+    location = LocationFactory()
+    product = stocked(location, stock=None)
+    customer = CustomerFactory(first_name="Zoé", last_name="Lambert")
+    client = staff_client(Permission.MANAGE_ORDERS)
+    client.post(NEW, _form(location, product, customer=customer.pk, payment="card_link", key="l"))
+
+    page = client.get(NEW, {"location": location.pk}).content.decode()
+
+    assert "Card links waiting for payment" in page and "Zoé Lambert" in page

@@ -241,6 +241,16 @@ def link_lines(link: PaymentLink) -> list[tuple[Product, int]]:
     return [(product, quantities[product.pk]) for product in products]
 
 
+def links_waiting_for_payment(location: Location) -> list[PaymentLink]:
+    """The card links of ``location`` not yet paid nor expired, soonest to expire first
+    (the counter screen lists them; one query)."""
+    return list(
+        PaymentLink.objects.select_related("customer")
+        .filter(location=location, state=PaymentLinkState.PENDING, expires_at__gt=timezone.now())
+        .order_by("expires_at", "pk")[:50]
+    )
+
+
 def payment_link_url(link: PaymentLink) -> str:
     return f"{settings.COMPTOIR_PUBLIC_URL.rstrip('/')}/pay/{link.token}/"
 

@@ -32,6 +32,7 @@ from comptoir.orders.counter import (
     NewCustomer,
     PaymentChoice,
     counter_products,
+    links_waiting_for_payment,
     payment_link_url,
     place_counter_order,
 )
@@ -117,7 +118,9 @@ class CounterOrderForm(forms.Form):
                 max_value=MAX_QUANTITY,
                 widget=forms.NumberInput(attrs={"size": 3}),
             )
-        cast(forms.ChoiceField, self.fields["customer"]).choices = [(c.pk, str(c.pk)) for c in customers]
+        cast(forms.ChoiceField, self.fields["customer"]).choices = [
+            (c.pk, str(c.pk)) for c in customers
+        ]
         handovers = [(Handover.COUNTER, _("Handed over now at the counter"))]
         if location.offers(Offer.PICKUP):
             handovers.append((Handover.PICKUP, _("Pickup")))
@@ -305,6 +308,7 @@ def _show(
             "searched": request.method == "POST" and bool(search),
             "link": link,
             "link_url": payment_link_url(link) if link else "",
+            "waiting": links_waiting_for_payment(location),
             "order_model": Order,
         },
         status=status,
