@@ -63,6 +63,8 @@ def test_a_coupon_takes_its_amount_off_and_the_card_pays_the_rest(client, locati
     coupon.refresh_from_db()
     assert coupon.redeemed_order == order and coupon.amount_applied == 300
     assert coupon.redeemed_at is not None
+    page = client.get(answer.url).content.decode()
+    assert f"Coupon {coupon.display_code}: €3.00 off." in page
 
 
 def test_a_percentage_counts_the_items_not_the_delivery_fee(client, location, croissant):
