@@ -28,6 +28,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -113,8 +114,9 @@ def place_counter_order(
     if new_customer is not None:
         new_customer = _checked(new_customer)
     if payment == PaymentChoice.CARD_LINK:
-        email = customer.email if customer is not None else new_customer.email  # type: ignore[union-attr]
-        if not email:
+        if not (
+            customer.email if customer is not None else new_customer.email if new_customer else ""
+        ):
             raise InvalidInput(
                 {
                     "payment": _(
@@ -144,11 +146,11 @@ def place_counter_order(
                 customer=customer,
                 fulfilment=fulfilment,
                 note=note,
-                payment=lambda total: PaymentResult(
+                payment=PaymentResult(
                     gateway=IN_PERSON,
                     account="",
                     reference=f"in_person_{secrets.token_hex(12)}",
-                    amount=total,
+                    amount=_total(lines, fulfilment),
                     currency=get_shop().currency,
                     method=IN_PERSON,
                     card=None,
@@ -255,7 +257,7 @@ def payment_link_url(link: PaymentLink) -> str:
     return f"{settings.COMPTOIR_PUBLIC_URL.rstrip('/')}/pay/{link.token}/"
 
 
-def counter_products(location: Location) -> Any:
+def counter_products(location: Location) -> QuerySet[Product]:
     """What the counter screen offers: the products sold at ``location`` today."""
     return sellable_products(location).order_by(
         "category__position", "category_id", "position", "id"
@@ -343,20 +345,19 @@ def _place(
     customer: Customer,
     fulfilment: FulfilmentChoice | None,
     note: str,
-    payment: Any,
+    payment: PaymentResult,
     actor: TeamMember | None,
     event: OrderEventKind,
 ) -> Order:
     """``place_order`` for ``customer``, then the staff note and the timeline row. Must
     run inside a transaction."""
-    payment_result = payment(_total(lines, fulfilment)) if callable(payment) else payment
     order = place_order(
         idempotency_key=key,
         location=location,
         lines=lines,
         contact=_contact(customer),
         fulfilment=fulfilment,
-        payment=payment_result,
+        payment=payment,
         language=_language(customer),
         account_user=None,
         source=OrderSource.COUNTER,
