@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from comptoir.consent.models import HowObtained
 from comptoir.consent.services import attest_text_consent
+from comptoir.orders.services import Contact
 from tests.consent.fixtures import MOBILE
+from tests.factories import LocationFactory
+from tests.orders.factories import PICKUP, checkout, stocked
 
 
 def test_the_profile_lists_every_grant_and_withdrawal(messenger, customer, text_in, signed_in):
@@ -31,3 +34,21 @@ def test_a_profile_without_consent_says_so(messenger, customer, signed_in):
     page = signed_in(messenger).get(f"/dashboard/customers/{customer.pk}/")
 
     assert "No consent recorded for texts yet." in page.content.decode()
+
+
+def test_the_checkout_box_is_in_the_history(messenger, signed_in, shop):
+    location = LocationFactory()
+    order = checkout(
+        location,
+        [(stocked(location), 1)],
+        fulfilment=PICKUP,
+        contact=Contact(email="paul@example.com", first_name="Paul", phone=MOBILE),
+        sms_consent="Text me about this order",
+    )
+
+    page = signed_in(messenger).get(f"/dashboard/customers/{order.customer_id}/")
+
+    html = page.content.decode()
+    block = html[html.index('id="text-consent"') :]
+    assert "Web form (checkout box)" in block and order.number in block
+    assert "Text me about this order" in block

@@ -1,5 +1,5 @@
 """The text-consent block of the customer profile: the numbers' states and every grant
-and withdrawal (two queries), rendered where the profile includes it."""
+and withdrawal (three queries), rendered where the profile includes it."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 from django import template
 
-from comptoir.consent.selectors import consent_history, subscriptions_of
+from comptoir.consent.selectors import consent_history_entries, subscriptions_of
 from comptoir.customers.models import Customer
 from comptoir.team.permissions import Permission
 
@@ -21,7 +21,7 @@ def text_consent_history(context: template.Context, customer: Customer) -> dict[
     return {
         "customer": customer,
         "subscriptions": list(subscriptions_of(customer)),
-        "records": list(consent_history(customer)),
+        "records": consent_history_entries(customer),
         "can_message": member is not None and member.has_permission(Permission.MESSAGE_CUSTOMERS),
         "csrf_token": context.get("csrf_token"),
     }
