@@ -5,6 +5,7 @@ line by text. The composer finds products by name or SKU (an htmx endpoint)."""
 from __future__ import annotations
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from comptoir.messaging.models import Channel
@@ -57,3 +58,13 @@ def test_the_product_search_needs_the_messaging_permission(tart, staff_client):
     client = staff_client(Permission.MANAGE_CATALOG)
 
     assert client.get(reverse("dashboard:message_product_cards"), {"q": "tart"}).status_code == 403
+
+
+def test_the_composer_tools_search_products_for_the_chosen_channel():
+    helene = CustomerFactory()
+    html = render_to_string("dashboard/coupons/_composer_tools.html", {"customer": helene})
+
+    search = f"{reverse('dashboard:message_product_cards')}?customer={helene.pk}"
+    assert f'hx-get="{search}"' in html
+    assert "hx-include=\"[name='channel']:checked\"" in html
+    assert f"{reverse('dashboard:coupon_lines')}?customer={helene.pk}" in html
