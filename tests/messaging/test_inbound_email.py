@@ -292,3 +292,20 @@ def test_an_email_without_any_sender_address_is_discarded():
 
     assert receive_email(raw) is None
     assert not Message.objects.exists()
+
+
+def test_nul_characters_a_broken_client_sent_are_dropped_so_the_email_can_be_stored(helene):
+    conversation = conversation_for(helene)
+    raw = (
+        b"From: helene.martin@gmail.test\r\nTo: reply+"
+        + conversation.reply_token.encode()
+        + b"@"
+        + REPLY_DOMAIN.encode()
+        + b"\r\nSubject: =?utf-8?q?Re=00_devis?=\r\n"
+        b"Message-ID: <nul@gmail.test>\r\n\r\nOui\x00 merci\r\n"
+    )
+
+    message = receive_email(raw)
+
+    assert message.body == "Oui merci"
+    assert "\x00" not in message.raw_source + message.subject + message.full_body

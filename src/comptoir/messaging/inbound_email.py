@@ -73,10 +73,8 @@ def parse_email(raw: bytes) -> ParsedEmail:
     message = BytesParser(policy=policy.default).parsebytes(raw)
     assert isinstance(message, EmailMessage)
     from_name, from_address = _sender(message)
-    text_part = message.get_body(preferencelist=("plain",))
-    html_part = message.get_body(preferencelist=("html",))
-    text = _content(text_part)
-    html = _content(html_part)
+    text = _storable(_content(message.get_body(preferencelist=("plain",))))
+    html = _storable(_content(message.get_body(preferencelist=("html",))))
     attachments = []
     for part in message.iter_attachments():
         if part.is_multipart() or part.get_content_type() == "message/rfc822":
@@ -92,11 +90,11 @@ def parse_email(raw: bytes) -> ParsedEmail:
             )
         )
     return ParsedEmail(
-        raw=raw.decode("utf-8", errors="replace"),
+        raw=_storable(raw.decode("utf-8", errors="replace")),
         message_id=_first_id(_header(message, "Message-ID")),
         in_reply_to=_first_id(_header(message, "In-Reply-To")),
         references=_MESSAGE_ID.findall(_header(message, "References")),
-        subject=" ".join(_header(message, "Subject").split())[:255],
+        subject=_storable(" ".join(_header(message, "Subject").split()))[:255],
         from_name=from_name,
         from_address=from_address,
         recipients=_recipients(message),
@@ -221,7 +219,7 @@ def _header(message: EmailMessage, name: str) -> str:
         value = message.get(name)
     except (ValueError, IndexError):  # a header too malformed for the parser
         return ""
-    return str(value or "")
+    return _storable(str(value or ""))
 
 
 def _sender(message: EmailMessage) -> tuple[str, str]:
@@ -266,6 +264,11 @@ def _content(part: MIMEPart | None) -> str:
         decoded = part.get_payload(decode=True)
         content = decoded.decode("utf-8", errors="replace") if isinstance(decoded, bytes) else ""
     return content if isinstance(content, str) else ""
+
+
+def _storable(text: str) -> str:
+    """PostgreSQL text cannot hold NUL characters (a broken client may send them)."""
+    return text.replace("\x00", "")
 
 
 def _first_id(value: str) -> str:

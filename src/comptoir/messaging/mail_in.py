@@ -19,7 +19,7 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 
 from comptoir.messaging.email_channel import reply_domain
 from comptoir.messaging.inbound_email import receive_email
@@ -80,7 +80,8 @@ class MailInHandler:
         try:
             return self.accepts(address)
         finally:
-            close_old_connections()
+            # The executor's threads outlive the receiver: leave no connection behind.
+            connections.close_all()
 
     def _receive_in_thread(self, raw: bytes, recipients: list[str], sender: str | None) -> None:
         close_old_connections()
@@ -92,7 +93,7 @@ class MailInHandler:
             if message is not None:
                 logger.info("mail-in: message %s from %s stored", message.pk, sender)
         finally:
-            close_old_connections()
+            connections.close_all()
 
 
 class MailInController(Controller):
