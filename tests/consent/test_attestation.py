@@ -74,7 +74,7 @@ def test_no_attestation_after_the_checkout_box(messenger, customer):
         location,
         [(stocked(location), 1)],
         fulfilment=PICKUP,
-        contact=Contact(email="helene@example.com", first_name="Hélène", phone=MOBILE),
+        contact=Contact(email=customer.email, first_name="Hélène", phone=MOBILE),
         sms_consent="Text me about this order",
     )
 

@@ -119,15 +119,25 @@ def has_text_consent(
     *, customer: Customer | None, number: str, sub: TextSubscription | None
 ) -> bool:
     """The number may get a first staff text: it texted the shop, a team member confirmed
-    the customer's consent, or the checkout box was ticked on an order with it."""
+    the customer's consent, or the checkout box was ticked on one of the customer's
+    orders with it."""
     if sub is not None and (
         sub.last_inbound_at or sub.attested_at or sub.opted_in_at or sub.first_reply_at
     ):
         return True
-    if Order.objects.filter(phone=number, sms_consent=True).exists():
+    # Read through the customer's own rows (indexed by customer): a number alone has no
+    # index among a million orders or messages.
+    if customer is None or customer.pk is None:
+        return False
+    if Order.objects.filter(customer=customer, phone=number, sms_consent=True).exists():
         return True
+    # Inbound texts recorded without the webhook (imports, demo): the webhook stamps
+    # ``last_inbound_at`` itself.
     return Message.objects.filter(
-        direction=Direction.INBOUND, channel=Channel.SMS, from_address=number
+        conversation__customer=customer,
+        direction=Direction.INBOUND,
+        channel=Channel.SMS,
+        from_address=number,
     ).exists()
 
 
