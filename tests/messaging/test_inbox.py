@@ -286,3 +286,25 @@ def test_owner_grants_messaging_to_a_custom_role_on_the_team_pages(
         signed_in(make_member(permissions=[Permission.VIEW_CUSTOMERS])).get(INBOX).status_code
         == 403
     )
+
+
+def test_member_limited_to_a_location_sees_only_its_customers_conversations(
+    verified_business, make_member, signed_in
+):
+    from tests.factories import LocationFactory
+    from tests.orders.factories import PICKUP, checkout, stocked
+
+    here, elsewhere = LocationFactory(), LocationFactory()
+    ours = checkout(here, [(stocked(here), 1)], email="ours@example.com", fulfilment=PICKUP)
+    theirs = checkout(
+        elsewhere, [(stocked(elsewhere), 1)], email="theirs@example.com", fulfilment=PICKUP
+    )
+    received(ours.customer, "mine", channel=Channel.EMAIL)
+    received(theirs.customer, "not mine", channel=Channel.EMAIL)
+    member = make_member(permissions=[Permission.MESSAGE_CUSTOMERS], locations=[here])
+    client = signed_in(member)
+
+    inbox = client.get(INBOX)
+
+    assert [c.customer_id for c in inbox.context["page"].object_list] == [ours.customer_id]
+    assert client.get(conversation_url(theirs.customer)).status_code == 404

@@ -26,7 +26,7 @@ from comptoir.customers.selectors import DirectoryFilters, directory_page
 from comptoir.customers.services.records import create_customer
 from comptoir.dashboard.access import StaffRequest, staff_view
 from comptoir.dashboard.paging import CappedPaginator
-from comptoir.errors import DomainError, InvalidInput
+from comptoir.errors import DomainError, InvalidInput, NotFound
 from comptoir.messaging import selectors, services, verification
 from comptoir.messaging.models import Channel, Conversation
 from comptoir.messaging.segments import segment_info
@@ -296,7 +296,7 @@ def message_attachment(request: StaffRequest, customer_id: int) -> HttpResponse:
     conversation = selectors.conversation_for_staff(request.member, customer_id)
     attachment_id = _int(request.GET.get("file"))
     if conversation is None or attachment_id is None:
-        raise DomainError(_("No such attachment."), code="not_found")
+        raise NotFound(_("No such attachment."))
     attachment = selectors.attachment_in(conversation, attachment_id)
     with attachment.file.open("rb") as handle:
         content = handle.read()
