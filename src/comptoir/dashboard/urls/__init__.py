@@ -21,6 +21,7 @@ from comptoir.dashboard.urls import (
     giftcards,
     jobs,
     mail,
+    messages,
     order_refunds,
     orders,
     partners,
@@ -28,6 +29,7 @@ from comptoir.dashboard.urls import (
     stations,
     tables,
     team,
+    text_consent,
 )
 from comptoir.dashboard.views import home
 
@@ -59,7 +61,9 @@ for module in (
     counter,
     partners,
     appointments,
+    text_consent,
     coupons,
+    messages,
 ):
     urlpatterns += module.urlpatterns
     MENU += module.menu
