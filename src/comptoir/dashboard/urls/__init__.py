@@ -21,7 +21,6 @@ from comptoir.dashboard.urls import (
     giftcards,
     jobs,
     mail,
-    messages,
     order_refunds,
     orders,
     partners,
@@ -61,9 +60,8 @@ for module in (
     counter,
     partners,
     appointments,
-    text_consent,
     coupons,
-    messages,
+    text_consent,
 ):
     urlpatterns += module.urlpatterns
     MENU += module.menu
