@@ -154,3 +154,19 @@ def test_no_text_receipt_without_consent_or_after_stop(location):
     again = place(location, texts=True)
     assert again.pk  # the order is placed
     assert not receipts(again).filter(channel=Channel.SMS).exists()
+
+
+def test_the_text_receipt_is_written_in_the_shoppers_language(location):
+    shop = get_shop()
+    shop.publishes_both_languages = True
+    shop.save()
+    order = checkout(
+        location,
+        [(stocked(location, price=300), 2)],
+        fulfilment=PICKUP,
+        contact=Contact(email="lea@example.com", first_name="Léa", phone=PHONE),
+        sms_consent="Envoyez-moi des SMS sur cette commande",
+        language="fr",
+    )
+    (receipt,) = receipts(order).filter(channel=Channel.SMS)
+    assert "(6,00\xa0€)" in receipt.body  # the amount as French readers write it
