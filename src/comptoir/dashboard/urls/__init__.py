@@ -21,6 +21,7 @@ from comptoir.dashboard.urls import (
     giftcards,
     jobs,
     mail,
+    messages,
     order_refunds,
     orders,
     partners,
@@ -60,8 +61,9 @@ for module in (
     counter,
     partners,
     appointments,
-    coupons,
     text_consent,
+    coupons,
+    messages,
 ):
     urlpatterns += module.urlpatterns
     MENU += module.menu
