@@ -31,7 +31,7 @@ from comptoir.orders.services import FulfilmentChoice
 from comptoir.team.models import Access
 from comptoir.team.permissions import Permission
 from tests.factories import CustomerFactory, LocationFactory, ShopperFactory
-from tests.orders.factories import stocked
+from tests.orders.factories import checkout, stocked
 
 pytestmark = pytest.mark.django_db
 
@@ -509,3 +509,23 @@ def test_the_screen_lists_the_card_links_waiting_for_payment(staff_client, shop_
     page = client.get(NEW, {"location": location.pk}).content.decode()
 
     assert "Card links waiting for payment" in page and "Zoé Lambert" in page
+
+
+def test_a_member_of_one_location_serves_its_customers_only(staff_client, shop_en):
+    here, elsewhere = LocationFactory(), LocationFactory()
+    product = stocked(here, stock=None)
+    regular = CustomerFactory(email="regular@example.com")
+    stranger = CustomerFactory(email="stranger@example.com")
+    checkout(here, [(stocked(here, stock=None), 1)], email="regular@example.com")
+    checkout(elsewhere, [(stocked(elsewhere, stock=None), 1)], email="stranger@example.com")
+    client = staff_client(Permission.MANAGE_ORDERS, locations=[here])
+
+    found = client.post(NEW, _form(here, product, search="example.com", do="search"))
+    refused = client.post(NEW, _form(here, product, key="s", customer=stranger.pk))
+    placed = client.post(NEW, _form(here, product, key="r", customer=regular.pk))
+
+    page = found.content.decode()
+    assert "regular@example.com" in page and "stranger@example.com" not in page
+    assert refused.status_code == 400
+    assert placed.status_code == 302
+    assert Order.objects.filter(source=OrderSource.COUNTER).get().customer == regular
