@@ -190,6 +190,8 @@ def appointment_list(request: StaffRequest) -> HttpResponse:
             "location": location,
             "limit": LIST_LIMIT,
             "can_manage": request.member.has_permission(Permission.MANAGE_ORDERS),
+            "can_set_reminders": request.member.has_permission(Permission.MANAGE_SETTINGS),
+            "reminder_hours": selectors.appointment_settings().reminder_hours,
         },
     )
 
