@@ -352,3 +352,33 @@ def test_a_text_the_consent_rules_refuse_is_not_written(verified_business, messa
     assert response.status_code == 400
     assert "confirm that they agreed to receive texts" in response.content.decode()
     assert not Message.objects.exists()
+
+
+def test_composer_says_why_a_stopped_number_cannot_be_texted(verified_business, messaging_client):
+    from django.utils import timezone
+
+    from comptoir.consent.models import TextSubscription
+
+    customer = CustomerFactory(mobile=MOBILE)
+    texted_us(customer)
+    TextSubscription.objects.update_or_create(
+        number=MOBILE, defaults={"opted_out_at": timezone.now(), "customer": customer}
+    )
+
+    page = messaging_client.get(conversation_url(customer)).content.decode()
+    assert "replied STOP" in page
+
+    response = messaging_client.post(send_url(customer), {"channel": "sms", "body": "Promo"})
+    assert response.status_code == 400
+    assert "replied STOP" in response.content.decode()
+    assert not Message.objects.filter(direction=Direction.OUTBOUND).exists()
+
+
+def test_composer_links_to_the_consent_confirmation_before_a_first_text(
+    verified_business, messaging_client
+):
+    customer = CustomerFactory(mobile=MOBILE, email=None)
+    page = messaging_client.get(conversation_url(customer)).content.decode()
+    attest = reverse("dashboard:text_consent_attest", kwargs={"customer_id": customer.pk})
+    assert "confirm that they agreed to receive texts" in page
+    assert attest in page

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from comptoir.consent.rules import needs_attestation
+from comptoir.consent.rules import needs_attestation, text_refusal
 from comptoir.customers.forms import CustomerRecordForm
 from comptoir.customers.models import Customer
 from comptoir.customers.selectors import DirectoryFilters, directory_page
@@ -167,7 +167,17 @@ def _conversation_context(
             chosen = selectors.default_channel(customer, conversation)
         form = ComposerForm(initial={"channel": chosen}, channels=channels)
     body = str(form["body"].value() or "")
+    # Why a text would be refused now (a STOP, no consent yet): said before typing.
+    text_notice = (
+        text_refusal(customer=customer, number=selectors.sms_number(customer), staff_initiated=True)
+        if Channel.SMS in channels
+        else None
+    )
     return {
+        "text_notice": text_notice,
+        "text_notice_attest_url": (
+            _attest_url(customer.pk) if needs_attestation(text_notice) else ""
+        ),
         "customer": customer,
         "conversation": conversation,
         "page": page,
