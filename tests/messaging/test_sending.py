@@ -382,3 +382,33 @@ def test_composer_links_to_the_consent_confirmation_before_a_first_text(
     attest = reverse("dashboard:text_consent_attest", kwargs={"customer_id": customer.pk})
     assert "confirm that they agreed to receive texts" in page
     assert attest in page
+
+
+def test_reply_domain_defaults_to_the_shops_email_domain(settings):
+    from comptoir.messaging.email_channel import reply_address, reply_domain
+    from comptoir.shop.selectors import get_shop
+
+    settings.COMPTOIR_REPLY_DOMAIN = ""
+    shop = get_shop()
+    shop.contact_email = "bonjour@Boulangerie-Martin.fr"
+    shop.save()
+    assert reply_domain() == "boulangerie-martin.fr"
+    conversation = services.conversation_for(CustomerFactory())
+    assert reply_address(conversation) == f"reply+{conversation.reply_token}@boulangerie-martin.fr"
+    shop.contact_email = ""
+    shop.save()
+    settings.DEFAULT_FROM_EMAIL = "shop@comptoir.example"
+    assert reply_domain() == "comptoir.example"
+
+
+def test_conversation_shows_who_wrote_each_message(verified_business, messaging_client, sending):
+    member = messaging_client.member
+    member.user.full_name = "Léa Staff"
+    member.user.save(update_fields=["full_name"])
+    customer = CustomerFactory(first_name="Hélène", last_name="Martin")
+    emailed_us(customer)
+    sending(messaging_client, send_url(customer), {"channel": "email", "body": "Bonjour"})
+
+    html = messaging_client.get(conversation_url(customer)).content.decode()
+
+    assert "Léa Staff" in html and "Hélène Martin" in html
