@@ -374,3 +374,26 @@ def test_sms_backend_is_configured_from_the_environment(tmp_path):
     assert (twilio.sms_backend, twilio.twilio_from_number) == ("twilio", "+33700000001")
     assert twilio.reply_domain == "replies.example.com"
     assert "secret-token" not in repr(twilio)
+
+
+@pytest.mark.django_db
+def test_marketing_text_at_night_stays_queued_on_a_backend_that_cannot_defer(
+    twilio_standin, verified_business, immediate_tasks, django_capture_on_commit_callbacks
+):
+    customer = customer_who_texted()
+    confirmed_for_marketing(MOBILE)
+    night = datetime(2026, 3, 2, 23, 30, tzinfo=ZoneInfo("Europe/Paris"))
+
+    with time_machine.travel(night, tick=False), django_capture_on_commit_callbacks(execute=True):
+        message = services.send_message(
+            actor=None,
+            customer=customer,
+            channel=Channel.SMS,
+            body="Promo",
+            kind=MessageKind.MARKETING,
+            is_marketing=True,
+        )
+
+    message.refresh_from_db()
+    assert message.status == MessageStatus.QUEUED and message.send_after is not None
+    assert twilio_standin.requests == []
