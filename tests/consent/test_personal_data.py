@@ -12,7 +12,7 @@ from comptoir.consent.models import (
     SuppressedAddress,
     TextSubscription,
 )
-from comptoir.consent.rules import STOPPED, text_refusal
+from comptoir.consent.rules import STOPPED, suppressed_since, text_refusal
 from comptoir.consent.services import request_marketing_opt_in
 from comptoir.customers.personal_data import personal_data
 from comptoir.customers.services.erasure import erase_customer
@@ -95,3 +95,14 @@ def test_a_merge_moves_numbers_and_records_to_the_kept_record(
     sub = TextSubscription.objects.get(number=MOBILE)
     assert sub.customer == kept and sub.marketing_state == MarketingOptIn.SECOND_REQUEST_SENT
     assert ConsentRecord.objects.filter(customer=kept).count() == 1
+
+
+def test_an_address_that_withdrew_from_promotional_email_is_suppressed_on_erasure(owner_member):
+    customer = CustomerFactory(email="Paul@Example.com", accepts_marketing=False)
+    customer.marketing_consent_changes.create(accepts=True, source="checkout")
+    customer.marketing_consent_changes.create(accepts=False, source="back_office")
+
+    erase_customer(actor=owner_member, customer_id=customer.pk, gateway=None)
+
+    assert suppressed_since("paul@example.com") is not None
+    assert SuppressedAddress.objects.get().digest != "paul@example.com"

@@ -3,8 +3,10 @@
 
 - ``consent_of``: the numbers' subscription states (with the double opt-in's steps, times
   and texts) and every consent record, for the JSON export.
-- ``erase_for``: deletes both; an opted-out number first goes on the suppression list as
-  a keyed hash, so the opt-out holds if the number comes back on another record.
+- ``erase_for``: deletes both; an opted-out number (and an email address whose last
+  word was a withdrawal from promotional email) first goes on the suppression list as a
+  keyed hash, so the opt-out holds if it comes back on another record
+  (``consent.rules.suppressed_since``). Call it before the record's email is blanked.
 - ``move_to``: the merged record's subscriptions and records now belong to the kept one."""
 
 from __future__ import annotations
@@ -77,8 +79,8 @@ def consent_of(customer: Customer) -> dict[str, list[dict[str, Any]]]:
 
 
 def erase_for(customer: Customer) -> int:
-    """Suppress the customer's opted-out numbers, then delete their subscriptions and
-    consent records; returns how many numbers were suppressed."""
+    """Suppress the customer's opted-out numbers and address, then delete their
+    subscriptions and consent records; returns how many were suppressed."""
     subscriptions = TextSubscription.objects.filter(customer=customer)
     suppressed = 0
     for sub in subscriptions.filter(opted_out_at__isnull=False).only("number", "opted_out_at"):
@@ -87,6 +89,19 @@ def erase_for(customer: Customer) -> int:
         SuppressedAddress.objects.get_or_create(
             digest=suppression_digest(number),
             defaults={"channel": ConsentChannel.SMS, "opted_out_at": opted_out_at},
+        )
+        suppressed += 1
+    # An email address that withdrew from promotional email: its last withdrawal, when
+    # the customer did not accept again since.
+    withdrawn = (
+        customer.marketing_consent_changes.order_by("-changed_at", "-pk")
+        .values_list("accepts", "changed_at")
+        .first()
+    )
+    if customer.email and withdrawn is not None and not withdrawn[0]:
+        SuppressedAddress.objects.get_or_create(
+            digest=suppression_digest(customer.email),
+            defaults={"channel": ConsentChannel.EMAIL, "opted_out_at": withdrawn[1]},
         )
         suppressed += 1
     subscriptions.delete()

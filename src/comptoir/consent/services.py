@@ -167,22 +167,6 @@ def attest_text_consent(
         )
 
 
-def record_checkout_consent(*, customer: Customer, number: str, text: str, order_id: int) -> None:
-    """The "text me about this order" box ticked at checkout (source: web form)."""
-    ConsentRecord.objects.create(
-        customer=customer,
-        address=normalised_address(number),
-        channel=ConsentChannel.SMS,
-        purpose=Purpose.TRANSACTIONAL,
-        action=ConsentAction.GRANT,
-        source=ConsentSource.WEB_FORM,
-        by_customer=True,
-        order_id=order_id,
-        at=timezone.now(),
-        request_text=text,
-    )
-
-
 # --- the marketing double opt-in -----------------------------------------------------
 
 
