@@ -102,3 +102,13 @@ def test_a_customer_without_mobile_cannot_be_attested(messenger, signed_in):
     response = client.post(attest_url(customer), {"how_obtained": HowObtained.IN_PERSON})
     assert response.status_code == 400
     assert not ConsentRecord.objects.exists()
+
+
+def test_the_dialog_never_sends_the_member_to_another_site(messenger, customer, signed_in):
+    response = signed_in(messenger).post(
+        attest_url(customer),
+        {"how_obtained": HowObtained.IN_PERSON, "next": "https://evil.example/phish"},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/dashboard/customers/{customer.pk}/"
