@@ -77,16 +77,16 @@ def erase_for(customer: Customer) -> int:
     returns how many messages. The files go once the erasure commits (a rolled-back
     erasure keeps them; a failed removal leaves an orphan file, never a dangling row)."""
     files = [
-        attachment.file.name
+        (attachment.file.storage, attachment.file.name)
         for attachment in Attachment.objects.filter(message__conversation__customer=customer)
+        if attachment.file.name
     ]
     count = Message.objects.filter(conversation__customer=customer).count()
     Conversation.objects.filter(customer=customer).delete()
     if files:
-        storage = Attachment._meta.get_field("file").storage  # type: ignore[union-attr]
 
         def delete_files() -> None:
-            for name in files:
+            for storage, name in files:
                 storage.delete(name)
 
         transaction.on_commit(delete_files, robust=True)
