@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from comptoir.consent.models import TextSubscription
 from comptoir.customers.models import Customer
 from comptoir.messaging.delivery import deliver_message
 from comptoir.messaging.models import Channel, Direction, Message, MessageKind, MessageStatus
@@ -237,3 +238,22 @@ def test_a_failed_callback_shows_the_reason_in_words(twilio_settings, shop, cust
 
 def test_a_callback_for_an_unknown_message_is_ignored(twilio_settings, shop):
     assert post_status("SMunknown", "delivered").status_code == 200
+
+
+def test_a_text_refused_because_the_number_replied_stop_to_the_provider_stops_it_here(
+    twilio_settings, shop, customer
+):
+    message = sent_text(customer)
+
+    post_status(
+        message.provider_message_id,
+        "failed",
+        ErrorCode="21610",
+        ErrorMessage="Attempt to send to unsubscribed recipient",
+    )
+
+    message.refresh_from_db()
+    assert message.status == MessageStatus.FAILED and "opted out" in message.error_message
+    sub = TextSubscription.objects.get(number=MOBILE)
+    assert sub.opted_out_at is not None
+    assert Message.objects.filter(direction=Direction.OUTBOUND).count() == 1  # no confirmation

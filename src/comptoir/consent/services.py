@@ -279,12 +279,18 @@ def answer_opt_in(
 
 
 def opt_out(
-    *, sub: TextSubscription, customer: Customer, reply: str, provider_message_id: str
+    *,
+    sub: TextSubscription,
+    customer: Customer,
+    reply: str,
+    provider_message_id: str,
+    confirm: bool = True,
 ) -> None:
     """STOP (``sub`` locked): one confirmation, then no text at all to the number; the
-    marketing opt-in is withdrawn too (asked again from the start after START)."""
+    marketing opt-in is withdrawn too (asked again from the start after START).
+    ``confirm`` False: the provider already answered (see ``opted_out_at_provider``)."""
     now = timezone.now()
-    if sub.opted_out_at is None:
+    if sub.opted_out_at is None and confirm:
         # The one confirmation goes before the number is marked (sending checks it).
         with translation.override(customer_language(customer)):
             _auto_text(
@@ -312,6 +318,22 @@ def opt_out(
     sub.opted_out_at = sub.opted_out_at or now
     sub.marketing_state = MarketingOptIn.NONE
     sub.save(update_fields=["opted_out_at", "marketing_state", "updated_at"])
+
+
+def opted_out_at_provider(*, number: str, customer: Customer, provider_message_id: str) -> None:
+    """The provider refused a text because the number replied STOP to it (Twilio's error
+    21610), a STOP we never saw: the number is marked as if it had, without a
+    confirmation (the provider sent its own)."""
+    with transaction.atomic():
+        sub = subscription_for(number, customer)
+        if sub.opted_out_at is None:
+            opt_out(
+                sub=sub,
+                customer=customer,
+                reply="",
+                provider_message_id=provider_message_id,
+                confirm=False,
+            )
 
 
 def opt_in(

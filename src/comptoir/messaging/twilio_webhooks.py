@@ -16,10 +16,13 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from twilio.request_validator import RequestValidator  # type: ignore[import-untyped]
 
+from comptoir.consent.services import opted_out_at_provider
 from comptoir.messaging.services import update_delivery_status
 from comptoir.messaging.sms_inbound import receive_text
 
 SIGNATURE_HEADER = "X-Twilio-Signature"
+# Twilio: "the recipient replied STOP" (its own opt-out list refused the text).
+OPTED_OUT_AT_PROVIDER = "21610"
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 
 
@@ -67,11 +70,18 @@ def twilio_status_callback(request: HttpRequest) -> HttpResponse:
         return HttpResponseForbidden("Bad or missing X-Twilio-Signature")
     sid = request.POST.get("MessageSid", "") or request.POST.get("SmsSid", "")
     status = request.POST.get("MessageStatus", "") or request.POST.get("SmsStatus", "")
+    error_code = request.POST.get("ErrorCode", "")
     if sid and status:
-        update_delivery_status(
+        message = update_delivery_status(
             provider_message_id=sid,
             status=status,
-            error_code=request.POST.get("ErrorCode", ""),
+            error_code=error_code,
             error_message=request.POST.get("ErrorMessage", ""),
         )
+        if message is not None and error_code == OPTED_OUT_AT_PROVIDER:
+            opted_out_at_provider(
+                number=message.to_address,
+                customer=message.conversation.customer,
+                provider_message_id=sid,
+            )
     return twiml()
