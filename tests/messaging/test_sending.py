@@ -412,3 +412,10 @@ def test_conversation_shows_who_wrote_each_message(verified_business, messaging_
     html = messaging_client.get(conversation_url(customer)).content.decode()
 
     assert "Léa Staff" in html and "Hélène Martin" in html
+
+
+def test_composer_offers_product_cards_and_coupons(verified_business, messaging_client):
+    customer = CustomerFactory()
+    html = messaging_client.get(conversation_url(customer)).content.decode()
+    assert reverse("dashboard:message_product_cards") in html
+    assert reverse("dashboard:coupon_new") + f"?customer={customer.pk}" in html
