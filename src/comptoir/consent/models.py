@@ -170,7 +170,7 @@ class ReceivedText(models.Model):
     retries is applied once (its unique index is the idempotency key)."""
 
     provider_message_id = models.CharField(max_length=64, unique=True)
-    received_at = models.DateTimeField(auto_now_add=True)
+    received_at = models.DateTimeField(auto_now_add=True, db_index=True)  # for the cleanup
 
     class Meta:
         verbose_name = _("received text")
