@@ -60,6 +60,7 @@ from comptoir.shop.models import Location
 from comptoir.shop.selectors import get_shop
 from comptoir.stations import services as station_services
 from comptoir.stations.models import CategoryRoute, Station
+from comptoir.tables.demo import seed_demo_tables
 from comptoir.team.models import TeamMember
 
 Report = Callable[[str], None]
@@ -316,6 +317,8 @@ def seed_operations(*, owner: TeamMember, created: dict[str, int], report: Repor
     products = {product.slug: product for product in Product.objects.all()}
     for location in locations.values():
         _stations(owner, location, created)
+        if location.offers(FulfilmentType.TABLE):
+            seed_demo_tables(location)
     partner = _partner(owner, locations, products, created)
     gateway = TestGateway()
     for spec in OPEN_ORDERS:

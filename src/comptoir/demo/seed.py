@@ -9,12 +9,18 @@ from collections.abc import Callable
 from django.db import transaction
 from tqdm import tqdm
 
+from comptoir.appointments.demo import seed_demo_appointments
 from comptoir.catalog import services as catalog_services
 from comptoir.catalog.models import Category, Product
+from comptoir.consent.demo import seed_demo_text_consent
+from comptoir.coupons.demo import seed_demo_coupons
 from comptoir.demo import content
+from comptoir.demo.counter import seed_demo_counter
 from comptoir.demo.customers import seed_customers
 from comptoir.demo.operations import seed_operations
 from comptoir.demo.shoppers import seed_shoppers
+from comptoir.messaging.demo import seed_demo_messages
+from comptoir.messaging.demo_email import seed_demo_email_replies
 from comptoir.shop import services as shop_services
 from comptoir.shop.models import Location
 from comptoir.team import services as team_services
@@ -53,6 +59,14 @@ def seed_demo(*, report: Report = print, progress: bool = True) -> dict[str, int
     seed_shoppers(created=created, report=report)
     seed_customers(owner=owner, created=created, report=report)
     seed_operations(owner=owner, created=created, report=report)
+    seed_demo_counter(owner=owner, created=created, report=report)
+    # Messages: verifying the business comes first (sending needs it), then the texts'
+    # consent, the appointments answered by text, the email replies and a coupon.
+    seed_demo_messages(owner=owner, created=created, report=report)
+    seed_demo_text_consent(owner=owner, created=created, report=report)
+    seed_demo_appointments(owner=owner, created=created, report=report)
+    seed_demo_email_replies(created=created, report=report)
+    seed_demo_coupons(owner=owner, created=created, report=report)
     report(
         "Demo shop ready: "
         + ", ".join(f"{count} {what} created" for what, count in created.items())
