@@ -216,3 +216,107 @@ def partner_event(path: str, number: int, *, base: str) -> tuple[str, dict[str, 
         }
     )
     return body, headers_for(PARTNER_SECRET, base + path, body.encode())
+
+
+# The auth token the bench server checks inbound texts with (``bench.server_settings``)
+# when the environment gives none; the flow signs with the same.
+BENCH_TWILIO_AUTH_TOKEN = "bench-twilio-auth-token-0123456789"
+INBOUND_BODIES = [
+    "Bonjour, ma commande est-elle prête ?",
+    "Je passe vers 18h, merci !",
+    "Hello, can I pick it up tomorrow instead?",
+    "Avez-vous encore des baguettes tradition ?",
+    "Merci beaucoup, à samedi",
+]
+NEW_NUMBER_EVERY = 5  # one text in five comes from a number nobody has on file
+
+
+class InboundSmsFlow(Flow):
+    """The provider posting an inbound text: one POST in Twilio's form format to the
+    inbound webhook (the scenario's only path) with ``X-Twilio-Signature`` computed by
+    the ``twilio`` library over the URL the server sees (``COMPTOIR_PUBLIC_URL`` when
+    set, else the loopback address called) and the form. Four texts in five come from
+    numbers of customers on file (``numbers``), one in five from a new number. One unit:
+    one text answered 200."""
+
+    def __init__(
+        self,
+        webhook_path: str = "",
+        numbers: list[str] | None = None,
+        public_url: str | None = None,
+        token: str = BENCH_TWILIO_AUTH_TOKEN,
+    ) -> None:
+        self.webhook_path = webhook_path
+        self.numbers = numbers or []
+        self.public_url = public_url
+        self.token = token
+
+    def bind(self, paths: list[str]) -> Flow:
+        from django.conf import settings
+        from django.db import connection
+
+        public = (getattr(settings, "COMPTOIR_PUBLIC_URL", "") or "").rstrip("/")
+        token = getattr(settings, "TWILIO_AUTH_TOKEN", "") or BENCH_TWILIO_AUTH_TOKEN
+        numbers = known_numbers()
+        connection.close()  # the server must not wait on this process's connection
+        return InboundSmsFlow(paths[0] if paths else "", numbers, public, token)
+
+    def run(self, client: Client, item: object, number: int) -> None:
+        if not self.webhook_path:
+            raise FlowFailed("no-webhook", "no inbound text webhook")
+        body, headers = inbound_text(
+            self.webhook_path,
+            number,
+            numbers=self.numbers,
+            base=self.public_url or f"http://127.0.0.1:{client.port}",
+            token=self.token,
+        )
+        status, _, _ = client.request("POST", self.webhook_path, body=body, headers=headers)
+        _expect(status, (200,), "inbound text")
+
+
+def known_numbers(limit: int = 2000) -> list[str]:
+    """Numbers of customers on file who have a conversation (texts join it)."""
+    from comptoir.customers.models import Customer
+
+    return list(
+        Customer.objects.filter(conversation__isnull=False)
+        .exclude(phone="")
+        .order_by("id")
+        .values_list("phone", flat=True)[:limit]
+    )
+
+
+def inbound_text(
+    path: str, number: int, *, numbers: list[str], base: str, token: str
+) -> tuple[str, dict[str, str]]:
+    """The form body of inbound text ``number`` as Twilio posts it and its headers,
+    signed for ``base`` + ``path`` with ``token``."""
+    from twilio.request_validator import RequestValidator  # type: ignore[import-untyped]
+
+    unique = uuid.uuid4().hex
+    if numbers and number % NEW_NUMBER_EVERY:
+        sender = numbers[number % len(numbers)]
+    else:
+        # A French mobile number nobody has: +337 then eight digits from the unique id.
+        sender = f"+337{int(unique[:12], 16) % 100_000_000:08d}"
+    form = {
+        "ToCountry": "FR",
+        "SmsMessageSid": f"SM{unique}",
+        "NumMedia": "0",
+        "SmsSid": f"SM{unique}",
+        "SmsStatus": "received",
+        "Body": INBOUND_BODIES[number % len(INBOUND_BODIES)],
+        "FromCountry": "FR",
+        "To": "+33700000000",
+        "NumSegments": "1",
+        "MessageSid": f"SM{unique}",
+        "AccountSid": "AC" + "0" * 32,
+        "From": sender,
+        "ApiVersion": "2010-04-01",
+    }
+    signature = RequestValidator(token).compute_signature(base + path, form)
+    return urlencode(form), {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Twilio-Signature": signature,
+    }

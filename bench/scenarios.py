@@ -13,7 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from bench.flows import CheckoutFlow, PartnerWebhookFlow, PlaceFlow, capture_placement
+from bench.flows import (
+    CheckoutFlow,
+    InboundSmsFlow,
+    PartnerWebhookFlow,
+    PlaceFlow,
+    capture_placement,
+)
 from bench.load import Flow
 
 Paths = Callable[[str], list[str]]
@@ -267,3 +273,83 @@ def orders_page(using: str) -> list[str]:
         page = "/dashboard/orders/"  # the page is not there yet: measured as its errors
     first = Location.objects.using(using).filter(is_active=True).order_by("position", "id").first()
     return [f"{page}?location={first.pk}" if first else page]
+
+
+# --- issue 6: customer messages -------------------------------------------------------
+
+MESSAGES_TARGET = Target("p95_ms", "p95 under 50 ms", at_most=50)
+
+
+@scenario("inbox", staff=True, target=MESSAGES_TARGET)
+def inbox(using: str) -> list[str]:
+    """Dashboard inbox (owner), newest conversations first: the first pages, then
+    searches by customer name, phone number, email and message text, each answering its
+    first page of 30."""
+    from django.urls import reverse
+
+    from comptoir.customers.models import Customer
+    from comptoir.messaging.models import Conversation
+
+    page = reverse("dashboard:message_inbox")
+    some = (
+        Customer.objects.using(using)
+        .filter(conversation__isnull=False)
+        .exclude(phone="")
+        .order_by("id")
+        .values_list("phone", flat=True)[:200]
+    )
+    phones = list(some)[100:101]
+    emails = list(
+        Conversation.objects.using(using)
+        .filter(customer__email__isnull=False)
+        .order_by("customer_id")
+        .values_list("customer__email", flat=True)[300:301]
+    )
+    searches = ["martin", "helene", "croissants", "tarte aux fraises", *phones, *emails]
+    return [
+        page,
+        f"{page}?page=2",
+        f"{page}?page=10",
+        *(f"{page}?q={quote(term)}" for term in searches),
+    ]
+
+
+@scenario("conversation_long", staff=True, target=MESSAGES_TARGET)
+def conversation_long(using: str) -> list[str]:
+    """The conversation of 10,000 messages (owner): its latest page, then older pages of
+    50 near the top, in the middle and at the very beginning (keyset paging)."""
+    from django.urls import reverse
+
+    from bench.generators.customers import REGULAR_EMAIL
+    from comptoir.messaging.models import Conversation, Message
+
+    conversation = Conversation.objects.using(using).filter(customer__email=REGULAR_EMAIL).first()
+    if conversation is None:
+        return []
+    page = reverse(
+        "dashboard:message_conversation", kwargs={"customer_id": conversation.customer_id}
+    )
+    ids = list(
+        Message.objects.using(using)
+        .filter(conversation=conversation)
+        .order_by("-created_at", "-id")
+        .values_list("id", flat=True)
+    )
+    cursors = sorted({n for n in (49, 99, len(ids) // 2, len(ids) - 51) if 0 <= n < len(ids)})
+    return [page, *(f"{page}?before={ids[n]}" for n in cursors)]
+
+
+@scenario(
+    "inbound_sms",
+    flow=InboundSmsFlow(),
+    unit="texts",
+    target=Target("requests_per_second", "at least 200 texts/s", at_least=200),
+)
+def inbound_sms(using: str) -> list[str]:
+    """Inbound texts: Twilio-format POSTs signed with ``X-Twilio-Signature`` to the
+    inbound webhook, four in five from numbers of customers on file, one in five from a
+    new number (a customer is created); each a plain message for staff with its own
+    MessageSid. One unit: one text answered 200."""
+    from django.urls import reverse
+
+    return [reverse("twilio_inbound_sms")]

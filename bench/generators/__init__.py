@@ -1,6 +1,6 @@
 """One module per app; importing it registers its generator with ``bench.generate``.
 A later issue adds its module here (e.g. ``customers``, ``orders``)."""
 
-from bench.generators import catalog, customers, orders, partners, shop, staff
+from bench.generators import catalog, customers, messages, orders, partners, shop, staff
 
-__all__ = ["catalog", "customers", "orders", "partners", "shop", "staff"]
+__all__ = ["catalog", "customers", "messages", "orders", "partners", "shop", "staff"]
