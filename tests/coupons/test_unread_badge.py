@@ -70,3 +70,11 @@ def test_members_without_the_permission_get_an_empty_badge_that_stops_polling(st
     assert answer.status_code == 200
     html = answer.content.decode()
     assert "data-unread" not in html and "hx-get" not in html
+
+
+def test_every_dashboard_page_asks_for_the_badge_at_once(staff_client):
+    page = staff_client(Permission.MESSAGE_CUSTOMERS).get(reverse("dashboard:home"))
+
+    html = page.content.decode()
+    assert f'hx-get="{reverse("dashboard:message_unread_badge")}"' in html
+    assert 'hx-trigger="load, every 20s"' in html
