@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from comptoir.mail.models import OutgoingEmail
 from comptoir.messaging.models import Channel
-from comptoir.messaging.notifications import send_pending_notices
+from comptoir.messaging.notifications import notify_staff_of_inbound, send_pending_notices
 from comptoir.messaging.services import record_inbound
 from comptoir.shop.selectors import get_shop
 from comptoir.team.models import Access
@@ -159,3 +159,15 @@ def test_two_runs_of_the_batch_at_once_email_once(team):
         ["2 message(s) notified to 2 member(s)", "nothing to notify"],
     ), outcomes
     assert OutgoingEmail.objects.filter(kind=KIND).count() == 2
+
+
+@pytest.mark.django_db
+def test_an_inbound_message_costs_one_query_to_join_a_pending_batch(team, count_queries):
+    helene = CustomerFactory(first_name="Hélène", last_name="Martin", mobile="+33612345678")
+    text_from(helene, "Bonjour")
+    second = text_from(helene, "Re-bonjour")
+
+    with count_queries() as queries:
+        notify_staff_of_inbound(second.pk)
+
+    assert queries.count == 1

@@ -19,7 +19,8 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Max, QuerySet
+from django.db.models import Max, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -40,17 +41,25 @@ TEMPLATE = "new_customer_messages"
 
 def notify_staff_of_inbound(message_id: int) -> None:
     """Schedule the email about ``message_id`` (an inbound message just committed):
-    a minute after it, unless a batch is already waiting for an earlier message."""
-    created_at = (
-        Message.objects.filter(pk=message_id, direction=Direction.INBOUND)
-        .values_list("created_at", flat=True)
+    a minute after it, unless a batch is already waiting for an earlier message. One
+    query: the oldest message not yet notified, up to this one."""
+    last_notified = Subquery(
+        InboxNotice.objects.order_by("-up_to_message_id").values("up_to_message_id")[:1]
+    )
+    first = (
+        Message.objects.filter(
+            direction=Direction.INBOUND,
+            created_at__gte=timezone.now() - FORGET_AFTER,
+            pk__gt=Coalesce(last_notified, Value(0)),
+            pk__lte=message_id,
+        )
+        .order_by("pk")
+        .values_list("pk", "created_at")
         .first()
     )
-    if created_at is None:
-        return
-    if _unnotified().filter(pk__lt=message_id).exists():
-        return  # the batch of that earlier message, due within a minute, takes this one
-    _schedule(created_at + BATCH_DELAY)
+    if first is None or first[0] != message_id:
+        return  # not to notify, or the batch of an earlier message (due soon) takes it
+    _schedule(first[1] + BATCH_DELAY)
 
 
 @retrying(max_attempts=5, base_delay_seconds=30, max_delay_seconds=600)
