@@ -185,3 +185,16 @@ def test_two_checkouts_using_the_same_coupon_at_once_use_it_once(location):
     # Both checkouts charged 4.00; the loser's charge was refunded in full.
     assert sorted(TestCharge.objects.values_list("amount", flat=True)) == [400, 400]
     assert TestRefund.objects.get().amount == 400
+
+
+def test_a_coupon_covering_part_asks_for_the_card(client, location, croissant):
+    coupon = make_coupon(amount_off=300)
+
+    answer = place(client, location, croissant, coupon.code, card_token="")
+
+    assert answer.status_code == 400
+    assert answer.context["form"].errors["card_token"] == [
+        "Enter your card details to pay the rest."
+    ]
+    assert not Order.objects.exists() and not TestCharge.objects.exists()
+    assert Coupon.objects.get().redeemed_at is None
