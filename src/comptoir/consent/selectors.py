@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Case, Q, QuerySet, Value, When
 
 from comptoir.consent.models import (
     ConsentAction,
@@ -33,6 +33,19 @@ def subscriptions_of(customer: Customer) -> QuerySet[TextSubscription]:
 
 def subscription_of_number(number: str) -> TextSubscription | None:
     return TextSubscription.objects.filter(number=number).first()
+
+
+def customer_of_number(e164: str) -> Customer | None:
+    """The customer an inbound text from ``e164`` is from, in one query: the record
+    with it as mobile (preferred) or phone, the oldest first (as
+    ``messaging.selectors.customer_for_phone``, which asks twice)."""
+    if not e164:
+        return None
+    return (
+        Customer.objects.filter(Q(mobile=e164) | Q(phone=e164), erased_at__isnull=True)
+        .order_by(Case(When(mobile=e164, then=Value(0)), default=Value(1)), "pk")
+        .first()
+    )
 
 
 @dataclass(frozen=True)

@@ -56,17 +56,29 @@ def customer_language(customer: Customer | None) -> str:
 # --- subscriptions -------------------------------------------------------------------
 
 
-def subscription_for(number: str, customer: Customer | None = None) -> TextSubscription:
+def subscription_for(
+    number: str, customer: Customer | None = None, *, last_inbound_at: datetime | None = None
+) -> TextSubscription:
     """The number's row, locked, created when missing (an opt-out kept on the
-    suppression list by an erasure comes back with it). Call inside a transaction."""
+    suppression list by an erasure comes back with it; ``last_inbound_at`` when the
+    number is texting now). Call inside a transaction."""
     number = normalised_address(number)
     sub = TextSubscription.objects.select_for_update().filter(number=number).first()
     if sub is None:
-        sub, _created = TextSubscription.objects.get_or_create(
-            number=number,
-            defaults={"customer": customer, "opted_out_at": suppressed_since(number)},
+        # Insert unless there (two first texts from a number at once: the second keeps
+        # the first's row), then lock it: no savepoint, one statement.
+        TextSubscription.objects.bulk_create(
+            [
+                TextSubscription(
+                    number=number,
+                    customer=customer,
+                    opted_out_at=suppressed_since(number),
+                    last_inbound_at=last_inbound_at,
+                )
+            ],
+            ignore_conflicts=True,
         )
-        sub = TextSubscription.objects.select_for_update().get(pk=sub.pk)
+        sub = TextSubscription.objects.select_for_update().get(number=number)
     if customer is not None and sub.customer_id != customer.pk:
         sub.customer = customer
         sub.save(update_fields=["customer", "updated_at"])

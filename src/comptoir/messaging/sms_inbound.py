@@ -25,6 +25,7 @@ from comptoir.appointments.replies import handle_reminder_reply
 from comptoir.consent import services as consent
 from comptoir.consent.models import ReceivedText, TextSubscription
 from comptoir.consent.rules import PENDING_OPT_IN
+from comptoir.consent.selectors import customer_of_number
 from comptoir.customers.phones import InvalidPhone, to_e164
 from comptoir.messaging.keywords import Keyword, classify, mentions_stop
 from comptoir.messaging.models import Channel, MessageKind
@@ -76,7 +77,8 @@ def receive_text(*, provider_message_id: str, from_number: str, body: str) -> Ou
 def _receive(provider_message_id: str, number: str, body: str) -> Outcome:
     if provider_message_id:
         ReceivedText.objects.create(provider_message_id=provider_message_id)
-    customer = customer_for_inbound(phone=number)
+    # A known number in one query; an unknown one creates its customer.
+    customer = customer_of_number(number) or customer_for_inbound(phone=number)
     keyword = classify(body)
     now = timezone.now()
     # An ordinary text only stamps the number's row (one UPDATE); a keyword locks it.
@@ -84,8 +86,8 @@ def _receive(provider_message_id: str, number: str, body: str) -> Outcome:
         last_inbound_at=now, customer=customer, updated_at=now
     )
     if not touched or keyword is not None:
-        sub = consent.subscription_for(number, customer)
-        if not touched:
+        sub = consent.subscription_for(number, customer, last_inbound_at=now)
+        if not touched and sub.last_inbound_at != now:
             sub.last_inbound_at = now
             sub.save(update_fields=["last_inbound_at", "updated_at"])
 
