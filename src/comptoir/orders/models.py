@@ -218,7 +218,16 @@ class Fulfilment(models.Model):
 
     class Meta:
         verbose_name = _("fulfilment")
-        indexes = [models.Index(fields=["state", "type"], name="fulfilment_state_type_idx")]
+        indexes = [
+            models.Index(fields=["state", "type"], name="fulfilment_state_type_idx"),
+            # The orders waiting to be accepted, oldest first (the Orders page's reminder
+            # and the staff alert): few rows at any time, read without a sort.
+            models.Index(
+                fields=["placed_at", "order"],
+                condition=models.Q(state="proposed"),
+                name="fulfilment_proposed_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_type_display()} ({self.get_state_display()})"
@@ -240,6 +249,7 @@ class OrderEventKind(models.TextChoices):
     CARD_REFUND_SENT = "card_refund_sent", _("Card refund confirmed")
     COUNTER_PLACED = "counter_placed", _("Entered by staff")
     PAYMENT_LINK_PAID = "payment_link_paid", _("Paid through the payment link")
+    NOT_ACCEPTED_REMINDER = "not_accepted_reminder", _("Staff reminded: not accepted yet")
 
 
 class OrderEvent(models.Model):
