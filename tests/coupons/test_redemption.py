@@ -57,14 +57,16 @@ def test_a_coupon_takes_its_amount_off_and_the_card_pays_the_rest(client, locati
 
     assert answer.status_code == 302, answer.content.decode()
     order = Order.objects.get()
-    assert order.total == 1000  # what was sold; the coupon's part is on the coupon
+    # The order records the discount; its total is what was paid.
+    assert (order.subtotal, order.discount, order.total) == (1000, 300, 700)
+    assert order.discount_code == coupon.display_code
     assert TestCharge.objects.get().amount == 700
     assert [p.amount for p in order.payments.all()] == [700]
     coupon.refresh_from_db()
     assert coupon.redeemed_order == order and coupon.amount_applied == 300
     assert coupon.redeemed_at is not None
     page = client.get(answer.url).content.decode()
-    assert f"Coupon {coupon.display_code}: €3.00 off." in page
+    assert f"Coupon {coupon.display_code}</span> <strong>\u2212€3.00" in page
 
 
 def test_a_percentage_counts_the_items_not_the_delivery_fee(client, location, croissant):
@@ -83,7 +85,8 @@ def test_a_percentage_counts_the_items_not_the_delivery_fee(client, location, cr
 
     assert answer.status_code == 302, answer.content.decode()
     order = Order.objects.get()
-    assert order.total == 1000 + 350
+    assert (order.subtotal, order.fees, order.discount) == (1000, 350, 150)
+    assert order.total == 1000 + 350 - 150
     coupon.refresh_from_db()
     assert coupon.amount_applied == 150  # 15 % of 10.00 of croissants
     assert TestCharge.objects.get().amount == 1350 - 150

@@ -148,6 +148,7 @@ def _discount(coupon: CouponTender | None) -> Discount | None:
     return Discount(
         amount=amount,
         apply=lambda order: redeem_coupon(coupon_id=coupon_id, order=order, amount=amount),
+        code=coupon.coupon.display_code,
     )
 
 

@@ -85,6 +85,10 @@ class Order(models.Model):
     currency = models.CharField(_("currency"), max_length=3)
     subtotal = models.PositiveBigIntegerField(_("subtotal"))
     fees = models.PositiveBigIntegerField(_("fees"), default=0)
+    # What a coupon took off (the payments cover the rest) and its code as shown to the
+    # customer; the total is what was paid: subtotal + fees - discount (decision 0020).
+    discount = models.PositiveBigIntegerField(_("discount"), default=0)
+    discount_code = models.CharField(_("coupon"), max_length=24, blank=True)
     total = models.PositiveBigIntegerField(_("total"))
 
     # As given at checkout.
@@ -117,8 +121,10 @@ class Order(models.Model):
         ordering = ["-placed_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(total=models.F("subtotal") + models.F("fees")),
-                name="order_total_is_subtotal_plus_fees",
+                condition=models.Q(
+                    total=models.F("subtotal") + models.F("fees") - models.F("discount")
+                ),
+                name="order_total_is_subtotal_plus_fees_less_discount",
             ),
         ]
         indexes = [

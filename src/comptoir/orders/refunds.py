@@ -4,9 +4,11 @@
   transaction): what is left of every payment is refunded and the counted stock of
   every line comes back.
 - Partial cancellation (``cancel_lines``): staff take some quantities off an open order;
-  the order's subtotal and total go down by their price, their stock comes back, and
-  that amount is refunded. The card is refunded first, then the gift card for what the
-  card does not cover: the shopper gets real money back before store credit.
+  the order's subtotal goes down by their price, their stock comes back, and what was
+  paid for them is refunded (with a coupon: their price less the part of the discount
+  that no longer applies, so never more than the payments). The card is refunded first,
+  then the gift card for what the card does not cover: the shopper gets real money back
+  before store credit.
 
 Gift-card parts are given back in the same transaction (``giftcards.services.refund``:
 no network). Card parts go to the gateway after commit, by a retried task
@@ -174,26 +176,32 @@ def cancel_lines(
         # Before a deleted line loses its pk.
         stock = _return_stock(order, removed, lines)
         taken_off = [(line, removed[line.pk]) for line in lines if line.pk in removed]
-        amount = 0
+        price = 0
         for line in lines:
             take = removed.get(line.pk, 0)
             if not take:
                 continue
-            amount += line.unit_price * take
+            price += line.unit_price * take
             if take == line.quantity:
                 line.delete()
             else:
                 OrderLine.objects.filter(pk=line.pk).update(
                     quantity=F("quantity") - take, total=F("total") - line.unit_price * take
                 )
+        subtotal = order.subtotal - price
+        discount = _discount_left(order, subtotal)
+        total = subtotal + order.fees - discount
+        # What was paid for what is removed: never more than the order's payments.
+        amount = order.total - total
         now = timezone.now()
         Order.objects.filter(pk=order.pk).update(
-            subtotal=F("subtotal") - amount,
-            total=F("total") - amount,
+            subtotal=subtotal,
+            discount=discount,
+            total=total,
             version=F("version") + 1,
             updated_at=now,
         )
-        order.refresh_from_db(fields=["subtotal", "total", "version", "updated_at"])
+        order.refresh_from_db(fields=["subtotal", "discount", "total", "version", "updated_at"])
         refunds = _refund(order, _allocate(_left_to_refund(order), amount), actor=actor)
         email = _email_lines_cancelled(order, taken_off, amount, reason)
         settlement = Settlement(tuple(refunds), stock)
@@ -272,6 +280,21 @@ def _left_to_refund(order: Order) -> list[tuple[Payment, int]]:
     done = refunded_so_far(order)
     payments = sorted(order.payments.all(), key=lambda p: (p.gateway == GIFT_CARD, p.pk))
     return [(p, p.amount - done.get(p.pk, 0)) for p in payments if p.amount > done.get(p.pk, 0)]
+
+
+def _discount_left(order: Order, subtotal: int) -> int:
+    """What the order's coupon still takes off once its items cost ``subtotal``: a
+    percentage of what remains, a fixed amount up to what remains, never more than it
+    took at checkout. The removed items are refunded at the price paid for them (their
+    price less the discount they no longer carry), so a refund never exceeds what the
+    payments covered and a coupon order paid nothing refunds nothing."""
+    if not order.discount:
+        return 0
+    due = subtotal + order.fees
+    coupon = order.coupons.first()
+    if coupon is None:
+        return min(order.discount, due)
+    return min(order.discount, coupon.discount_on(amount_due=due, items_subtotal=subtotal))
 
 
 def _allocate(left: list[tuple[Payment, int]], amount: int) -> list[tuple[Payment, int]]:

@@ -93,13 +93,15 @@ class GiftCardTender:
 
 @dataclass(frozen=True)
 class Discount:
-    """A part of the total the shop waives (a coupon): the payments cover the rest, and
-    the order's total stays the price of what was sold. ``apply(order)`` runs in the
-    order's transaction and raises a DomainError when the discount no longer holds (the
-    coupon was used meanwhile): the order then rolls back."""
+    """A part of the price the shop waives (a coupon): the order records it
+    (``Order.discount``, ``discount_code`` as shown to the customer), its total is what
+    the payments cover (subtotal + fees - discount), and revenue counts that. ``apply(order)``
+    runs in the order's transaction and raises a DomainError when the discount no longer
+    holds (the coupon was used meanwhile): the order then rolls back."""
 
     amount: int
     apply: Callable[[Order], object]
+    code: str = ""
 
 
 def place_order(
@@ -176,9 +178,12 @@ def _place(
         sold, availabilities = _sold_products(location, quantities)
         fee = _check_fulfilment(location, fulfilment, now)
         subtotal = sum(sold[pk].price * quantity for pk, quantity in quantities.items())
-        total = subtotal + fee
+        price = subtotal + fee
+        waived = discount.amount if discount else 0
+        if not 0 <= waived <= price:
+            raise ValueError("a discount is between zero and the order's price")
+        total = price - waived  # what the payments cover
         paid = (payment.amount if payment else 0) + (gift_card.amount if gift_card else 0)
-        paid += discount.amount if discount else 0
         if paid != total or (payment and payment.currency.upper() != shop.currency.upper()):
             raise DomainError(
                 _(
@@ -186,7 +191,7 @@ def _place(
                 )
                 % {
                     "total": format_money(
-                        total, shop.currency, translation.get_language() or language
+                        price, shop.currency, translation.get_language() or language
                     )
                 },
                 code="total_mismatch",
@@ -211,6 +216,8 @@ def _place(
             source=source,
             subtotal=subtotal,
             fees=fee,
+            discount=waived,
+            discount_code=(discount.code if discount else "")[:24],
             total=total,
             sms_consent=bool(sms_consent),
             sms_consent_text=sms_consent or "",
