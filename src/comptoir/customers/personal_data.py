@@ -120,6 +120,8 @@ ORDER_FIELDS = (
     "currency",
     "subtotal",
     "fees",
+    "discount",
+    "discount_code",
     "total",
     "email",
     "phone",
