@@ -332,9 +332,17 @@ def test_every_field_of_the_record_is_either_blanked_or_kept_on_purpose():
 
 def test_every_free_text_field_of_orders_is_either_blanked_or_known_not_personal():
     # Kept: the order number, secrets rotated or random (status link, idempotency key),
-    # the words of the SMS consent box as shown, the currency; the fulfilment's carrier,
+    # the words of the SMS consent box as shown, the currency, the code of the coupon used
+    # (used coupons stay, as the shop's record of the discount); the fulfilment's carrier,
     # table and the shop's reason for cancelling.
-    kept_order = {"number", "idempotency_key", "status_token", "sms_consent_text", "currency"}
+    kept_order = {
+        "number",
+        "idempotency_key",
+        "status_token",
+        "sms_consent_text",
+        "currency",
+        "discount_code",
+    }
     kept_fulfilment = {"carrier", "table_label", "country", "cancel_reason"}
 
     assert _text_fields(Order) - kept_order == set(BLANK_ORDER) - {"account"}
