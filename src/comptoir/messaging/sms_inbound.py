@@ -29,7 +29,9 @@ from comptoir.consent.selectors import customer_of_number
 from comptoir.customers.phones import InvalidPhone, to_e164
 from comptoir.messaging.keywords import Keyword, classify, mentions_stop
 from comptoir.messaging.models import Channel, MessageKind
-from comptoir.messaging.services import customer_for_inbound, record_inbound
+from comptoir.messaging.order_texts import order_for_reply
+from comptoir.messaging.services import conversation_for, customer_for_inbound, record_inbound
+from comptoir.orders.models import Order
 from comptoir.shop.selectors import get_shop
 
 
@@ -91,7 +93,9 @@ def _receive(provider_message_id: str, number: str, body: str) -> Outcome:
             sub.last_inbound_at = now
             sub.save(update_fields=["last_inbound_at", "updated_at"])
 
-    def record(kind: str = MessageKind.CONSENT, possible_opt_out: bool = False) -> None:
+    def record(
+        kind: str = MessageKind.CONSENT, possible_opt_out: bool = False, order: Order | None = None
+    ) -> None:
         record_inbound(
             customer=customer,
             channel=Channel.SMS,
@@ -100,6 +104,7 @@ def _receive(provider_message_id: str, number: str, body: str) -> Outcome:
             provider_message_id=provider_message_id,
             kind=kind,
             possible_opt_out=possible_opt_out,
+            order=order,
         )
 
     if keyword is Keyword.OPT_OUT:
@@ -126,5 +131,10 @@ def _receive(provider_message_id: str, number: str, body: str) -> Outcome:
         record()
         consent.answer_help(customer=customer)
         return Outcome.HELP
-    record(MessageKind.CUSTOMER, possible_opt_out=mentions_stop(body))
+    # A reply to a text receipt (within a week) is linked to that order.
+    record(
+        MessageKind.CUSTOMER,
+        possible_opt_out=mentions_stop(body),
+        order=order_for_reply(conversation_for(customer), channel=Channel.SMS),
+    )
     return Outcome.MESSAGE
