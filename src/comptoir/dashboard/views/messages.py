@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils.http import content_disposition_header
+from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -109,10 +109,13 @@ def _profile_url(customer_id: int) -> str:
 
 
 def _attest_url(customer_id: int) -> str:
+    """The consent dialog, which returns to this conversation with texts chosen."""
     try:
-        return reverse("dashboard:text_consent_attest", kwargs={"customer_id": customer_id})
+        dialog = reverse("dashboard:text_consent_attest", kwargs={"customer_id": customer_id})
     except NoReverseMatch:
         return ""
+    back = f"{_conversation_url(customer_id)}?{urlencode({'channel': Channel.SMS.value})}"
+    return f"{dialog}?{urlencode({'next': back})}"
 
 
 def _conversation_url(customer_id: int) -> str:
