@@ -1,9 +1,11 @@
 """``comptoir worker``: run background tasks from the database queue.
 
 It is django-tasks-db's own worker (claiming with ``select_for_update(skip_locked=True)``, so
-any number of workers on any number of machines can share one PostgreSQL) plus two things
-the library lacks: a heartbeat row (see ``comptoir.jobs.heartbeat``) and retries with
-backoff for tasks declared with ``comptoir.jobs.retry.retrying``.
+any number of workers on any number of machines can share one PostgreSQL) plus three things
+the library lacks: a heartbeat row (see ``comptoir.jobs.heartbeat``), retries with
+backoff for tasks declared with ``comptoir.jobs.retry.retrying``, and the periodic
+cleanups (``comptoir.jobs.periodic``: queued when a long-running worker starts, each run
+queueing the next).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from django_tasks_db.management.commands.db_worker import (
 from django_tasks_db.models import DBTaskResult
 
 from comptoir.jobs.heartbeat import Heartbeat
+from comptoir.jobs.periodic import schedule_next, schedule_periodic
 from comptoir.jobs.retry import reschedule_failed_attempt
 
 HANDLED_SIGNALS = [signal.SIGINT, signal.SIGTERM] + (
@@ -42,6 +45,8 @@ class ComptoirWorker(Worker):
 
     def run(self) -> None:
         self.heartbeat.start()
+        if not self.batch:  # a batch run (tests, one-off) leaves the schedule alone
+            schedule_periodic()
         try:
             super().run()
         finally:
@@ -52,6 +57,7 @@ class ComptoirWorker(Worker):
         super().run_task(db_task_result)
         if db_task_result.status == TaskResultStatus.FAILED:
             reschedule_failed_attempt(db_task_result)
+        schedule_next(db_task_result.task_path)
 
 
 def positive_interval(value: str) -> float:
