@@ -5,15 +5,18 @@ nothing)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
 from comptoir.alerts.models import StaffAlertSettings
+from comptoir.alerts.notifications import remind_not_accepted
 from comptoir.orders.arrival import record_arrival
-from comptoir.orders.models import Fulfilment, FulfilmentState, Order, OrderEvent
+from comptoir.orders.fulfilment import accept_table_order
+from comptoir.orders.models import Fulfilment, FulfilmentState, Order, OrderEvent, OrderSource
 from comptoir.orders.services import Contact, FulfilmentChoice, place_donation
 from comptoir.partners.models import Partner, PartnerOrder
 from comptoir.stations.models import Ticket
@@ -411,3 +414,122 @@ def test_a_donation_is_listed_and_its_page_offers_no_action(staff_client):
     html = client.get(_detail(donation)).content.decode()
     assert "For the school" in html
     assert 'name="action"' not in html
+
+
+# --- the page at scale: constant queries, cells written once, the reminder's order ------
+
+
+def _partner_order(location, external_id: str, *, unknown: list[str] | None = None) -> Order:
+    order = _order(location)
+    Order.objects.filter(pk=order.pk).update(source="partner")
+    partner = Partner.objects.filter(location=location).first() or Partner.objects.create(
+        name="Deliveroo", slug=f"deliveroo-{location.pk}", secret="s", location=location
+    )
+    PartnerOrder.objects.create(
+        order=order, partner=partner, external_id=external_id, unknown_items=unknown or []
+    )
+    return order
+
+
+def test_the_list_reads_the_same_queries_with_partner_table_and_waiting_orders(
+    staff_client, count_queries
+):
+    location = LocationFactory()
+    other = LocationFactory(fulfilment_types=["pickup", "table"])
+    client = staff_client(Permission.VIEW_ORDERS, access=Access.FULL)
+    _order(location)
+    client.get(LIST)
+    with count_queries() as few:
+        client.get(LIST)
+    for number in range(3):
+        _partner_order(location, f"P{number}", unknown=["1 x Mystery"] if number else None)
+        _order(other, fulfilment=FulfilmentChoice(type="table", table_label=f"T{number}"))
+    Fulfilment.objects.update(placed_at=timezone.now() - timedelta(minutes=10))
+    with count_queries() as many:
+        response = client.get(LIST)
+    with count_queries() as live:
+        client.get(LIST, headers={"HX-Request": "true"})
+
+    assert len(response.context["rows"]) == 7 and len(response.context["awaiting"]) == 7
+    assert many.count == few.count == live.count
+    html = response.content.decode()
+    assert html.count("Deliveroo") >= 3 and html.count('class="badge failed"') == 2
+    assert "Table · T2" in html
+
+
+def test_a_row_shows_its_time_in_the_locations_zone_its_total_and_its_links(staff_client):
+    location = LocationFactory(time_zone="America/Montreal")
+    with time_machine.travel(datetime(2026, 3, 10, 15, 5, tzinfo=UTC), tick=False):
+        order = _order(
+            location, first="Zoé", last="O'Neil", email="zoe@example.com", phone="0612345678"
+        )
+    client = staff_client(Permission.VIEW_ORDERS, access=Access.FULL)
+
+    html = client.get(LIST).content.decode()
+    row = html[html.index(f'id="order-{order.pk}"') :]
+    row = row[: row.index("</tr>")]
+
+    assert "10 Mar 11:05" in row  # 15:05 UTC, in Montreal (daylight saving time)
+    assert f'href="{_detail(order)}"' in row
+    assert "Zoé O&#x27;Neil" in row and "612345678" in row  # the phone as stored
+    assert "€" in row and 'data-zone="America/Montreal"' in row
+    assert 'data-state="proposed"' in row and 'data-prep="' in row
+
+
+def test_the_reminder_lists_the_oldest_waiting_orders_first_and_at_most_twenty(staff_client):
+    location, other = LocationFactory(), LocationFactory()
+    orders = [_order(location if n % 2 else other) for n in range(22)]
+    start = timezone.now() - timedelta(hours=1)
+    for minutes, order in enumerate(reversed(orders)):  # the newest placed the earliest
+        placed = start + timedelta(minutes=minutes)
+        Order.objects.filter(pk=order.pk).update(placed_at=placed)
+        Fulfilment.objects.filter(order=order).update(placed_at=placed)
+    accepted = orders[-1]  # the oldest, accepted: no longer waiting
+    Fulfilment.objects.filter(order=accepted).update(state=FulfilmentState.RESERVED)
+    client = staff_client(Permission.VIEW_ORDERS, access=Access.FULL)
+
+    waiting = client.get(LIST).context["awaiting"]
+    mine_only = client.get(LIST, {"location": location.pk}).context["awaiting"]
+
+    assert [row["order"].pk for row in waiting] == [o.pk for o in reversed(orders[1:-1])]
+    assert all(row["order"].location_id == location.pk for row in mine_only)
+    assert len(mine_only) == 10
+
+
+def test_the_filters_show_what_was_chosen(staff_client):
+    location = LocationFactory(name="Martyrs")
+    client = staff_client(Permission.VIEW_ORDERS, access=Access.FULL)
+
+    html = client.get(
+        LIST, {"location": location.pk, "kind": "curbside", "state": "active", "q": "Léa"}
+    ).content.decode()
+
+    assert f'<option value="{location.pk}" selected>Martyrs</option>' in html
+    assert '<option value="curbside" selected>Curbside pickup</option>' in html
+    assert '<option value="active" selected>' in html and '<option value="" selected>' in html
+    assert '<label for="id_kind">Fulfilment:</label>' in html
+    assert 'name="q" value="Léa"' in html and 'aria-describedby="id_q_helptext"' in html
+
+
+def test_the_order_page_labels_an_automatic_acceptance_and_the_staff_reminder(
+    staff_client, make_member
+):
+    location = LocationFactory(fulfilment_types=["pickup", "table"])
+    make_member(permissions=[Permission.VIEW_ORDERS], locations=[location])
+    table_order = _order(
+        location,
+        fulfilment=FulfilmentChoice(type="table", table_label="4"),
+        source=OrderSource.TABLE,
+    )
+    assert accept_table_order(order_id=table_order.pk) is True
+    waiting = _order(location)
+    with time_machine.travel(timezone.now() + timedelta(hours=1)):
+        assert remind_not_accepted(waiting.pk).status.startswith("sent")
+    client = staff_client(Permission.VIEW_ORDERS, access=Access.FULL)
+
+    table_html = client.get(_detail(table_order)).content.decode()
+    waiting_html = client.get(_detail(waiting)).content.decode()
+
+    timeline = table_html[table_html.index('class="timeline"') :]
+    assert "Accepted automatically" in timeline and " · " not in timeline  # no one did it
+    assert "Staff reminded: not accepted yet" in waiting_html

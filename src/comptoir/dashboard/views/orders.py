@@ -5,24 +5,25 @@ shown (a stale one shows the conflict and the fresh order)."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, cast
-from zoneinfo import ZoneInfo
 
 from django import forms
 from django.contrib import messages
+from django.forms.utils import flatatt
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from comptoir.alerts.notifications import REMINDER_EVENT
 from comptoir.alerts.services import alert_settings_of, set_alert_settings
 from comptoir.dashboard.access import StaffRequest, staff_view
 from comptoir.dashboard.forms.alerts import AlertSettingsForm
 from comptoir.dashboard.paging import CappedPaginator
+from comptoir.dashboard.views.order_rows import RowCells, awaiting_row, order_row, row_html
 from comptoir.errors import DomainError, InvalidInput
 from comptoir.orders import dashboard_selectors as pages
 from comptoir.orders.events import order_timeline
@@ -33,11 +34,9 @@ from comptoir.orders.fulfilment import (
     fail_order,
     mark_order_ready,
 )
-from comptoir.orders.late_risk import acceptance_reminder_after, late_risk, promised_at
+from comptoir.orders.late_risk import acceptance_reminder_after
 from comptoir.orders.models import (
-    Fulfilment,
     FulfilmentState,
-    Order,
     OrderEventKind,
     OrderSource,
 )
@@ -55,15 +54,36 @@ S = FulfilmentState
 _EVENT_LABELS = {
     "arrived": gettext_lazy("Customer arrived"),
     "placed": gettext_lazy("Placed"),
-    REMINDER_EVENT: gettext_lazy("Staff reminded: not accepted yet"),
 }
 
 
+class _QuickSelect(forms.Select):
+    """A select whose options are written here, not by a template each: the filters
+    have some thirty options, and rendering them cost the page more than its rows."""
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        chosen = set(self.format_value(value))
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (option, " selected" if str(option) in chosen else "", label)
+                for option, label in self.choices
+            ),
+        )
+        final_attrs = {**self.build_attrs(self.attrs, attrs), "name": name}
+        return format_html("<select{}>{}</select>", flatatt(final_attrs), options)
+
+
 class OrderFilterForm(forms.Form):
-    location = forms.TypedChoiceField(label=gettext_lazy("Location"), required=False, coerce=int)
-    kind = forms.ChoiceField(label=gettext_lazy("Fulfilment"), required=False)
-    state = forms.ChoiceField(label=gettext_lazy("State"), required=False)
-    source = forms.ChoiceField(label=gettext_lazy("Source"), required=False)
+    location = forms.TypedChoiceField(
+        label=gettext_lazy("Location"), required=False, coerce=int, widget=_QuickSelect
+    )
+    kind = forms.ChoiceField(label=gettext_lazy("Fulfilment"), required=False, widget=_QuickSelect)
+    state = forms.ChoiceField(label=gettext_lazy("State"), required=False, widget=_QuickSelect)
+    source = forms.ChoiceField(label=gettext_lazy("Source"), required=False, widget=_QuickSelect)
     day = forms.DateField(
         label=gettext_lazy("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -106,40 +126,9 @@ class OrderFilterForm(forms.Form):
         )
 
 
-def _epoch_ms(moment: datetime | None) -> int | str:
-    return int(moment.timestamp() * 1000) if moment else ""
-
-
-def _row(order: Order, now: datetime) -> dict[str, Any]:
-    """What a row shows, and the data its script needs to re-evaluate the late flag as
-    the clock moves (the same rule as ``late_risk``, which renders the first paint)."""
-    fulfilment: Fulfilment | None = getattr(order, "fulfilment", None)
-    zone = order.location.time_zone
-    row: dict[str, Any] = {"order": order, "fulfilment": fulfilment, "zone": zone}
-    partner_order = getattr(order, "partner_order", None) if order.source == "partner" else None
-    row["partner"] = partner_order.partner.name if partner_order else ""
-    row["unknown_items"] = bool(partner_order and partner_order.unknown_items)
-    if fulfilment is None:
-        return row
-    risk = late_risk(fulfilment, now, time_zone=zone)
-    promised = promised_at(fulfilment)
-    row.update(
-        risk=risk,
-        promised_ms=_epoch_ms(promised),
-        placed_ms=_epoch_ms(fulfilment.placed_at),
-        accepted_ms=_epoch_ms(fulfilment.accepted_at),
-        arrived=timezone.localtime(fulfilment.arrived_at, ZoneInfo(zone)).strftime("%H:%M")
-        if fulfilment.arrived_at
-        else "",
-        awaiting=fulfilment.state == S.PROPOSED
-        and fulfilment.placed_at <= now - acceptance_reminder_after(),
-    )
-    return row
-
-
 def _partner_sources(request: StaffRequest) -> list[tuple[str, str]]:
     """The source filter's partner entries: partners of the member's locations."""
-    found = partners()
+    found = partners().select_related(None).only("pk", "name")
     allowed = visible_location_ids(request.member)
     if allowed is not None:
         found = found.filter(location_id__in=allowed)
@@ -149,22 +138,26 @@ def _partner_sources(request: StaffRequest) -> list[tuple[str, str]]:
 @staff_view(Permission.VIEW_ORDERS)
 @require_GET
 def order_list(request: StaffRequest) -> HttpResponse:
-    locations = list(locations_for_staff(request.member))
+    # Names, time zones and ids: not their opening hours.
+    locations = list(locations_for_staff(request.member).prefetch_related(None))
     form = OrderFilterForm(request.GET, locations=locations, partners=_partner_sources(request))
     filters = form.filters()
     page = CappedPaginator(pages.orders_for_page(request.member, filters), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     now = timezone.now()
+    cells = RowCells(locations)
+    rows = [order_row(order, now, cells) for order in cells.attach_locations(page.object_list)]
+    for row in rows:
+        row["html"] = row_html(row, cells)
     alerts = alert_settings_of(request.member)
     shown_locations = [loc.pk for loc in locations if filters.location_id in (None, loc.pk)]
+    awaiting = pages.awaiting_acceptance(request.member, shown_locations)
     context = {
         "form": form,
         "page": page,
-        "rows": [_row(order, now) for order in page.object_list],
-        "awaiting": [
-            _row(order, now) for order in pages.awaiting_acceptance(request.member, shown_locations)
-        ],
+        "rows": rows,
+        "awaiting": [awaiting_row(order, now, cells) for order in cells.attach_locations(awaiting)],
         "refresh_seconds": REFRESH_SECONDS,
         "alerts": alerts,
         "alert_form": AlertSettingsForm(member=request.member, current=alerts, locations=locations),
@@ -180,7 +173,7 @@ def order_list(request: StaffRequest) -> HttpResponse:
 def _detail_context(request: StaffRequest, order_id: int) -> dict[str, Any]:
     order = pages.order_for_page(request.member, order_id)
     now = timezone.now()
-    row = _row(order, now)
+    row = order_row(order, now)
     fulfilment = row["fulfilment"]
     state = fulfilment.state if fulfilment else None
     can = {
@@ -200,6 +193,13 @@ def _detail_context(request: StaffRequest, order_id: int) -> dict[str, Any]:
     ]
     for event in order_timeline(order):
         label = _EVENT_LABELS.get(event.kind) or event.kind_label
+        if (
+            event.kind == OrderEventKind.ACCEPTED
+            and event.detail.get("automatic")
+            and event.actor_id is None
+        ):
+            # A table order goes to the stations as it is placed, accepted by no one.
+            label = _("Accepted automatically")
         if event.kind == OrderEventKind.ACCEPTED and "preparation_minutes" in event.detail:
             label = _("%(label)s (preparation %(minutes)s min)") % {
                 "label": label,
