@@ -103,3 +103,23 @@ def customer_for_booking(query: str) -> Customer | None:
     except InvalidPhone:
         return None
     return records.filter(Q(mobile=number) | Q(phone=number)).order_by("pk").first()
+
+
+CUSTOMER_PROFILE_LIMIT = 10
+
+
+def customer_appointments(
+    member: TeamMember,
+    customer: Customer,
+    *,
+    now: datetime | None = None,
+    limit: int = CUSTOMER_PROFILE_LIMIT,
+) -> tuple[list[Appointment], list[Appointment]]:
+    """A customer's appointments at the locations ``member`` works at, for their profile:
+    the ``limit`` next ones (soonest first) and the ``limit`` latest past ones (latest
+    first). Two queries, however many there are."""
+    now = now or timezone.now()
+    theirs = appointments_visible_to(member).filter(customer=customer)
+    upcoming = list(theirs.filter(starts_at__gte=now).order_by("starts_at", "pk")[:limit])
+    past = list(theirs.filter(starts_at__lt=now).order_by("-starts_at", "-pk")[:limit])
+    return upcoming, past

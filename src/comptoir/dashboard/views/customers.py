@@ -17,6 +17,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from comptoir.appointments.selectors import customer_appointments
 from comptoir.catalog.selectors import locations_for_staff
 from comptoir.customers import selectors
 from comptoir.customers.models import AddressRole, Customer, CustomerKind
@@ -152,11 +153,28 @@ def customer_detail(request: StaffRequest, customer_id: int) -> HttpResponse:
     except NotFound:
         raise Http404 from None
     record_addresses = {address.role: address for address in customer.record_addresses.all()}
+    member = request.member
+    # Appointments are the orders' staff's: seen with VIEW_ORDERS, booked with MANAGE_ORDERS.
+    appointments = (
+        customer_appointments(member, customer)
+        if member.has_permission(Permission.VIEW_ORDERS)
+        else None
+    )
     return render(
         request,
         "dashboard/customers/customer_detail.html",
         {
             "customer": customer,
+            "messages_url": (
+                reverse("dashboard:message_conversation", kwargs={"customer_id": customer.pk})
+                if member.has_permission(Permission.MESSAGE_CUSTOMERS)
+                else ""
+            ),
+            "upcoming_appointments": appointments[0] if appointments else [],
+            "past_appointments": appointments[1] if appointments else [],
+            "show_appointments": appointments is not None,
+            "can_book": member.has_permission(Permission.MANAGE_ORDERS)
+            and customer.erased_at is None,
             "account_status": account_status(customer),
             "billing_address": record_addresses.get(AddressRole.BILLING),
             "shipping_address": record_addresses.get(AddressRole.SHIPPING),
