@@ -1,5 +1,6 @@
 """What a ticket says, for paper and for the kitchen display alike: the order's number,
-how it leaves (table, pickup time, delivery time), and its lines."""
+how it leaves (table, pickup time, delivery time), its note (a counter order's staff note,
+a partner's order note) and its lines."""
 
 from __future__ import annotations
 
@@ -59,6 +60,14 @@ def order_details(order: Order) -> list[str]:
     return details
 
 
+def order_note(order: Order) -> str:
+    """The order's note for the kitchen ("Note: no nuts, it's a birthday"), or ""."""
+    note = " ".join(order.note.split())
+    if not note or order.is_donation:
+        return ""
+    return _("Note: %(note)s") % {"note": note}
+
+
 def line_texts(ticket: Ticket) -> list[str]:
     texts = []
     for line in ticket.lines:
@@ -86,4 +95,5 @@ def ticket_document(ticket: Ticket) -> TicketDocument:
             details=tuple(order_details(ticket.order)),
             lines=tuple(line_texts(ticket)),
             printed_for=_local(ticket.created_at, ticket.order.location.time_zone),
+            note=order_note(ticket.order),
         )

@@ -29,6 +29,7 @@ class TicketDocument:
     details: tuple[str, ...]  # "Table 4", "Pickup at 10:30", "Curbside: red Clio"
     lines: tuple[str, ...]  # "2 x Croissant"
     printed_for: str  # the local time it was made, e.g. "10:05"
+    note: str = ""  # "Note: no nuts" (the order's note), or ""
 
 
 class PrinterUnavailable(Exception):
@@ -40,8 +41,8 @@ class Printer(Protocol):
 
 
 def render_escpos(document: TicketDocument) -> bytes:
-    """The ESC/POS bytes of a ticket: station and order in large type, one line per item,
-    then a paper cut."""
+    """The ESC/POS bytes of a ticket: station and order in large type, the order's note
+    in bold, one line per item, then a paper cut."""
     page = Dummy()
     page.hw("INIT")
     page.set(align="center", bold=True, double_height=True, double_width=True)
@@ -52,6 +53,10 @@ def render_escpos(document: TicketDocument) -> bytes:
     for detail in document.details:
         page.text(f"{detail}\n")
     page.text(f"{document.printed_for}\n")
+    if document.note:
+        page.set(bold=True)
+        page.text(f"{document.note}\n")
+        page.set(bold=False)
     page.text("-" * 32 + "\n")
     page.set(bold=True, double_height=True)
     for line in document.lines:
@@ -86,11 +91,12 @@ class LogPrinter:
 
     def send(self, document: TicketDocument) -> None:
         logger.info(
-            "Ticket for %s: %s | %s | %s",
+            "Ticket for %s: %s | %s | %s%s",
             document.station,
             document.title,
             "; ".join(document.details),
             "; ".join(document.lines),
+            f" | {document.note}" if document.note else "",
         )
 
 

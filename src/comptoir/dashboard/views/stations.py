@@ -17,7 +17,7 @@ from comptoir.dashboard.forms.stations import RoutesForm, StationForm
 from comptoir.errors import InvalidInput
 from comptoir.shop.selectors import location_for_staff, locations_for_staff
 from comptoir.stations import selectors, services
-from comptoir.stations.documents import line_texts, order_details, ticket_title
+from comptoir.stations.documents import line_texts, order_details, order_note, ticket_title
 from comptoir.stations.models import Station, Ticket, TicketState
 from comptoir.stations.services import STATION_PERMISSION
 
@@ -31,6 +31,7 @@ def _described(tickets: list[Ticket]) -> list[dict]:
             "ticket": ticket,
             "title": ticket_title(ticket),
             "details": order_details(ticket.order),
+            "note": order_note(ticket.order),
             "lines": line_texts(ticket),
         }
         for ticket in tickets
