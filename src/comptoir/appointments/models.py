@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # A reminder can be sent from one hour to a week before the appointment.
 MIN_REMINDER_HOURS = 1
@@ -16,9 +17,9 @@ DEFAULT_REMINDER_HOURS = 24
 
 class AppointmentStatus(models.TextChoices):
     BOOKED = "booked", _("Booked")
-    CONFIRMED = "confirmed", _("Confirmed")
+    CONFIRMED = "confirmed", pgettext_lazy("appointment", "Confirmed")
     RESCHEDULE_REQUESTED = "reschedule", _("Reschedule requested")
-    CANCELLED = "cancelled", _("Cancelled")
+    CANCELLED = "cancelled", pgettext_lazy("appointment", "Cancelled")
     DONE = "done", _("Done")
 
 
@@ -106,9 +107,9 @@ class Appointment(models.Model):
 class AppointmentEventKind(models.TextChoices):
     BOOKED = "booked", _("Booked")
     CHANGED = "changed", _("Changed")
-    CONFIRMED = "confirmed", _("Confirmed")
+    CONFIRMED = "confirmed", pgettext_lazy("appointment", "Confirmed")
     RESCHEDULE_REQUESTED = "reschedule", _("Reschedule requested")
-    CANCELLED = "cancelled", _("Cancelled")
+    CANCELLED = "cancelled", pgettext_lazy("appointment", "Cancelled")
     DONE = "done", _("Marked done")
     REMINDER_SENT = "reminder_sent", _("Reminder sent")
     REMINDER_NOT_SENT = "reminder_skipped", _("Reminder not sent")

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ConsentChannel(models.TextChoices):
     # The same values as messaging.models.Channel.
-    SMS = "sms", _("Text")
+    SMS = "sms", pgettext_lazy("message channel", "Text")
     EMAIL = "email", _("Email")
 
 

@@ -10,10 +10,11 @@ import secrets
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Channel(models.TextChoices):
-    SMS = "sms", _("Text")
+    SMS = "sms", pgettext_lazy("message channel", "Text")
     EMAIL = "email", _("Email")
 
 
