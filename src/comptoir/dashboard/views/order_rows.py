@@ -4,11 +4,12 @@ At 50 rows per page, a template walking each order's attributes through filters 
 tags (dates, money, labels, links) cost more than the page's queries: about 60 ms of a
 110 ms page at 1,000,000 orders. So what the rows share is computed once (labels, the
 order page's address, month names, the shop's currency), each row's cells are plain
-text, and the row's markup is built here with ``format_html`` (every value escaped),
-then placed by the template as one piece."""
+text, and the row's markup is built here (every value escaped), then placed by the
+template as one piece."""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -17,8 +18,7 @@ from zoneinfo import ZoneInfo
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -57,6 +57,8 @@ class RowCells:
         self.on_time = _("On time")
         self.not_accepted = _("not accepted yet")
         self.unknown_item = _("unknown item")
+        self.arrived_at = _("Customer arrived at %(time)s")
+        self.placed_ago = _("placed %(since)s ago")
         # "/dashboard/orders/0/" -> the parts around the id.
         self.href_start, self.href_end = reverse("dashboard:order_detail", args=[0]).rsplit("0", 1)
         shop = get_shop()
@@ -150,87 +152,69 @@ def order_row(order: Order, now: datetime, cells: RowCells | None = None) -> dic
     return row
 
 
+def _e(value: object) -> str:
+    """Escaped for HTML text and quoted attributes: what ``django.utils.html.escape``
+    does (the standard library's, which it calls), without its lazy-string checks that
+    cost more than the escaping at a thousand values per page."""
+    return html.escape(str(value))
+
+
 def row_html(row: dict[str, Any], cells: RowCells) -> SafeString:
     """The row's ``<tr>``: the order's cells, and the data attributes the page's script
-    reads (orders-live.js: state, times in ms, zone, arrival)."""
+    reads (orders-live.js: state, times in ms, zone, arrival). Every value is escaped."""
     fulfilment: Fulfilment | None = row["fulfilment"]
-    classes = (
-        "order-row",
-        "awaiting" if row["awaiting"] else "",
-        "arrived" if row["arrived"] else "",
-    )
-    data = format_html(
-        ' data-order-id="{}" data-number="{}" data-zone="{}"', row["id"], row["number"], row["zone"]
+    classes = "order-row"
+    if row["awaiting"]:
+        classes += " awaiting"
+    if row["arrived"]:
+        classes += " arrived"
+    data = (
+        f' data-order-id="{row["id"]}" data-number="{_e(row["number"])}"'
+        f' data-zone="{_e(row["zone"])}"'
     )
     if fulfilment is not None:
-        data += format_html(
-            ' data-state="{}" data-placed="{}" data-accepted="{}" data-prep="{}" data-promised="{}"',
-            fulfilment.state,
-            row["placed_ms"],
-            row["accepted_ms"],
-            fulfilment.preparation_minutes,
-            row["promised_ms"],
+        data += (
+            f' data-state="{_e(fulfilment.state)}" data-placed="{row["placed_ms"]}"'
+            f' data-accepted="{row["accepted_ms"]}" data-prep="{fulfilment.preparation_minutes}"'
+            f' data-promised="{row["promised_ms"]}"'
         )
     if row["arrived"]:
-        data += format_html(' data-arrived="{}"', row["arrived"])
+        data += f' data-arrived="{_e(row["arrived"])}"'
     badge = (
-        format_html(' <span class="badge awaiting-badge">{}</span>', cells.not_accepted)
+        f' <span class="badge awaiting-badge">{_e(cells.not_accepted)}</span>'
         if row["awaiting"]
         else ""
     )
     unknown = (
-        format_html(' <span class="badge failed">{}</span>', cells.unknown_item)
+        f' <span class="badge failed">{_e(cells.unknown_item)}</span>'
         if row["unknown_items"]
         else ""
     )
     arrival = (
-        format_html(
-            '<br><strong class="arrival">{}</strong>',
-            _("Customer arrived at %(time)s") % {"time": row["arrived"]},
-        )
+        f'<br><strong class="arrival">{_e(cells.arrived_at % {"time": row["arrived"]})}</strong>'
         if row["arrived"]
         else ""
     )
     risk = row["risk"]
-    flag = (
-        format_html(
-            '<span class="flag {}" data-late="{}">{}</span> <small class="reason">{}</small>',
-            "late" if risk.is_late else "on-time",
-            "true" if risk.is_late else "false",
-            cells.late if risk.is_late else cells.on_time,
-            risk.reason,
+    flag = ""
+    if risk is not None and risk.is_late is not None:
+        flag = (
+            f'<span class="flag {"late" if risk.is_late else "on-time"}"'
+            f' data-late="{"true" if risk.is_late else "false"}">'
+            f"{_e(cells.late if risk.is_late else cells.on_time)}</span>"
+            f' <small class="reason">{_e(risk.reason)}</small>'
         )
-        if risk is not None and risk.is_late is not None
-        else ""
-    )
-    return format_html(
-        '<tr id="order-{}" class="{}"{}>\n'
-        '  <td><a href="{}">{}</a>{}</td>\n'
-        "  <td>{}<br><small>{}</small></td>\n"
-        "  <td>{}<br><small>{}</small></td>\n"
-        "  <td>{}{}</td>\n"
-        "  <td>{}</td>\n"
-        "  <td>{}{}</td>\n"
-        '  <td class="late-flag">{}</td>\n'
-        "  <td>{}</td>\n"
-        "</tr>\n",
-        row["id"],
-        " ".join(name for name in classes if name),
-        data,
-        row["href"],
-        row["number"],
-        badge,
-        row["placed"],
-        row["location"],
-        row["name"],
-        row["contact"],
-        row["source"],
-        unknown,
-        row["kind"],
-        row["state"],
-        arrival,
-        flag,
-        row["total"],
+    return mark_safe(  # noqa: S308 -- every value above is escaped
+        f'<tr id="order-{row["id"]}" class="{classes}"{data}>\n'
+        f'  <td><a href="{_e(row["href"])}">{_e(row["number"])}</a>{badge}</td>\n'
+        f"  <td>{_e(row['placed'])}<br><small>{_e(row['location'])}</small></td>\n"
+        f"  <td>{_e(row['name'])}<br><small>{_e(row['contact'])}</small></td>\n"
+        f"  <td>{_e(row['source'])}{unknown}</td>\n"
+        f"  <td>{_e(row['kind'])}</td>\n"
+        f"  <td>{_e(row['state'])}{arrival}</td>\n"
+        f'  <td class="late-flag">{flag}</td>\n'
+        f"  <td>{_e(row['total'])}</td>\n"
+        "</tr>\n"
     )
 
 
@@ -241,5 +225,5 @@ def awaiting_row(order: Order, now: datetime, cells: RowCells) -> dict[str, Any]
         "number": order.number,
         "href": cells.href(order.pk),
         "location": order.location.name,
-        "since": timesince(order.placed_at, now),
+        "since": cells.placed_ago % {"since": timesince(order.placed_at, now)},
     }
