@@ -30,8 +30,8 @@ from comptoir.appointments.selectors import appointment_settings
 from comptoir.consent.rules import text_refusal
 from comptoir.customers.models import Customer
 from comptoir.errors import DomainError
-from comptoir.messaging.models import Channel, Direction, Message, MessageKind
-from comptoir.messaging.selectors import sms_number
+from comptoir.messaging.models import Channel, Message, MessageKind
+from comptoir.messaging.selectors import last_notification_channel, sms_number
 from comptoir.messaging.services import send_message
 from comptoir.shop.selectors import get_shop, language_for
 
@@ -124,20 +124,6 @@ def _send(appointment: Appointment) -> Message | None:
             # No number or address, or a refused text: try the other channel.
             continue
     return None
-
-
-def last_notification_channel(customer: Customer) -> str | None:
-    """The channel of the last receipt or reminder sent to the customer, if any."""
-    return (
-        Message.objects.filter(
-            conversation__customer=customer,
-            direction=Direction.OUTBOUND,
-            kind__in=(MessageKind.RECEIPT, MessageKind.REMINDER),
-        )
-        .order_by("-created_at", "-pk")
-        .values_list("channel", flat=True)
-        .first()
-    )
 
 
 def may_text(customer: Customer) -> bool:

@@ -1,10 +1,16 @@
 """Texts about an order, and receipts recorded in the customer's conversation.
 
-- ``text_order_update(order_id, state)``: shoppers who ticked "text me about this order"
-  (``Order.sms_consent``) get its status changes (accepted, ready / out for delivery /
-  shipped with tracking, cancelled) by text, in their language, as ORDER_UPDATE
-  messages linked to the order. Transactional, yet a number that replied STOP gets none
-  (``send_message`` asks ``consent.rules.text_refusal``, which refuses it).
+- ``update_channel(order)``: the one channel the customer hears about the order's status
+  changes on (decision 0025): the channel its receipt went on, the customer's latest
+  receipt: a text when they ticked "text me about this order" (``Order.sms_consent``)
+  and the number may be texted, else an email. An order without receipt follows the
+  customer's latest receipt or reminder. ``orders.fulfilment`` emails only when it says
+  so: no text and email twice over.
+- ``text_order_update(order_id, state)``: the status change (accepted, ready / out for
+  delivery / shipped with tracking, cancelled) by text, in the customer's language, as
+  an ORDER_UPDATE message linked to the order, when ``update_channel`` says text.
+  Transactional, yet a number that replied STOP gets none (``send_message`` asks
+  ``consent.rules.text_refusal``, which refuses it).
 - ``text_receipt(order)``: a short text receipt (number, total, status link) for
   shoppers who chose texts, queued by ``place_order``.
 - ``receipt_reply_to(email)``: the receipt email's Reply-To, the conversation's reply
@@ -25,6 +31,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from comptoir.consent.rules import text_refusal
 from comptoir.errors import DomainError
 from comptoir.mail.models import OutgoingEmail
 from comptoir.messaging.email_channel import reply_address
@@ -36,6 +43,7 @@ from comptoir.messaging.models import (
     MessageKind,
     MessageStatus,
 )
+from comptoir.messaging.selectors import last_notification_channel, sms_number
 from comptoir.messaging.services import conversation_for, send_message
 from comptoir.orders.links import status_url
 from comptoir.orders.models import (
@@ -106,6 +114,35 @@ def _texts_wanted(order: Order) -> bool:
     )
 
 
+def update_channel(order: Order) -> str | None:
+    """The channel of the customer's updates about ``order``, or None (nobody to tell:
+    partner orders, whose platform tells its customers; donations; no way to reach).
+
+    The customer is notified on the channel they most recently received a receipt on,
+    which is this order's: by text when they asked for texts about it (the text receipt;
+    the email receipt beside it is the record of the purchase) and the number may still
+    be texted; else by email when the order has an address. An order that had no receipt
+    (no email, no texts asked for: a table or counter order) follows the customer's
+    latest receipt or reminder: by text when that went by text and they agreed to texts
+    and did not reply STOP."""
+    if order.source == OrderSource.PARTNER or order.is_donation:
+        return None
+    customer = order.customer
+    number = sms_number(customer)
+    if _texts_wanted(order) and number and text_refusal(customer=customer, number=number) is None:
+        return Channel.SMS
+    if order.email:
+        return Channel.EMAIL
+    if (
+        not order.sms_consent
+        and number
+        and last_notification_channel(customer) == Channel.SMS
+        and text_refusal(customer=customer, number=number, staff_initiated=True) is None
+    ):
+        return Channel.SMS
+    return None
+
+
 def _send_text(order: Order, body: str, kind: MessageKind) -> Message | None:
     try:
         with transaction.atomic():
@@ -124,14 +161,15 @@ def _send_text(order: Order, body: str, kind: MessageKind) -> Message | None:
 
 
 def text_order_update(order_id: int, state: str) -> Message | None:
-    """Queue the text telling the shopper their order reached ``state`` (a fulfilment
-    state), if they asked for texts about it; the message, or None when none is sent."""
+    """Queue the text telling the customer their order reached ``state`` (a fulfilment
+    state), when texts are their channel for it (``update_channel``); the message, or
+    None when none is sent."""
     order = (
         Order.objects.select_related("customer", "fulfilment", "location")
         .filter(pk=order_id)
         .first()
     )
-    if order is None or not _texts_wanted(order):
+    if order is None or update_channel(order) != Channel.SMS:
         return None
     fulfilment = Fulfilment.objects.filter(order=order).first()
     with translation.override(_language(order)):

@@ -54,6 +54,21 @@ def sms_number(customer: Customer) -> str:
     return customer.mobile or customer.phone
 
 
+def last_notification_channel(customer: Customer) -> str | None:
+    """The channel of the last receipt or reminder sent to the customer, if any: the one
+    they are notified on (decision 0025)."""
+    return (
+        Message.objects.filter(
+            conversation__customer=customer,
+            direction=Direction.OUTBOUND,
+            kind__in=(MessageKind.RECEIPT, MessageKind.REMINDER),
+        )
+        .order_by("-created_at", "-pk")
+        .values_list("channel", flat=True)
+        .first()
+    )
+
+
 def channels_on_file(customer: Customer) -> list[str]:
     channels: list[str] = []
     if sms_number(customer):

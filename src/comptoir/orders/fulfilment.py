@@ -25,7 +25,8 @@ from comptoir.customers.services.order_stats import recount_orders
 from comptoir.errors import Conflict, DomainError, InvalidInput, NotFound
 from comptoir.mail.models import OutgoingEmail
 from comptoir.mail.services import queue_templated_email
-from comptoir.messaging.order_texts import text_order_update
+from comptoir.messaging.models import Channel
+from comptoir.messaging.order_texts import text_order_update, update_channel
 from comptoir.orders.events import record_event
 from comptoir.orders.links import status_url
 from comptoir.orders.models import (
@@ -307,14 +308,16 @@ def _stale(order: Order, fulfilment: Fulfilment) -> Conflict:
 
 
 def _notify(order: Order, fulfilment: Fulfilment, target: FulfilmentState) -> OutgoingEmail | None:
-    """Queue the customer's email for ``target`` in their language (none for partner
-    orders: the partner's platform tells its customers), and after commit the text for
-    shoppers who asked for texts about the order (``messaging.order_texts``)."""
-    transaction.on_commit(functools.partial(text_order_update, order.pk, target), robust=True)
-    template = _EMAIL_FOR.get(target, {}).get(FulfilmentType(fulfilment.type))
-    if template is None or not order.email or order.is_donation:
+    """Tell the customer about ``target`` on one channel, the one they last received a
+    receipt on (``messaging.order_texts.update_channel``, decision 0025): after commit
+    by text, or now by a queued email in their language. Nothing for partner orders
+    (the partner's platform tells its customers) and donations."""
+    channel = update_channel(order)
+    if channel == Channel.SMS:
+        transaction.on_commit(functools.partial(text_order_update, order.pk, target), robust=True)
         return None
-    if order.source == OrderSource.PARTNER:
+    template = _EMAIL_FOR.get(target, {}).get(FulfilmentType(fulfilment.type))
+    if template is None or channel != Channel.EMAIL:
         return None
     shop = get_shop()
     try:
