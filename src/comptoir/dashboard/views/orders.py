@@ -161,7 +161,9 @@ def order_list(request: StaffRequest) -> HttpResponse:
         "awaiting": [awaiting_row(order, now, cells) for order in cells.attach_locations(awaiting)],
         "refresh_seconds": REFRESH_SECONDS,
         "alerts": alerts,
-        "alert_form": AlertSettingsForm(member=request.member, current=alerts, locations=locations),
+        **_alert_form_context(
+            AlertSettingsForm(member=request.member, current=alerts, locations=locations)
+        ),
         "reminder_ms": int(acceptance_reminder_after().total_seconds() * 1000),
         "query": request.GET.urlencode(),
     }
@@ -296,7 +298,19 @@ def order_alert_settings(request: StaffRequest) -> HttpResponse:
                 messages.success(request, _("Your alert settings are saved."))
                 return redirect("dashboard:order_list")
         return render(
-            request, "dashboard/orders/alert_settings.html", {"alert_form": form}, status=400
+            request, "dashboard/orders/alert_settings.html", _alert_form_context(form), status=400
         )
     form = AlertSettingsForm(member=request.member, current=current)
-    return render(request, "dashboard/orders/alert_settings.html", {"alert_form": form})
+    return render(request, "dashboard/orders/alert_settings.html", _alert_form_context(form))
+
+
+def _alert_form_context(form: AlertSettingsForm) -> dict[str, Any]:
+    """The form, and its location checkboxes as (value, label, checked): written by the
+    template in one loop (Django's widget templates cost the Orders page 2-3 ms)."""
+    field = form["email_locations"]
+    chosen = {str(value) for value in field.value() or ()}
+    choices = cast(forms.ChoiceField, field.field).choices
+    return {
+        "alert_form": form,
+        "email_choices": [(value, label, str(value) in chosen) for value, label in choices],
+    }
