@@ -309,7 +309,7 @@ def _alert_form_context(form: AlertSettingsForm) -> dict[str, Any]:
     template in one loop (Django's widget templates cost the Orders page 2-3 ms)."""
     field = form["email_locations"]
     chosen = {str(value) for value in field.value() or ()}
-    choices = cast(forms.ChoiceField, field.field).choices
+    choices: list[tuple[Any, Any]] = list(cast(Any, field.field).choices)
     return {
         "alert_form": form,
         "email_choices": [(value, label, str(value) in chosen) for value, label in choices],
