@@ -36,13 +36,14 @@ def subscription_of_number(number: str) -> TextSubscription | None:
 
 
 def customer_of_number(e164: str) -> Customer | None:
-    """The customer an inbound text from ``e164`` is from, in one query: the record
-    with it as mobile (preferred) or phone, the oldest first (as
+    """The customer an inbound text from ``e164`` is from, with their conversation, in
+    one query: the record with it as mobile (preferred) or phone, the oldest first (as
     ``messaging.selectors.customer_for_phone``, which asks twice)."""
     if not e164:
         return None
     return (
         Customer.objects.filter(Q(mobile=e164) | Q(phone=e164), erased_at__isnull=True)
+        .select_related("conversation")
         .order_by(Case(When(mobile=e164, then=Value(0)), default=Value(1)), "pk")
         .first()
     )

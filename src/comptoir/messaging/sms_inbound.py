@@ -26,11 +26,12 @@ from comptoir.consent import services as consent
 from comptoir.consent.models import ReceivedText, TextSubscription
 from comptoir.consent.rules import PENDING_OPT_IN
 from comptoir.consent.selectors import customer_of_number
+from comptoir.customers.models import Customer
 from comptoir.customers.phones import InvalidPhone, to_e164
 from comptoir.messaging.keywords import Keyword, classify, mentions_stop
-from comptoir.messaging.models import Channel, MessageKind
+from comptoir.messaging.models import Channel, Conversation, MessageKind
 from comptoir.messaging.order_texts import order_for_reply
-from comptoir.messaging.services import conversation_for, customer_for_inbound, record_inbound
+from comptoir.messaging.services import customer_for_inbound, record_inbound
 from comptoir.orders.models import Order
 from comptoir.shop.selectors import get_shop
 
@@ -79,8 +80,10 @@ def receive_text(*, provider_message_id: str, from_number: str, body: str) -> Ou
 def _receive(provider_message_id: str, number: str, body: str) -> Outcome:
     if provider_message_id:
         ReceivedText.objects.create(provider_message_id=provider_message_id)
-    # A known number in one query; an unknown one creates its customer.
-    customer = customer_of_number(number) or customer_for_inbound(phone=number)
+    # A known number in one query (with its conversation); an unknown one creates its
+    # customer.
+    known = customer_of_number(number)
+    customer = known or customer_for_inbound(phone=number)
     keyword = classify(body)
     now = timezone.now()
     # An ordinary text only stamps the number's row (one UPDATE); a keyword locks it.
@@ -131,10 +134,24 @@ def _receive(provider_message_id: str, number: str, body: str) -> Outcome:
         record()
         consent.answer_help(customer=customer)
         return Outcome.HELP
-    # A reply to a text receipt (within a week) is linked to that order.
+    # A reply to a text receipt (within a week) is linked to that order. Receipts are in
+    # the conversation: a customer without one (or created by this text) has none.
+    conversation = _conversation_read_with(known)
     record(
         MessageKind.CUSTOMER,
         possible_opt_out=mentions_stop(body),
-        order=order_for_reply(conversation_for(customer), channel=Channel.SMS),
+        order=(
+            order_for_reply(conversation, channel=Channel.SMS) if conversation is not None else None
+        ),
     )
     return Outcome.MESSAGE
+
+
+def _conversation_read_with(customer: Customer | None) -> Conversation | None:
+    """The conversation ``customer_of_number`` read with the customer (no query)."""
+    if customer is None:
+        return None
+    try:
+        return customer.conversation
+    except Conversation.DoesNotExist:
+        return None
