@@ -29,7 +29,7 @@ def checkout_done(request: HttpRequest, number: str) -> HttpResponse:
         )
     except NotFound:
         raise Http404 from None
-    return render(request, "storefront/orders/done.html", _context(order))
+    return render(request, "storefront/orders/done.html", order_page_context(order))
 
 
 @require_GET
@@ -38,10 +38,11 @@ def order_status(request: HttpRequest, number: str, token: str) -> HttpResponse:
         order = order_by_status_token(number, token)
     except NotFound:
         raise Http404 from None  # the same page for an unknown number and a wrong token
-    return render(request, "storefront/orders/status.html", _context(order))
+    return render(request, "storefront/orders/status.html", order_page_context(order))
 
 
-def _context(order: Order) -> dict[str, object]:
+def order_page_context(order: Order) -> dict[str, object]:
+    """What an order's confirmation and status pages show (the table menu's too)."""
     fulfilment = getattr(order, "fulfilment", None)
     return {
         "order": order,

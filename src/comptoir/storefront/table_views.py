@@ -30,11 +30,9 @@ from comptoir.checkout.selectors import cart_by_id, cart_summary, product_for_ca
 from comptoir.checkout.services import add_to_cart, empty_cart, set_quantity, start_cart
 from comptoir.errors import DomainError, InvalidInput, NotFound
 from comptoir.orders.fulfilment import accept_table_order
-from comptoir.orders.links import status_path
-from comptoir.orders.models import FulfilmentType, Order, OrderSource
+from comptoir.orders.models import FulfilmentType, OrderSource
 from comptoir.orders.selectors import order_for_confirmation, order_placed_with
 from comptoir.orders.services import Contact, FulfilmentChoice
-from comptoir.orders.states import order_label
 from comptoir.payments.gateways.base import Gateway, PaymentFailed
 from comptoir.payments.selectors import active_gateway
 from comptoir.shop.models import FulfilmentType as Offer
@@ -44,6 +42,7 @@ from comptoir.storefront.card_entry import card_entry
 from comptoir.storefront.cart_forms import AddForm, QuantityForm, first_error
 from comptoir.storefront.checkout_forms import ContactPaymentForm, show_errors
 from comptoir.storefront.checkout_views import GIFT_CARD_ERRORS, PLACED_SESSION_KEY
+from comptoir.storefront.order_views import order_page_context
 from comptoir.tables.models import Table
 from comptoir.tables.selectors import table_by_token
 
@@ -221,7 +220,9 @@ def table_done(request: HttpRequest, token: str, number: str) -> HttpResponse:
         )
     except NotFound:
         raise Http404 from None
-    return render(request, "storefront/table/done.html", {"table": table, **_order_context(order)})
+    return render(
+        request, "storefront/table/done.html", {"table": table, **order_page_context(order)}
+    )
 
 
 # --- steps ---------------------------------------------------------------------------
@@ -310,18 +311,3 @@ def _show(
         },
         status=status,
     )
-
-
-def _order_context(order: Order) -> dict[str, object]:
-    fulfilment = getattr(order, "fulfilment", None)
-    return {
-        "order": order,
-        "lines": list(order.lines.all()),
-        "fulfilment": fulfilment,
-        "label": order_label(
-            order.state,
-            fulfilment.type if fulfilment else None,
-            fulfilment.state if fulfilment else None,
-        ),
-        "status_path": status_path(order),
-    }
