@@ -533,3 +533,17 @@ def test_the_order_page_labels_an_automatic_acceptance_and_the_staff_reminder(
     timeline = table_html[table_html.index('class="timeline"') :]
     assert "Accepted automatically" in timeline and " · " not in timeline  # no one did it
     assert "Staff reminded: not accepted yet" in waiting_html
+
+
+def test_an_order_accepted_cancelled_or_failed_leaves_the_reminder(staff_client):
+    location = LocationFactory()
+    client = staff_client(Permission.MANAGE_ORDERS, access=Access.FULL)
+    accepted, cancelled, failed, waiting = (_order(location) for _ in range(4))
+    Fulfilment.objects.update(placed_at=timezone.now() - timedelta(minutes=10))
+    assert len(client.get(LIST).context["awaiting"]) == 4
+
+    client.post(_action(accepted), {"action": "accept", "version": 1})
+    client.post(_action(cancelled), {"action": "cancel", "version": 1, "reason": "Closed"})
+    client.post(_action(failed), {"action": "fail", "version": 1})
+
+    assert [row["order"].pk for row in client.get(LIST).context["awaiting"]] == [waiting.pk]
