@@ -34,7 +34,7 @@ def send_marketing(member, customer):
 
 
 def refusal(member, customer) -> str:
-    with pytest.raises(DomainError) as refused:
+    with translation.override("en"), pytest.raises(DomainError) as refused:
         send_marketing(member, customer)
     assert refused.value.code == "text_refused"
     return str(refused.value.message)

@@ -6,6 +6,7 @@ conversation and in the consent history."""
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from comptoir.consent.models import ConsentAction, ConsentRecord, ConsentSource, TextSubscription
 from comptoir.errors import DomainError
@@ -46,7 +47,7 @@ def test_a_single_opt_out_word_stops_every_text_and_confirms_once(
     assert len(outbound(customer)) == 1
 
     # Nothing may be texted now, and the composer says why.
-    with pytest.raises(DomainError) as refused:
+    with translation.override("en"), pytest.raises(DomainError) as refused:
         send_message(actor=messenger, customer=customer, channel=Channel.SMS, body="Hello")
     assert refused.value.code == "text_refused"
     assert "This number replied STOP on" in str(refused.value.message)

@@ -4,6 +4,7 @@ email; a second run adds none; without a verified business it says why."""
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from comptoir.coupons.demo import seed_demo_coupons
 from comptoir.coupons.models import Coupon
@@ -34,6 +35,7 @@ def test_without_a_verified_business_the_demo_says_why(owner, english_shop):
     CustomerFactory(accepts_marketing=True)
     said: list[str] = []
 
-    assert seed_demo_coupons(owner=owner, created={}, report=said.append) is None
+    with translation.override("en"):
+        assert seed_demo_coupons(owner=owner, created={}, report=said.append) is None
     assert said[0].startswith("Demo coupon not sent: Messaging starts once the business")
     assert not Coupon.objects.exists()

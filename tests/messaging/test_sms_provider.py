@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks_db.models import DBTaskResult
 
 from comptoir.consent.models import MarketingOptIn, TextSubscription
@@ -60,7 +60,7 @@ def test_twilio_provider_sends_through_the_official_client(twilio_standin, setti
 @pytest.mark.django_db
 def test_permanent_provider_error_is_not_retryable_and_in_words(twilio_standin):
     twilio_standin.reject(MOBILE, 21211)
-    with pytest.raises(SmsSendError) as error:
+    with translation.override("en"), pytest.raises(SmsSendError) as error:
         get_sms_provider().send(MOBILE, "Hi")
     assert error.value.code == "21211"
     assert error.value.retryable is False
@@ -248,7 +248,12 @@ def test_undelivered_report_names_the_reason(
 
     message = outbound()
     assert message.status == MessageStatus.FAILED
-    assert message.error_message == "The phone is unreachable (switched off or out of coverage)."
+    with translation.override("en"):
+        assert (
+            message.failure_reason == "The phone is unreachable (switched off or out of coverage)."
+        )
+    with translation.override("fr"):  # in the reader's language, whatever the worker's
+        assert message.failure_reason == "Le téléphone est injoignable (éteint ou hors couverture)."
 
 
 # --- quiet hours ---------------------------------------------------------------------

@@ -12,6 +12,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from comptoir.messaging.provider_errors import PROVIDER_ERRORS
+
 
 class Channel(models.TextChoices):
     SMS = "sms", pgettext_lazy("message channel", "Text")
@@ -173,6 +175,14 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return self.body[:50]
+
+    @property
+    def failure_reason(self) -> str:
+        """Why it failed, in the reader's language when the provider's code is a known one
+        (the stored words are in the worker's language), else as the provider said it."""
+        if self.error_code in PROVIDER_ERRORS:
+            return str(PROVIDER_ERRORS[self.error_code])
+        return self.error_message or self.error_code
 
 
 class Attachment(models.Model):
