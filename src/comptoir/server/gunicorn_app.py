@@ -3,9 +3,11 @@ no separate process manager configuration to start a production-grade server."""
 
 from __future__ import annotations
 
+import gc
 import os
 from typing import Any
 
+from django.urls import get_resolver
 from gunicorn.app.base import BaseApplication
 
 
@@ -29,6 +31,17 @@ class ComptoirServer(BaseApplication):
         return application
 
 
+def settle_worker(worker: Any) -> None:
+    """Once a worker has loaded the application: resolve the URL configuration (Django
+    does it lazily on the first request) and move every object loaded so far out of the
+    garbage collector's reach. The collector then no longer walks the hundreds of
+    thousands of long-lived objects of Django and the app on each collection made during
+    a request (a few ms of a page's time on the Orders page in the bench)."""
+    get_resolver().url_patterns  # noqa: B018 (loads every URL module now)
+    gc.collect()
+    gc.freeze()
+
+
 def serve(*, host: str, port: int, workers: int, threads: int = 4, access_log: bool = True) -> None:
     ComptoirServer(
         {
@@ -42,5 +55,6 @@ def serve(*, host: str, port: int, workers: int, threads: int = 4, access_log: b
             "errorlog": "-",
             "proc_name": "comptoir",
             "forwarded_allow_ips": os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+            "post_worker_init": settle_worker,
         }
     ).run()
