@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from comptoir.orders.dashboard_selectors import OrderFilters, orders_for_page
 from comptoir.orders.models import Order
+from comptoir.orders.search import FUNCTION, fold_query, function_body
 from comptoir.orders.services import Contact
 from comptoir.team.models import Access
 from comptoir.team.permissions import Permission
@@ -118,3 +119,21 @@ def test_on_postgresql_the_search_is_read_from_the_trigram_index(owner, orders):
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "order_search_trgm" in plan
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("unaccent", [True, False])
+def test_on_postgresql_the_database_folds_as_python_does(unaccent):
+    if connection.vendor != "postgresql":
+        pytest.skip("the folding function exists on PostgreSQL only")
+    text = "Hélène ŒUVRE Straße Łukasz Ærø Çağla Dvořák 06 12 a_b%c@example.com"
+    sql = function_body(unaccent=unaccent).replace("value", "%s::text")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {sql}, {FUNCTION}(%s)", [text, text])
+        folded, by_function = cursor.fetchone()
+    assert (
+        folded
+        == fold_query(text)
+        == "helene oeuvre strasse lukasz aero cagla dvorak 06 12 a_b%c@example.com"
+    )
+    assert by_function == folded
