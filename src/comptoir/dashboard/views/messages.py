@@ -26,6 +26,7 @@ from comptoir.customers.selectors import DirectoryFilters, directory_page
 from comptoir.customers.services.records import create_customer
 from comptoir.dashboard.access import StaffRequest, staff_view
 from comptoir.dashboard.paging import CappedPaginator
+from comptoir.dashboard.views.message_rows import messages_html
 from comptoir.errors import DomainError, InvalidInput, NotFound
 from comptoir.messaging import selectors, services, verification
 from comptoir.messaging.models import Channel, Conversation
@@ -137,9 +138,15 @@ def _gate(request: StaffRequest) -> dict[str, Any]:
 @require_GET
 def message_inbox(request: StaffRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
-    page = CappedPaginator(selectors.inbox(request.member, query), INBOX_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page: Any
+    if query:
+        page = selectors.search_inbox(
+            request.member, query, _int(request.GET.get("page")) or 1, per_page=INBOX_PAGE_SIZE
+        )
+    else:
+        page = CappedPaginator(selectors.inbox(request.member), INBOX_PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
     return render(
         request,
         "dashboard/messages/inbox.html",
@@ -184,6 +191,7 @@ def _conversation_context(
         "customer": customer,
         "conversation": conversation,
         "page": page,
+        "rows": messages_html(page.messages, customer),
         "latest": before is None,
         "form": form,
         "channels": channels,
@@ -251,6 +259,7 @@ def message_conversation_updates(request: StaffRequest, customer_id: int) -> Htt
         {
             "customer": customer,
             "page": page,
+            "rows": messages_html(page.messages, customer),
             "latest": True,
             "refresh_seconds": REFRESH_SECONDS,
         },

@@ -1,0 +1,141 @@
+"""The messages of a conversation page, written once per page.
+
+A page shows 50 messages; the former per-message template (an include each, labels and
+dates through filters) cost about 40 ms of a 60 ms page on the 10,000-message
+conversation, with about 650 translation lookups: the SQL took 5. So what the messages
+share is worked out once per page (the labels of channels, kinds and statuses, the
+sentences around values, the date format, the addresses of attachments and orders, the
+customer's and the authors' names) and each message's ``<li>`` is built here with every
+value escaped, as ``dashboard/views/order_rows.py`` does for the Orders page. The
+markup is the one the template wrote."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils import dateformat, timezone
+from django.utils.formats import get_format
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from comptoir.customers.models import Customer
+from comptoir.messaging.models import Channel, Direction, Message, MessageKind, MessageStatus
+
+# Kinds whose label the meta line leaves out (a message someone wrote).
+_UNLABELLED_KINDS = frozenset({MessageKind.STAFF.value, MessageKind.CUSTOMER.value})
+
+
+def _e(value: object) -> str:
+    """Escaped for HTML text and quoted attributes (what ``django.utils.html.escape``
+    does, without its lazy-string checks)."""
+    return html.escape(str(value))
+
+
+class MessageCells:
+    """What the messages of one page share, read once."""
+
+    def __init__(self, customer: Customer) -> None:
+        self.channels = {value: str(label) for value, label in Channel.choices}
+        self.kinds = {value: str(label) for value, label in MessageKind.choices}
+        self.statuses = {value: str(label) for value, label in MessageStatus.choices}
+        self.customer = _e(customer)
+        self.the_shop = _e(_("The shop"))
+        self.quiet_hours = _("(quiet hours: sent after %(at)s)")
+        self.opt_out = _e(_("Possible opt-out"))
+        self.not_delivered = _e(_("Not delivered:"))
+        self.retrying = _e(_("Retrying:"))
+        self.order = _("Order %(number)s")
+        self.date_format = get_format("SHORT_DATETIME_FORMAT")
+        self.zone = timezone.get_current_timezone()
+        self.attachment_href = _e(
+            reverse("dashboard:message_attachment", kwargs={"customer_id": customer.pk})
+        )
+        # "/dashboard/orders/0/" -> the parts around the id.
+        self.order_href = reverse("dashboard:order_detail", kwargs={"order_id": 0}).rsplit("0", 1)
+        self.authors: dict[int, str] = {}
+
+    def local(self, moment: datetime) -> datetime:
+        return moment.astimezone(self.zone)
+
+    def short(self, moment: datetime) -> str:
+        """``moment|date:"SHORT_DATETIME_FORMAT"``, the format read once."""
+        return dateformat.format(self.local(moment), self.date_format)
+
+    def sender(self, message: Message) -> str:
+        if message.direction == Direction.INBOUND:
+            return self.customer
+        if message.author_id is None:
+            return self.the_shop
+        name = self.authors.get(message.author_id)
+        if name is None:
+            user = message.author.user  # type: ignore[union-attr]
+            name = self.authors[message.author_id] = _e(user.get_full_name() or user.email)
+        return name
+
+
+def message_html(message: Message, cells: MessageCells) -> SafeString:
+    """The message's ``<li>`` (the former ``_message.html``): who, channel, kind, time,
+    status, the quiet hours' wait, the opt-out flag, subject, body, why it failed,
+    attachments and its order. Every value is escaped."""
+    status = message.status
+    meta = [
+        cells.sender(message),
+        f' · <span class="channel">{_e(cells.channels.get(message.channel, message.channel))}'
+        "</span>",
+    ]
+    if message.kind not in _UNLABELLED_KINDS:
+        meta.append(f" · {_e(cells.kinds.get(message.kind, message.kind))}")
+    meta.append(
+        f' · <time datetime="{cells.local(message.created_at).isoformat()}">'
+        f"{_e(cells.short(message.created_at))}</time>"
+        f' · <span class="status status-{_e(status)}">'
+        f"{_e(cells.statuses.get(status, status))}</span>"
+    )
+    if status == MessageStatus.QUEUED and message.send_after:
+        waiting = cells.quiet_hours % {"at": cells.short(message.send_after)}
+        meta.append(f' <span class="helptext">{_e(waiting)}</span>')
+    if message.possible_opt_out:
+        meta.append(f' <strong class="flag">{cells.opt_out}</strong>')
+    parts = [
+        f'<li class="message {_e(message.direction)}" id="message-{message.pk}"'
+        f' data-status="{_e(status)}">\n  <p class="meta">{"".join(meta)}</p>\n'
+    ]
+    if message.subject:
+        parts.append(f'  <p class="subject"><strong>{_e(message.subject)}</strong></p>\n')
+    body = message.body.replace("\r\n", "\n").replace("\r", "\n")
+    parts.append(f'  <div class="body">{_e(body).replace(chr(10), "<br>")}</div>\n')
+    if status == MessageStatus.FAILED:
+        parts.append(
+            f'  <p class="error" role="alert">{cells.not_delivered}'
+            f" {_e(message.failure_reason)}</p>\n"
+        )
+    elif status == MessageStatus.QUEUED and message.error_message:
+        parts.append(f'  <p class="helptext">{cells.retrying} {_e(message.failure_reason)}</p>\n')
+    attachments = message.attachments.all()
+    if attachments:
+        parts.append('  <ul class="attachments">')
+        for attachment in attachments:
+            parts.append(
+                f'<li><a href="{cells.attachment_href}?file={attachment.pk}">'
+                f"{_e(attachment.filename)}</a>"
+                f' <span class="helptext">{_e(filesizeformat(attachment.size))}</span></li>'
+            )
+        parts.append("</ul>\n")
+    if message.order_id is not None and message.order is not None:
+        start, end = cells.order_href
+        label = cells.order % {"number": message.order.number}
+        parts.append(
+            f'  <p class="helptext"><a href="{_e(f"{start}{message.order_id}{end}")}">'
+            f"{_e(label)}</a></p>\n"
+        )
+    parts.append("</li>")
+    return mark_safe("".join(parts))  # noqa: S308 -- every value above is escaped
+
+
+def messages_html(messages: Iterable[Message], customer: Customer) -> list[SafeString]:
+    cells = MessageCells(customer)
+    return [message_html(message, cells) for message in messages]
