@@ -296,6 +296,15 @@ def conversation_for_staff(member: TeamMember, customer_id: int) -> Conversation
     return conversation
 
 
+def conversation_of(customer: Customer) -> Conversation | None:
+    """The conversation with ``customer`` (one already scoped by ``customer_to_message``),
+    None when there is none yet."""
+    conversation = Conversation.objects.filter(customer=customer).first()
+    if conversation is not None:
+        conversation.customer = customer
+    return conversation
+
+
 def customer_to_message(member: TeamMember, customer_id: int) -> Customer:
     customer = (
         visible_customers(member)
@@ -317,8 +326,11 @@ class MessagePage:
 
 
 def _messages(conversation: Conversation) -> QuerySet[Message]:
+    # An inbound email's original text, HTML and raw source are not shown in the
+    # conversation (the reply is): not read for a page of 50.
     return (
         Message.objects.filter(conversation=conversation)
+        .defer("full_body", "html_body", "raw_source")
         .select_related("author__user", "order")
         .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("id")))
     )

@@ -230,7 +230,7 @@ def _int(raw: str | None) -> int | None:
 @require_GET
 def message_conversation(request: StaffRequest, customer_id: int) -> HttpResponse:
     customer = selectors.customer_to_message(request.member, customer_id)
-    conversation = selectors.conversation_for_staff(request.member, customer_id)
+    conversation = selectors.conversation_of(customer)
     if conversation is not None:
         services.mark_read(actor=request.member, conversation=conversation)
     return render(
@@ -245,7 +245,7 @@ def message_conversation(request: StaffRequest, customer_id: int) -> HttpRespons
 def message_conversation_updates(request: StaffRequest, customer_id: int) -> HttpResponse:
     """The latest messages (htmx polling): new ones appear, statuses move, unread 0."""
     customer = selectors.customer_to_message(request.member, customer_id)
-    conversation = selectors.conversation_for_staff(request.member, customer_id)
+    conversation = selectors.conversation_of(customer)
     if conversation is not None:
         services.mark_read(actor=request.member, conversation=conversation)
     page = (
