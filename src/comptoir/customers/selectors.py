@@ -26,6 +26,7 @@ from comptoir.customers.search import fold
 from comptoir.errors import NotFound
 from comptoir.orders.models import Order
 from comptoir.orders.states import NOT_REVENUE
+from comptoir.paging import PageLinks
 from comptoir.shop.selectors import get_shop
 from comptoir.team.access import visible_location_ids
 from comptoir.team.models import TeamMember
@@ -148,7 +149,7 @@ COUNT_CAP = 1_000
 
 
 @dataclass(frozen=True)
-class DirectoryPage:
+class DirectoryPage(PageLinks):
     """One page of the directory, with the number of matching records: exact when
     ``total_is_exact``, else at least ``total``."""
 
@@ -158,22 +159,6 @@ class DirectoryPage:
     total: int
     total_is_exact: bool
     has_next: bool
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_other_pages(self) -> bool:
-        return self.has_previous or self.has_next
-
-    @property
-    def previous_page_number(self) -> int:
-        return self.number - 1
-
-    @property
-    def next_page_number(self) -> int:
-        return self.number + 1
 
     @property
     def num_pages(self) -> int:

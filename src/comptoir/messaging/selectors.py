@@ -27,6 +27,7 @@ from comptoir.messaging.models import (
 )
 from comptoir.messaging.sms import DevelopmentSmsProvider
 from comptoir.orders.models import Order
+from comptoir.paging import PageLinks
 from comptoir.shop.selectors import get_shop
 from comptoir.team.access import visible_location_ids
 from comptoir.team.models import TeamMember
@@ -137,7 +138,7 @@ _PHONE_CHARACTERS = re.compile(r"^\+?[\d\s().\-/]{6,}$")
 
 
 @dataclass(frozen=True)
-class InboxSearchPage:
+class InboxSearchPage(PageLinks):
     """A page of an inbox search: the conversations, newest first, and whether there is a
     next one (a search is not counted: the count is what made it slow)."""
 
@@ -145,22 +146,6 @@ class InboxSearchPage:
     number: int
     has_next: bool
     paginator: None = None  # the templates' "Page n of m" needs a count: "Page n" here
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_other_pages(self) -> bool:
-        return self.has_previous or self.has_next
-
-    @property
-    def previous_page_number(self) -> int:
-        return self.number - 1
-
-    @property
-    def next_page_number(self) -> int:
-        return self.number + 1
 
 
 def _by_contact(
