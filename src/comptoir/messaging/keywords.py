@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import enum
 import re
-import unicodedata
+
+from comptoir.customers.search import fold
 
 
 class Keyword(enum.Enum):
@@ -32,16 +33,10 @@ _EDGES = re.compile(r"^[\W_]+|[\W_]+$")
 _STOP_INSIDE = re.compile(r"\b(stop|arret)")
 
 
-def _fold(text: str) -> str:
-    """Lower case without accents ("ARRÊT" -> "arret")."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
-
-
 def normalised_word(text: str) -> str:
     """The text as one upper-case word without accents or surrounding punctuation;
     "" when it is more than one word."""
-    word = _EDGES.sub("", _fold(text))
+    word = _EDGES.sub("", fold(text))
     if not word or any(char.isspace() for char in word):
         return ""
     return word.upper()
@@ -66,4 +61,4 @@ def is_yes(text: str) -> bool:
 
 def mentions_stop(text: str) -> bool:
     """A text that is not a keyword but speaks of stopping ("please stop texting me")."""
-    return classify(text) is None and bool(_STOP_INSIDE.search(_fold(text)))
+    return classify(text) is None and bool(_STOP_INSIDE.search(fold(text)))
