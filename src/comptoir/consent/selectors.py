@@ -37,8 +37,7 @@ def subscription_of_number(number: str) -> TextSubscription | None:
 
 def customer_of_number(e164: str) -> Customer | None:
     """The customer an inbound text from ``e164`` is from, with their conversation, in
-    one query: the record with it as mobile (preferred) or phone, the oldest first (as
-    ``messaging.selectors.customer_for_phone``, which asks twice)."""
+    one query: the record with it as mobile (preferred) or phone, the oldest first."""
     if not e164:
         return None
     return (

@@ -38,19 +38,6 @@ MESSAGES_PER_PAGE = 50
 # --- customers -----------------------------------------------------------------------
 
 
-def customer_for_phone(e164: str) -> Customer | None:
-    """The record with this number as mobile (preferred) or phone; the oldest first."""
-    if not e164:
-        return None
-    for field in ("mobile", "phone"):
-        found = (
-            Customer.objects.filter(**{field: e164}, erased_at__isnull=True).order_by("pk").first()
-        )
-        if found is not None:
-            return found
-    return None
-
-
 def customer_for_email(address: str) -> Customer | None:
     return customer_by_email(address)
 

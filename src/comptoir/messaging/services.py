@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from comptoir.consent.rules import text_refusal
+from comptoir.consent.selectors import customer_of_number
 from comptoir.customers.events import record_event
 from comptoir.customers.models import Customer, EventKind
 from comptoir.customers.services.order_stats import start_spending
@@ -371,7 +372,7 @@ def customer_for_inbound(*, phone: str = "", email: str = "", name: str = "") ->
     number or address creates a customer (with ``name`` when the email gave one)."""
     if not phone and not email:
         raise ValueError("customer_for_inbound needs a phone or an email")
-    found = selectors.customer_for_phone(phone) if phone else selectors.customer_for_email(email)
+    found = customer_of_number(phone) if phone else selectors.customer_for_email(email)
     if found is not None:
         return found
     first, _space, last = " ".join(name.split()).partition(" ")
