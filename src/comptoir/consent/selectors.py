@@ -31,10 +31,6 @@ def subscriptions_of(customer: Customer) -> QuerySet[TextSubscription]:
     return TextSubscription.objects.filter(customer=customer).order_by("number")
 
 
-def subscription_of_number(number: str) -> TextSubscription | None:
-    return TextSubscription.objects.filter(number=number).first()
-
-
 def customer_of_number(e164: str) -> Customer | None:
     """The customer an inbound text from ``e164`` is from, with their conversation, in
     one query: the record with it as mobile (preferred) or phone, the oldest first."""

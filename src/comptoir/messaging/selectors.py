@@ -8,7 +8,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
@@ -248,11 +248,6 @@ def search_inbox(
     )
 
 
-def unread_total(member: TeamMember) -> int:
-    total = conversations_for(member).filter(unread_count__gt=0).aggregate(n=Sum("unread_count"))
-    return int(total["n"] or 0)
-
-
 # --- one conversation ----------------------------------------------------------------
 
 
@@ -330,23 +325,6 @@ def message_page(
     page = found[:per_page]
     page.reverse()
     return MessagePage(messages=page, older_cursor=older)
-
-
-def messages_after(conversation: Conversation, after: int) -> list[Message]:
-    """Messages newer than message ``after`` (the live refresh), oldest first."""
-    anchor = (
-        Message.objects.filter(conversation=conversation, pk=after)
-        .values_list("created_at", "id")
-        .first()
-    )
-    rows = _messages(conversation).order_by("created_at", "id")
-    if anchor is not None:
-        rows = rows.filter(Q(created_at__gt=anchor[0]) | Q(created_at=anchor[0], id__gt=anchor[1]))
-    return list(rows[:MESSAGES_PER_PAGE])
-
-
-def messages_by_id(conversation: Conversation, ids: list[int]) -> list[Message]:
-    return list(_messages(conversation).filter(pk__in=ids).order_by("created_at", "id"))
 
 
 def attachment_in(conversation: Conversation, attachment_id: int) -> Attachment:
