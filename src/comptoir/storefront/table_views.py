@@ -35,7 +35,6 @@ from comptoir.orders.selectors import order_for_confirmation, order_placed_with
 from comptoir.orders.services import Contact, FulfilmentChoice
 from comptoir.payments.gateways.base import Gateway, PaymentFailed
 from comptoir.payments.selectors import active_gateway
-from comptoir.shop.models import FulfilmentType as Offer
 from comptoir.shop.selectors import get_shop
 from comptoir.storefront.account.client_address import client_address
 from comptoir.storefront.card_entry import card_entry
@@ -44,7 +43,7 @@ from comptoir.storefront.checkout_forms import ContactPaymentForm, show_errors
 from comptoir.storefront.checkout_views import GIFT_CARD_ERRORS, PLACED_SESSION_KEY
 from comptoir.storefront.order_views import order_page_context
 from comptoir.tables.models import Table
-from comptoir.tables.selectors import table_by_token
+from comptoir.tables.selectors import table_by_token, takes_orders
 
 TABLE_CARTS_SESSION_KEY = "table_carts"  # {table id: cart id}
 
@@ -90,7 +89,7 @@ class TableOrderForm(ContactPaymentForm):
 @require_GET
 def table_menu(request: HttpRequest, token: str) -> HttpResponse:
     table = _table(token)
-    if not _takes_orders(table):
+    if not takes_orders(table):
         return _not_taking_orders(request, table)
     form = TableOrderForm(initial={"idempotency_key": secrets.token_urlsafe(24)})
     return _show(request, table, form)
@@ -99,7 +98,7 @@ def table_menu(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 def table_add(request: HttpRequest, token: str) -> HttpResponse:
     table = _table(token)
-    if not _takes_orders(table):
+    if not takes_orders(table):
         return _not_taking_orders(request, table)
     form = AddForm(request.POST)
     if not form.is_valid():
@@ -135,7 +134,7 @@ def table_add(request: HttpRequest, token: str) -> HttpResponse:
 def table_update(request: HttpRequest, token: str) -> HttpResponse:
     """A new quantity for a line of the table's order (0 takes it off)."""
     table = _table(token)
-    if not _takes_orders(table):
+    if not takes_orders(table):
         return _not_taking_orders(request, table)
     form = QuantityForm(request.POST)
     if not form.is_valid():
@@ -157,7 +156,7 @@ def table_update(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 def table_pay(request: HttpRequest, token: str) -> HttpResponse:
     table = _table(token)
-    if not _takes_orders(table):
+    if not takes_orders(table):
         return _not_taking_orders(request, table)
     key = request.POST.get("idempotency_key", "")
     placed = order_placed_with(key) if key else None
@@ -233,11 +232,6 @@ def _table(token: str) -> Table:
     if table is None:
         raise Http404
     return table
-
-
-def _takes_orders(table: Table) -> bool:
-    location = table.location
-    return table.is_active and location.is_active and location.offers(Offer.TABLE)
 
 
 def _not_taking_orders(request: HttpRequest, table: Table) -> HttpResponse:

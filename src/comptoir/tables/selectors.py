@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from comptoir.errors import NotFound
+from comptoir.shop.models import FulfilmentType as Offer
 from comptoir.shop.models import Location
 from comptoir.tables.models import Table
 from comptoir.team.access import visible_location_ids
@@ -49,3 +50,10 @@ def table_by_token(token: str) -> Table | None:
     if not token or len(token) > 40:
         return None
     return Table.objects.select_related("location").filter(token=token).first()
+
+
+def takes_orders(table: Table) -> bool:
+    """Whether the table's menu takes orders: the table and its location are active and
+    the location still offers table ordering."""
+    location = table.location
+    return table.is_active and location.is_active and location.offers(Offer.TABLE)
