@@ -9,8 +9,6 @@ handled before this is asked (and refused here should it ever arrive)."""
 
 from __future__ import annotations
 
-import unicodedata
-
 from django.db import transaction
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
@@ -19,6 +17,7 @@ from comptoir.appointments.models import Appointment, AppointmentStatus
 from comptoir.appointments.selectors import pending_reminder
 from comptoir.appointments.services import answer_reminder
 from comptoir.customers.models import Customer
+from comptoir.customers.search import fold
 from comptoir.errors import DomainError
 from comptoir.messaging.models import Channel, MessageKind
 from comptoir.messaging.services import record_inbound, send_message
@@ -37,9 +36,7 @@ NEVER = frozenset({"cancel"})
 
 def normalised(text: str) -> str:
     """Lower case, without accents, surrounding spaces or punctuation."""
-    folded = unicodedata.normalize("NFKD", text or "")
-    folded = "".join(c for c in folded if not unicodedata.combining(c))
-    return folded.strip().strip(".!?,;:…'\"()- \t\r\n").casefold()
+    return fold(text).strip(".!?,;:…'\"()- \t\r\n")
 
 
 def answer_for(text: str) -> AppointmentStatus | None:
