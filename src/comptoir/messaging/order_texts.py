@@ -27,7 +27,6 @@ import logging
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -44,7 +43,7 @@ from comptoir.messaging.models import (
     MessageStatus,
 )
 from comptoir.messaging.selectors import last_notification_channel, sms_number
-from comptoir.messaging.services import conversation_for, send_message
+from comptoir.messaging.services import _bump, conversation_for, send_message
 from comptoir.orders.links import status_url
 from comptoir.orders.models import (
     Fulfilment,
@@ -223,8 +222,7 @@ def receipt_reply_to(email: OutgoingEmail) -> str | None:
         if not recorded:
             with translation.override(email.language):
                 body = _("Receipt for order %(number)s, sent by email.") % {"number": order.number}
-            now = timezone.now()
-            Message.objects.create(
+            message = Message.objects.create(
                 conversation=conversation,
                 direction=Direction.OUTBOUND,
                 channel=Channel.EMAIL,
@@ -236,11 +234,9 @@ def receipt_reply_to(email: OutgoingEmail) -> str | None:
                 to_address=email.to_address,
                 email_message_id=email.provider_message_id,
                 order=order,
-                sent_at=now,
+                sent_at=timezone.now(),
             )
-            Conversation.objects.filter(pk=conversation.pk).filter(
-                Q(last_message_at__isnull=True) | Q(last_message_at__lte=now)
-            ).update(last_message_at=now, last_message_preview=body[:200])
+            _bump(conversation, message, unread=False)
     return reply_address(conversation)
 
 
