@@ -42,11 +42,6 @@ from comptoir.team.permissions import Permission
 logger = logging.getLogger(__name__)
 
 
-def text_number_of(customer: Customer) -> str:
-    """The number texts go to (``messaging.selectors.sms_number``: mobile, else phone)."""
-    return sms_number(customer)
-
-
 def customer_language(customer: Customer | None) -> str:
     if customer is not None and customer.language:
         return customer.language
@@ -148,7 +143,7 @@ def attest_text_consent(
     """A team member confirms the customer agreed to be texted (how: in person, by phone,
     in writing, other with a description): recorded, and the first text may go."""
     require(actor, Permission.MESSAGE_CUSTOMERS)
-    number = text_number_of(customer)
+    number = sms_number(customer)
     errors: dict[str, str] = {}
     if not number:
         errors[""] = _("No mobile number on file for %(name)s: add one on their profile first.") % {
@@ -210,7 +205,7 @@ def request_marketing_opt_in(*, actor: TeamMember, customer: Customer) -> TextSu
     """Text the customer the first request of the double opt-in, in their language.
     Asking again while a request is pending sends it again."""
     require(actor, Permission.MESSAGE_CUSTOMERS)
-    number = text_number_of(customer)
+    number = sms_number(customer)
     if not number:
         raise OptInRefused(
             _("No mobile number on file for %(name)s: add one on their profile.")
