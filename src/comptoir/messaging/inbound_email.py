@@ -22,7 +22,8 @@ from email.utils import getaddresses
 from django.db import transaction
 
 from comptoir.customers.models import Customer
-from comptoir.messaging import selectors, services
+from comptoir.customers.selectors import customer_by_email
+from comptoir.messaging import services
 from comptoir.messaging.email_channel import reply_domain
 from comptoir.messaging.models import Channel, Conversation, Direction, Message
 from comptoir.messaging.replies import html_to_text, sanitise_html, strip_reply
@@ -192,7 +193,7 @@ def _conversation_for(email: ParsedEmail, recipients: list[str]) -> Conversation
             return answered.conversation
     if not email.from_address:
         return None
-    customer: Customer | None = selectors.customer_for_email(email.from_address)
+    customer: Customer | None = customer_by_email(email.from_address)
     if customer is None:
         if email.automatic:
             return None

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from comptoir.customers.models import Customer
 from comptoir.customers.phones import InvalidPhone, to_e164
 from comptoir.customers.search import fold
-from comptoir.customers.selectors import customer_by_email, visible_customers
+from comptoir.customers.selectors import visible_customers
 from comptoir.errors import NotFound
 from comptoir.messaging.models import (
     Attachment,
@@ -36,10 +36,6 @@ MESSAGES_PER_PAGE = 50
 
 
 # --- customers -----------------------------------------------------------------------
-
-
-def customer_for_email(address: str) -> Customer | None:
-    return customer_by_email(address)
 
 
 def sms_number(customer: Customer) -> str:

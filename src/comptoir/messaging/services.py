@@ -23,6 +23,7 @@ from comptoir.consent.rules import text_refusal
 from comptoir.consent.selectors import customer_of_number
 from comptoir.customers.events import record_event
 from comptoir.customers.models import Customer, EventKind
+from comptoir.customers.selectors import customer_by_email
 from comptoir.customers.services.order_stats import start_spending
 from comptoir.errors import DomainError
 from comptoir.jobs.dispatch import enqueue_after_commit
@@ -372,7 +373,7 @@ def customer_for_inbound(*, phone: str = "", email: str = "", name: str = "") ->
     number or address creates a customer (with ``name`` when the email gave one)."""
     if not phone and not email:
         raise ValueError("customer_for_inbound needs a phone or an email")
-    found = customer_of_number(phone) if phone else selectors.customer_for_email(email)
+    found = customer_of_number(phone) if phone else customer_by_email(email)
     if found is not None:
         return found
     first, _space, last = " ".join(name.split()).partition(" ")
@@ -391,7 +392,7 @@ def customer_for_inbound(*, phone: str = "", email: str = "", name: str = "") ->
                 with transaction.atomic():
                     customer.save(force_insert=True)
             except IntegrityError:
-                existing = selectors.customer_for_email(email)
+                existing = customer_by_email(email)
                 if existing is None:
                     raise
                 return existing
