@@ -101,22 +101,20 @@ def remind_not_accepted(order_id: int, *, now: datetime | None = None) -> Remind
         )
         if not created:
             return ReminderOutcome("already reminded")
-        recipients = [
-            member
-            for member in staff_of_location(order.location_id)
-            if _wants_new_order_alerts(member)
-        ]
+        staff = staff_of_location(order.location_id)
+        # No settings row: the default, notifications on.
+        muted = set(
+            StaffAlertSettings.objects.filter(member__in=staff, new_orders=False).values_list(
+                "member_id", flat=True
+            )
+        )
+        recipients = [member for member in staff if member.pk not in muted]
         order = _order(order_id) or order
         sent = _email_each(order, recipients, AlertKind.NOT_ACCEPTED, REMINDER_TEMPLATE)
         record_event(
             order, REMINDER_EVENT, minutes=int(delay.total_seconds() // 60), recipients=sent
         )
     return ReminderOutcome(f"sent {sent}")
-
-
-def _wants_new_order_alerts(member: TeamMember) -> bool:
-    found = StaffAlertSettings.objects.filter(member=member).values_list("new_orders", flat=True)
-    return next(iter(found), True)
 
 
 def _order(order_id: int) -> Order | None:
