@@ -58,7 +58,7 @@ from comptoir.orders.services import (
 from comptoir.payments.gateways.base import Gateway, PaymentResult
 from comptoir.shop.models import Location
 from comptoir.shop.selectors import get_shop, language_for
-from comptoir.team.access import require, require_location
+from comptoir.team.access import require, require_location, visible_location_ids
 from comptoir.team.models import TeamMember
 from comptoir.team.permissions import Permission
 
@@ -251,6 +251,16 @@ def links_waiting_for_payment(location: Location) -> list[PaymentLink]:
         .filter(location=location, state=PaymentLinkState.PENDING, expires_at__gt=timezone.now())
         .order_by("expires_at", "pk")[:50]
     )
+
+
+def payment_link_for_staff(member: TeamMember, link_id: int) -> PaymentLink | None:
+    """The card link ``link_id`` with its customer, if it is at a location the member
+    works at (the counter screen shows the link it just sent)."""
+    links = PaymentLink.objects.select_related("customer").filter(pk=link_id)
+    allowed = visible_location_ids(member)
+    if allowed is not None:
+        links = links.filter(location_id__in=allowed)
+    return links.first()
 
 
 def payment_link_url(link: PaymentLink) -> str:

@@ -33,6 +33,7 @@ from comptoir.orders.counter import (
     PaymentChoice,
     counter_products,
     links_waiting_for_payment,
+    payment_link_for_staff,
     payment_link_url,
     place_counter_order,
 )
@@ -42,7 +43,6 @@ from comptoir.shop.delivery import delivery_fee
 from comptoir.shop.models import FulfilmentType as Offer
 from comptoir.shop.models import Location
 from comptoir.shop.selectors import locations_for_staff
-from comptoir.team.access import visible_location_ids
 from comptoir.team.permissions import Permission
 
 SEARCH_RESULTS = 10
@@ -278,11 +278,7 @@ def _sent_link(request: StaffRequest) -> PaymentLink | None:
     raw = request.GET.get("link", "")
     if not raw.isdigit():
         return None
-    links = PaymentLink.objects.select_related("customer").filter(pk=int(raw))
-    allowed = visible_location_ids(request.member)
-    if allowed is not None:
-        links = links.filter(location_id__in=allowed)
-    return links.first()
+    return payment_link_for_staff(request.member, int(raw))
 
 
 def _show(
