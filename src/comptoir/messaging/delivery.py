@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db.models import F, Q
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from comptoir.messaging.email_channel import build_email
@@ -30,16 +30,12 @@ class SendFailed(Exception):
 
 
 def status_callback_url() -> str:
-    """The absolute address of the provider's status callback (M3's route), or "" when
-    the public address is unknown (the provider then reports nothing)."""
+    """The absolute address of the provider's status callback, or "" when the public
+    address is unknown (the provider then reports nothing)."""
     base = (getattr(settings, "COMPTOIR_PUBLIC_URL", "") or "").rstrip("/")
     if not base:
         return ""
-    try:
-        path = reverse(STATUS_CALLBACK_ROUTE)
-    except NoReverseMatch:
-        return ""
-    return f"{base}{path}"
+    return f"{base}{reverse(STATUS_CALLBACK_ROUTE)}"
 
 
 def deliver_message(message_id: int, *, last_attempt: bool) -> str:

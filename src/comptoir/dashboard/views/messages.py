@@ -13,7 +13,7 @@ from django.contrib import messages as flash
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -111,10 +111,7 @@ def _profile_url(customer_id: int) -> str:
 
 def _attest_url(customer_id: int) -> str:
     """The consent dialog, which returns to this conversation with texts chosen."""
-    try:
-        dialog = reverse("dashboard:text_consent_attest", kwargs={"customer_id": customer_id})
-    except NoReverseMatch:
-        return ""
+    dialog = reverse("dashboard:text_consent_attest", kwargs={"customer_id": customer_id})
     back = f"{_conversation_url(customer_id)}?{urlencode({'channel': Channel.SMS.value})}"
     return f"{dialog}?{urlencode({'next': back})}"
 
