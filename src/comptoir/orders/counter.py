@@ -114,9 +114,8 @@ def place_counter_order(
     if new_customer is not None:
         new_customer = _checked(new_customer)
     if payment == PaymentChoice.CARD_LINK:
-        if not (
-            customer.email if customer is not None else new_customer.email if new_customer else ""
-        ):
+        recipient = customer if customer is not None else new_customer
+        if recipient is None or not recipient.email:
             raise InvalidInput(
                 {
                     "payment": _(
