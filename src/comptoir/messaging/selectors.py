@@ -76,16 +76,7 @@ def default_channel(customer: Customer, conversation: Conversation | None = None
     if conversation is not None and conversation.pk:
         if conversation.last_inbound_channel in available:
             return conversation.last_inbound_channel
-        last_notice = (
-            Message.objects.filter(
-                conversation=conversation,
-                direction=Direction.OUTBOUND,
-                kind__in=[MessageKind.RECEIPT, MessageKind.REMINDER],
-            )
-            .order_by("-created_at", "-id")
-            .values_list("channel", flat=True)
-            .first()
-        )
+        last_notice = last_notification_channel(customer)
         if last_notice in available:
             return last_notice
     return Channel.EMAIL if Channel.EMAIL in available else available[0]
