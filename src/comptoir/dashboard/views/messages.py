@@ -302,7 +302,7 @@ def message_send(request: StaffRequest, customer_id: int) -> HttpResponse:
         else:
             flash.success(request, _("Message queued: it is on its way."))
             return redirect(_conversation_url(customer.pk))
-    conversation = selectors.conversation_for_staff(request.member, customer_id)
+    conversation = selectors.conversation_of(customer)
     context = _conversation_context(request, customer, conversation, form=form, error=error)
     status = error.status if error is not None else 400
     return render(request, "dashboard/messages/conversation.html", context, status=status)
