@@ -97,10 +97,6 @@ class TextSubscription(models.Model):
     def __str__(self) -> str:
         return self.number
 
-    @property
-    def is_opted_out(self) -> bool:
-        return self.opted_out_at is not None
-
 
 class ConsentRecord(models.Model):
     customer = models.ForeignKey(
