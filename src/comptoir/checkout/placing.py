@@ -28,6 +28,7 @@ from comptoir.orders.services import (
     Discount,
     FulfilmentChoice,
     GiftCardTender,
+    amount_due,
     place_donation,
     place_order,
 )
@@ -46,13 +47,6 @@ class Tender:
     card_token: str = ""
     customer_reference: str | None = None
     wallet_token: str = ""
-
-
-def amount_due(lines: Sequence[tuple[Product, int]], fulfilment: FulfilmentChoice | None) -> int:
-    """What the shopper pays at today's prices (``place_order`` checks it again)."""
-    return sum(product.price * quantity for product, quantity in lines) + (
-        fulfilment.fee if fulfilment else 0
-    )
 
 
 def pay_and_place_order(

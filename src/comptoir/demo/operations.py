@@ -33,7 +33,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from comptoir.catalog.models import Category, Product
-from comptoir.checkout.placing import amount_due
 from comptoir.demo import content
 from comptoir.errors import DomainError
 from comptoir.giftcards import services as giftcards
@@ -50,7 +49,7 @@ from comptoir.orders.models import (
     Payment,
 )
 from comptoir.orders.selectors import order_placed_with
-from comptoir.orders.services import Contact, FulfilmentChoice, place_order
+from comptoir.orders.services import Contact, FulfilmentChoice, amount_due, place_order
 from comptoir.partners import services as partner_services
 from comptoir.partners.events import ORDER_CREATED, parse_event
 from comptoir.partners.models import Partner, PartnerItem, PartnerOrder

@@ -52,6 +52,7 @@ from comptoir.orders.models import (
 from comptoir.orders.services import (
     Contact,
     FulfilmentChoice,
+    amount_due,
     earliest_pickup,
     place_order,
 )
@@ -149,7 +150,7 @@ def place_counter_order(
                     gateway=IN_PERSON,
                     account="",
                     reference=f"in_person_{secrets.token_hex(12)}",
-                    amount=_total(lines, fulfilment),
+                    amount=amount_due(lines, fulfilment),
                     currency=get_shop().currency,
                     method=IN_PERSON,
                     card=None,
@@ -340,12 +341,6 @@ def _language(customer: Customer) -> str:
     return language_for(get_shop(), customer.language)
 
 
-def _total(lines: Sequence[tuple[Product, int]], fulfilment: FulfilmentChoice | None) -> int:
-    return sum(product.price * quantity for product, quantity in lines) + (
-        fulfilment.fee if fulfilment else 0
-    )
-
-
 def _place(
     *,
     key: str,
@@ -423,7 +418,7 @@ def _send_link(
                 customer=customer,
                 created_by=actor,
                 currency=shop.currency,
-                amount=_total(lines, fulfilment),
+                amount=amount_due(lines, fulfilment),
                 draft={
                     "lines": [[product.pk, quantity] for product, quantity in lines],
                     "fulfilment": _fulfilment_json(fulfilment),
@@ -476,7 +471,7 @@ def _check_lines(
                     gateway="check",
                     account="",
                     reference="check",
-                    amount=_total(lines, fulfilment),
+                    amount=amount_due(lines, fulfilment),
                     currency=shop.currency,
                     method="check",
                     card=None,

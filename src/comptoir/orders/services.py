@@ -82,6 +82,14 @@ class FulfilmentChoice:
     fee: int = 0
 
 
+def amount_due(lines: Sequence[tuple[Product, int]], fulfilment: FulfilmentChoice | None) -> int:
+    """What the customer pays at today's prices, before any coupon or gift card
+    (``place_order`` checks it again)."""
+    return sum(product.price * quantity for product, quantity in lines) + (
+        fulfilment.fee if fulfilment else 0
+    )
+
+
 @dataclass(frozen=True)
 class GiftCardTender:
     """The part of an order a gift card pays, redeemed in the order's transaction (so a
