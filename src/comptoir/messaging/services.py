@@ -37,8 +37,8 @@ from comptoir.messaging.models import (
     MessageKind,
     MessageStatus,
 )
+from comptoir.messaging.provider_errors import error_in_words
 from comptoir.messaging.quiet_hours import send_after_for
-from comptoir.messaging.sms import error_in_words
 from comptoir.messaging.tasks import send_queued_message
 from comptoir.orders.models import Order
 from comptoir.shop.selectors import get_shop

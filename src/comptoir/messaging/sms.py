@@ -16,9 +16,7 @@ from twilio.base.exceptions import TwilioException, TwilioRestException  # type:
 from twilio.http.http_client import TwilioHttpClient  # type: ignore[import-untyped]
 from twilio.rest import Client  # type: ignore[import-untyped]
 
-from comptoir.messaging.provider_errors import PERMANENT_ERRORS, PROVIDER_ERRORS, error_in_words
-
-__all__ = ["PERMANENT_ERRORS", "PROVIDER_ERRORS", "error_in_words"]
+from comptoir.messaging.provider_errors import PERMANENT_ERRORS, error_in_words
 
 
 class SmsSendError(Exception):
