@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from comptoir.alerts.models import StaffAlertSettings
 from comptoir.alerts.tasks import email_new_order, remind_not_accepted
 from comptoir.errors import InvalidInput
-from comptoir.jobs.dispatch import enqueue_after_commit
+from comptoir.jobs.dispatch import deferred, enqueue_after_commit
 from comptoir.orders.late_risk import acceptance_reminder_after
 from comptoir.orders.models import Order
 from comptoir.shop.models import Location, Shop
@@ -77,7 +77,5 @@ def announce_new_order(order: Order, *, shop: Shop, accept_from: datetime | None
     enqueue_after_commit(email_new_order, order.pk)
     if accept_from is None:
         return  # nothing to accept (a donation, an e-gift card)
-    task = remind_not_accepted
-    if task.get_backend().supports_defer:
-        task = task.using(run_after=accept_from + acceptance_reminder_after(shop))
-    enqueue_after_commit(task, order.pk)
+    reminder_at = accept_from + acceptance_reminder_after(shop)
+    enqueue_after_commit(deferred(remind_not_accepted, reminder_at), order.pk)

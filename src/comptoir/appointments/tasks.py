@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from comptoir.appointments.models import Appointment
 from comptoir.appointments.reminders import reminder_due_at, send_reminder
-from comptoir.jobs.dispatch import enqueue_after_commit
+from comptoir.jobs.dispatch import deferred, enqueue_after_commit
 from comptoir.jobs.retry import retrying
 
 
@@ -29,7 +29,5 @@ def schedule_reminder(appointment: Appointment) -> None:
 
 
 def _enqueue(appointment_id: int, run_after: datetime) -> None:
-    task = send_appointment_reminder
-    if run_after > timezone.now() and task.get_backend().supports_defer:
-        task = task.using(run_after=run_after)
-    enqueue_after_commit(task, appointment_id)
+    due = run_after if run_after > timezone.now() else None  # past: at once
+    enqueue_after_commit(deferred(send_appointment_reminder, due), appointment_id)

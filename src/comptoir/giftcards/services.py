@@ -41,7 +41,7 @@ from comptoir.giftcards.models import (
     GiftCardState,
 )
 from comptoir.giftcards.tasks import deliver_gift_card
-from comptoir.jobs.dispatch import enqueue_after_commit
+from comptoir.jobs.dispatch import deferred, enqueue_after_commit
 from comptoir.orders.models import Order
 from comptoir.shop.money import format_money
 from comptoir.shop.selectors import get_shop
@@ -237,10 +237,7 @@ def issue_digital(
             fingerprint=fingerprint,
         )
         run_after = delivery_moment(delivery_date, shop.time_zone)
-        task = deliver_gift_card
-        if run_after is not None and task.get_backend().supports_defer:
-            task = task.using(run_after=run_after)
-        enqueue_after_commit(task, card.pk)
+        enqueue_after_commit(deferred(deliver_gift_card, run_after), card.pk)
         return activity
 
     return _idempotent(idempotency_key, fingerprint, write)

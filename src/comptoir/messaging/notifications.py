@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from comptoir.coupons.models import InboxNotice
-from comptoir.jobs.dispatch import enqueue_after_commit
+from comptoir.jobs.dispatch import deferred, enqueue_after_commit
 from comptoir.jobs.retry import retrying
 from comptoir.mail.services import queue_templated_email
 from comptoir.messaging.models import Channel, Direction, Message
@@ -178,7 +178,4 @@ def _unnotified(after: int | None = None, now: datetime | None = None) -> QueryS
 
 
 def _schedule(run_after: datetime) -> None:
-    task = send_new_message_notices
-    if task.get_backend().supports_defer:
-        task = task.using(run_after=run_after)
-    enqueue_after_commit(task)
+    enqueue_after_commit(deferred(send_new_message_notices, run_after))
