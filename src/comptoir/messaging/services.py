@@ -61,6 +61,17 @@ class MissingContact(DomainError):
         self.channel = channel
 
 
+class TextRefused(DomainError):
+    """``consent.rules.text_refusal`` refused the text; ``refusal`` keeps its code (the
+    web layer links to the consent dialog when it is NEEDS_ATTESTATION)."""
+
+    code = "text_refused"
+
+    def __init__(self, refusal: str) -> None:
+        super().__init__(refusal)
+        self.refusal = refusal
+
+
 class NotVerified(DomainError):
     code = "business_not_verified"
     status = 403
@@ -166,9 +177,7 @@ def send_message(
             staff_initiated=actor is not None and kind == MessageKind.STAFF,
         )
         if refusal is not None:
-            error = DomainError(refusal, code="text_refused")
-            error.refusal = refusal  # type: ignore[attr-defined]
-            raise error
+            raise TextRefused(refusal)
         if is_marketing:
             send_after = send_after_for(to_address, now, _fallback_zone(customer))
     else:

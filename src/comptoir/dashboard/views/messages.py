@@ -197,7 +197,7 @@ def _conversation_context(
         "error": error,
         "attest_url": (
             _attest_url(customer.pk)
-            if error is not None and needs_attestation(getattr(error, "refusal", None))
+            if isinstance(error, services.TextRefused) and needs_attestation(error.refusal)
             else ""
         ),
         "counter": segment_info(body),
