@@ -26,7 +26,7 @@ from comptoir.customers.models import Customer, EventKind
 from comptoir.customers.selectors import customer_by_email
 from comptoir.customers.services.order_stats import start_spending
 from comptoir.errors import DomainError
-from comptoir.jobs.dispatch import enqueue_after_commit
+from comptoir.jobs.dispatch import deferred, enqueue_after_commit
 from comptoir.messaging import email_channel, notifications, selectors, verification
 from comptoir.messaging.models import (
     Attachment,
@@ -213,12 +213,9 @@ def send_message(
         )
         _store_attachments(message, attachments)
         _bump(conversation, message, unread=False)
-    task = send_queued_message
     # A backend that cannot defer (the ImmediateBackend of some tests) runs it now: the
     # claim then leaves the message queued until ``send_after``.
-    if send_after and task.get_backend().supports_defer:
-        task = task.using(run_after=send_after)
-    enqueue_after_commit(task, message.pk)
+    enqueue_after_commit(deferred(send_queued_message, send_after), message.pk)
     return message
 
 
