@@ -11,7 +11,6 @@ markup is the one the template wrote."""
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -23,16 +22,11 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from comptoir.customers.models import Customer
+from comptoir.dashboard.views.order_rows import escaped
 from comptoir.messaging.models import Channel, Direction, Message, MessageKind, MessageStatus
 
 # Kinds whose label the meta line leaves out (a message someone wrote).
 _UNLABELLED_KINDS = frozenset({MessageKind.STAFF.value, MessageKind.CUSTOMER.value})
-
-
-def _e(value: object) -> str:
-    """Escaped for HTML text and quoted attributes (what ``django.utils.html.escape``
-    does, without its lazy-string checks)."""
-    return html.escape(str(value))
 
 
 class MessageCells:
@@ -42,16 +36,16 @@ class MessageCells:
         self.channels = {value: str(label) for value, label in Channel.choices}
         self.kinds = {value: str(label) for value, label in MessageKind.choices}
         self.statuses = {value: str(label) for value, label in MessageStatus.choices}
-        self.customer = _e(customer)
-        self.the_shop = _e(_("The shop"))
+        self.customer = escaped(customer)
+        self.the_shop = escaped(_("The shop"))
         self.quiet_hours = _("(quiet hours: sent after %(at)s)")
-        self.opt_out = _e(_("Possible opt-out"))
-        self.not_delivered = _e(_("Not delivered:"))
-        self.retrying = _e(_("Retrying:"))
+        self.opt_out = escaped(_("Possible opt-out"))
+        self.not_delivered = escaped(_("Not delivered:"))
+        self.retrying = escaped(_("Retrying:"))
         self.order = _("Order %(number)s")
         self.date_format = get_format("SHORT_DATETIME_FORMAT")
         self.zone = timezone.get_current_timezone()
-        self.attachment_href = _e(
+        self.attachment_href = escaped(
             reverse("dashboard:message_attachment", kwargs={"customer_id": customer.pk})
         )
         # "/dashboard/orders/0/" -> the parts around the id.
@@ -73,7 +67,7 @@ class MessageCells:
         name = self.authors.get(message.author_id)
         if name is None:
             user = message.author.user  # type: ignore[union-attr]
-            name = self.authors[message.author_id] = _e(user.get_full_name() or user.email)
+            name = self.authors[message.author_id] = escaped(user.get_full_name() or user.email)
         return name
 
 
@@ -84,53 +78,55 @@ def message_html(message: Message, cells: MessageCells) -> SafeString:
     status = message.status
     meta = [
         cells.sender(message),
-        f' · <span class="channel">{_e(cells.channels.get(message.channel, message.channel))}'
+        f' · <span class="channel">{escaped(cells.channels.get(message.channel, message.channel))}'
         "</span>",
     ]
     if message.kind not in _UNLABELLED_KINDS:
-        meta.append(f" · {_e(cells.kinds.get(message.kind, message.kind))}")
+        meta.append(f" · {escaped(cells.kinds.get(message.kind, message.kind))}")
     meta.append(
         f' · <time datetime="{cells.local(message.created_at).isoformat()}">'
-        f"{_e(cells.short(message.created_at))}</time>"
-        f' · <span class="status status-{_e(status)}">'
-        f"{_e(cells.statuses.get(status, status))}</span>"
+        f"{escaped(cells.short(message.created_at))}</time>"
+        f' · <span class="status status-{escaped(status)}">'
+        f"{escaped(cells.statuses.get(status, status))}</span>"
     )
     if status == MessageStatus.QUEUED and message.send_after:
         waiting = cells.quiet_hours % {"at": cells.short(message.send_after)}
-        meta.append(f' <span class="helptext">{_e(waiting)}</span>')
+        meta.append(f' <span class="helptext">{escaped(waiting)}</span>')
     if message.possible_opt_out:
         meta.append(f' <strong class="flag">{cells.opt_out}</strong>')
     parts = [
-        f'<li class="message {_e(message.direction)}" id="message-{message.pk}"'
-        f' data-status="{_e(status)}">\n  <p class="meta">{"".join(meta)}</p>\n'
+        f'<li class="message {escaped(message.direction)}" id="message-{message.pk}"'
+        f' data-status="{escaped(status)}">\n  <p class="meta">{"".join(meta)}</p>\n'
     ]
     if message.subject:
-        parts.append(f'  <p class="subject"><strong>{_e(message.subject)}</strong></p>\n')
+        parts.append(f'  <p class="subject"><strong>{escaped(message.subject)}</strong></p>\n')
     body = message.body.replace("\r\n", "\n").replace("\r", "\n")
-    parts.append(f'  <div class="body">{_e(body).replace(chr(10), "<br>")}</div>\n')
+    parts.append(f'  <div class="body">{escaped(body).replace(chr(10), "<br>")}</div>\n')
     if status == MessageStatus.FAILED:
         parts.append(
             f'  <p class="error" role="alert">{cells.not_delivered}'
-            f" {_e(message.failure_reason)}</p>\n"
+            f" {escaped(message.failure_reason)}</p>\n"
         )
     elif status == MessageStatus.QUEUED and message.error_message:
-        parts.append(f'  <p class="helptext">{cells.retrying} {_e(message.failure_reason)}</p>\n')
+        parts.append(
+            f'  <p class="helptext">{cells.retrying} {escaped(message.failure_reason)}</p>\n'
+        )
     attachments = message.attachments.all()
     if attachments:
         parts.append('  <ul class="attachments">')
         for attachment in attachments:
             parts.append(
                 f'<li><a href="{cells.attachment_href}?file={attachment.pk}">'
-                f"{_e(attachment.filename)}</a>"
-                f' <span class="helptext">{_e(filesizeformat(attachment.size))}</span></li>'
+                f"{escaped(attachment.filename)}</a>"
+                f' <span class="helptext">{escaped(filesizeformat(attachment.size))}</span></li>'
             )
         parts.append("</ul>\n")
     if message.order_id is not None and message.order is not None:
         start, end = cells.order_href
         label = cells.order % {"number": message.order.number}
         parts.append(
-            f'  <p class="helptext"><a href="{_e(f"{start}{message.order_id}{end}")}">'
-            f"{_e(label)}</a></p>\n"
+            f'  <p class="helptext"><a href="{escaped(f"{start}{message.order_id}{end}")}">'
+            f"{escaped(label)}</a></p>\n"
         )
     parts.append("</li>")
     return mark_safe("".join(parts))  # noqa: S308 -- every value above is escaped
