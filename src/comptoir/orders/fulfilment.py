@@ -8,7 +8,9 @@ first, nothing changes), checks the transition against the one table
 version, writes the timeline event, recounts the customer's spending when the order's
 state changed, and queues the customer's email in the outbox (sent after commit).
 
-Cancelling also returns the stock and refunds the payments (``orders.refunds``)."""
+Cancelling also returns the stock and refunds the payments (``orders.refunds``). A table
+order is accepted as placed, by the shop itself, along the same path
+(``accept_table_order``)."""
 
 from __future__ import annotations
 
@@ -182,36 +184,28 @@ def fail_order(*, actor: TeamMember, order_id: int, expected_version: int) -> Tr
 
 def accept_table_order(*, order_id: int) -> bool:
     """A table order goes straight to the stations: proposed -> reserved as soon as it is
-    placed, by no staff member (the timeline's "accepted" event has no actor and says
-    ``automatic``), and each station gets its ticket. No "accepted" email: the shopper
-    is at the table and has the receipt. Returns False, changing nothing, for an order
-    already past proposed (a double submit of the same checkout)."""
-    with transaction.atomic():
-        order = (
-            Order.objects.select_for_update().filter(pk=order_id, source=OrderSource.TABLE).first()
-        )
-        # Read once the order is locked: a fulfilment joined to the locking query would
-        # be the one seen before waiting (PostgreSQL re-reads only the locked row), so a
-        # second submit waiting here would accept the order a second time.
-        fulfilment = Fulfilment.objects.filter(order_id=order_id).first()
-        if order is None or fulfilment is None:
-            raise NotFound(_("No such table order."))
-        if fulfilment.state != S.PROPOSED:
-            return False
-        check_transition(fulfilment.state, S.RESERVED)
-        now = timezone.now()
-        Order.objects.filter(pk=order.pk).update(version=F("version") + 1, updated_at=now)
-        Fulfilment.objects.filter(pk=fulfilment.pk).update(state=S.RESERVED, accepted_at=now)
-        record_event(
-            order,
-            OrderEventKind.ACCEPTED,
-            actor=None,
-            from_state=S.PROPOSED,
-            to_state=S.RESERVED,
-            version=order.version + 1,
-            automatic=True,
-        )
-        send_order_to_stations(order.pk, 1)
+    placed, by no staff member (``_move`` with no actor: the timeline's "accepted" event
+    has no actor and says ``automatic``), and each station gets its ticket. No "accepted"
+    email: the shopper is at the table and has the receipt. Returns False, changing
+    nothing, for an order already past proposed (a double submit of the same checkout)."""
+    seen = (
+        Order.objects.filter(pk=order_id, source=OrderSource.TABLE)
+        .values_list("version", "fulfilment__state")
+        .first()
+    )
+    if seen is None or seen[1] is None:
+        raise NotFound(_("No such table order."))
+    version, state = seen
+    if state != S.PROPOSED:
+        return False
+    try:
+        _move(actor=None, order_id=order_id, expected_version=version, target=S.RESERVED)
+    except Conflict as error:
+        # A second submit that read the order before the first accepted it waits on the
+        # order's lock, then finds the version moved on: it changes nothing.
+        if error.code != "version_conflict":
+            raise
+        return False
     return True
 
 
@@ -220,13 +214,17 @@ def accept_table_order(*, order_id: int) -> bool:
 
 def _move(
     *,
-    actor: TeamMember,
+    actor: TeamMember | None,
     order_id: int,
     expected_version: int,
     target: FulfilmentState,
     changes: dict[str, Any] | None = None,
 ) -> Transitioned:
+    """Move the order's fulfilment to ``target`` from ``expected_version``. With no
+    ``actor`` the shop itself moves it (a table order accepted as placed): no location
+    to check, the event says ``automatic``, and the customer is not told."""
     changes = changes or {}
+    automatic = actor is None
     with transaction.atomic():
         # The order row is the lock: a second staff member's change waits for this one
         # to commit, then finds the version moved on.
@@ -238,7 +236,8 @@ def _move(
         )
         if order is None:
             raise NotFound(_("No such order."))
-        require_location(actor, order.location_id)
+        if actor is not None:
+            require_location(actor, order.location_id)
         try:
             fulfilment = order.fulfilment
         except Fulfilment.DoesNotExist:
@@ -280,11 +279,13 @@ def _move(
         if target == S.CANCELLED:
             # The money back (gift cards now, cards by a task after commit) and the stock.
             detail.update(settle_cancellation(order, actor=actor).detail())
-        email = _notify(order, fulfilment, target)
+        email = None if automatic else _notify(order, fulfilment, target)
         if "preparation_minutes" in changes:
             detail["preparation_minutes"] = changes["preparation_minutes"]
         if email is not None:
             detail["email_id"] = email.pk
+        if automatic:
+            detail["automatic"] = True
         record_event(
             order, _EVENT_FOR[target], actor=actor, from_state=before, to_state=target, **detail
         )
