@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import datetime
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth import login
@@ -122,41 +123,63 @@ def _payment_options(customer: Customer | None, gateway: Gateway | None) -> dict
 
 @require_http_methods(["GET", "POST"])
 def donate_page(request: HttpRequest) -> HttpResponse:
-    shop = get_shop()
     location = current_location(request)
-    if not shop.donations_enabled or location is None:
+    if not get_shop().donations_enabled or location is None:
         return render(request, "storefront/checkout/no_donations.html", status=404)
+
+    def place(form: DonationForm, payment: dict[str, Any]) -> Order:
+        data = form.cleaned_data
+        return pay_and_place_donation(
+            location=location, amount=data["amount"], note=data.get("note", ""), **payment
+        )
+
+    return amount_page(request, form_class=DonationForm, show=_show_donation, place=place)
+
+
+PaymentFormT = TypeVar("PaymentFormT", bound=ContactPaymentForm)
+
+
+def amount_page(
+    request: HttpRequest,
+    *,
+    form_class: type[PaymentFormT],
+    show: Callable[..., HttpResponse],
+    place: Callable[[PaymentFormT, dict[str, Any]], Order],
+) -> HttpResponse:
+    """The page paying one amount on its own (a donation, an e-gift card), its location
+    known: a double submit shows the order already placed; GET shows the form, the amount
+    from ``?amount=``; POST calls ``place(form, payment)``, ``payment`` being the keyword
+    arguments ``pay_and_place_donation`` and ``pay_and_place_gift_card`` both take.
+    ``show(request, form, gateway_error=..., status=...)`` renders the form."""
     if request.method == "POST" and (done := _already_placed(request)) is not None:
         return done
     customer = _customer(request)
     gateway, gateway_error = _gateway()
     options = _payment_options(customer, gateway)
-    cards = options["cards"]
     if request.method == "GET":
-        initial = _prefill(request, customer, cards)
+        initial = _prefill(request, customer, options["cards"])
         initial["amount"] = request.GET.get("amount", "")
-        form = DonationForm(initial=initial, **options)
-        return _show_donation(request, form, gateway_error=gateway_error)
-    form = DonationForm(request.POST, **options)
+        return show(request, form_class(initial=initial, **options), gateway_error=gateway_error)
+    form = form_class(request.POST, **options)
     if not form.is_valid() or gateway is None:
-        return _show_donation(request, form, gateway_error=gateway_error, status=400)
+        return show(request, form, gateway_error=gateway_error, status=400)
     data = form.cleaned_data
     try:
-        order = pay_and_place_donation(
-            gateway=gateway,
-            idempotency_key=data["idempotency_key"],
-            location=location,
-            amount=data["amount"],
-            note=data.get("note", ""),
-            contact=_contact(data),
-            currency=shop.currency,
-            language=translation.get_language() or "",
-            tender=_tender(form, customer, gateway),
-            account_user=_account_user(request, customer),
+        order = place(
+            form,
+            {
+                "gateway": gateway,
+                "idempotency_key": data["idempotency_key"],
+                "contact": _contact(data),
+                "currency": get_shop().currency,
+                "language": translation.get_language() or "",
+                "tender": _tender(form, customer, gateway),
+                "account_user": _account_user(request, customer),
+            },
         )
     except DomainError as error:
         _refusal(form, error)
-        return _show_donation(request, form, status=error.status)
+        return show(request, form, status=error.status)
     return _placed(request, order, form)
 
 

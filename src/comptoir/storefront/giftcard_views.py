@@ -3,35 +3,25 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from comptoir.catalog.prices import to_minor_units
 from comptoir.checkout.placing import pay_and_place_gift_card
-from comptoir.errors import DomainError, InvalidInput
+from comptoir.errors import DomainError
 from comptoir.giftcards.guessing import Balance, check_balance
 from comptoir.orders.gift_card_sales import EGift
+from comptoir.orders.models import Order
 from comptoir.shop.selectors import get_shop
 from comptoir.storefront.account.client_address import client_address
-from comptoir.storefront.checkout_forms import ContactPaymentForm, show_errors
-from comptoir.storefront.checkout_views import (
-    _account_user,
-    _already_placed,
-    _contact,
-    _customer,
-    _gateway,
-    _payment_context,
-    _payment_options,
-    _placed,
-    _prefill,
-    _refusal,
-    _tender,
-)
+from comptoir.storefront.checkout_forms import ContactPaymentForm
+from comptoir.storefront.checkout_views import _payment_context, amount_page
 from comptoir.storefront.views import current_location
 
 
@@ -126,44 +116,14 @@ def balance_page(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def buy_page(request: HttpRequest) -> HttpResponse:
-    shop = get_shop()
     location = current_location(request)
     if location is None:
         return render(request, "storefront/giftcards/unavailable.html", status=404)
-    if request.method == "POST" and (done := _already_placed(request)) is not None:
-        return done
-    customer = _customer(request)
-    gateway, gateway_error = _gateway()
-    options = _payment_options(customer, gateway)
-    cards = options["cards"]
-    if request.method == "GET":
-        initial = _prefill(request, customer, cards)
-        initial["amount"] = request.GET.get("amount", "")
-        form = GiftCardPurchaseForm(initial=initial, **options)
-        return _show(request, form, gateway_error=gateway_error)
-    form = GiftCardPurchaseForm(request.POST, **options)
-    if not form.is_valid() or gateway is None:
-        return _show(request, form, gateway_error=gateway_error, status=400)
-    data = form.cleaned_data
-    try:
-        order = pay_and_place_gift_card(
-            gateway=gateway,
-            idempotency_key=data["idempotency_key"],
-            location=location,
-            gift=form.gift(),
-            contact=_contact(data),
-            currency=shop.currency,
-            language=translation.get_language() or "",
-            tender=_tender(form, customer, gateway),
-            account_user=_account_user(request, customer),
-        )
-    except DomainError as error:
-        if isinstance(error, InvalidInput):
-            show_errors(form, error)
-        else:
-            _refusal(form, error)
-        return _show(request, form, status=error.status)
-    return _placed(request, order, form)
+
+    def place(form: GiftCardPurchaseForm, payment: dict[str, Any]) -> Order:
+        return pay_and_place_gift_card(location=location, gift=form.gift(), **payment)
+
+    return amount_page(request, form_class=GiftCardPurchaseForm, show=_show, place=place)
 
 
 def _show(
