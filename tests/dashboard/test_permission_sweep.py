@@ -21,6 +21,7 @@ from django.urls import URLPattern, URLResolver, reverse
 
 from comptoir.dashboard import urls as dashboard_urls
 from comptoir.dashboard.access import ANY_STAFF
+from comptoir.orders.counter import PaymentChoice, place_counter_order
 from comptoir.shop.selectors import get_shop
 from comptoir.team.models import Access
 from comptoir.team.permissions import Permission, expand
@@ -96,6 +97,7 @@ KWARG_KINDS = {
     "item_id": "partner_item",
     "order_id": "order",
     "table_id": "table",
+    "link_id": "payment_link",
 }
 GENERIC_KWARGS = {"pk", "id", "slug"}
 # Words in a URL name that tell the kind of its pk; the last one in the name wins
@@ -189,7 +191,21 @@ def make_order():
     return checkout(location, [(stocked(location), 1)])
 
 
+def make_payment_link():
+    location = LocationFactory()
+    return place_counter_order(
+        actor=TeamMemberFactory(access=Access.FULL),
+        idempotency_key=f"sweep-{location.pk}",
+        location=location,
+        lines=[(stocked(location), 1)],
+        customer=CustomerFactory(),
+        fulfilment=None,
+        payment=PaymentChoice.CARD_LINK,
+    )
+
+
 MAKERS: dict[str, Callable] = {
+    "payment_link": make_payment_link,
     "partner": make_partner,
     "partner_order": make_partner_order,
     "partner_item": make_partner_item,

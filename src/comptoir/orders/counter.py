@@ -13,7 +13,11 @@ zones, with its fee). Payment:
 - card link: a ``PaymentLink`` (unguessable token, amount, 24-hour expiry) is emailed to
   the customer; the order is placed, exactly like a checkout, when the customer pays it
   on the storefront (``pay_payment_link``). Until then there is no order: nothing to
-  accept, no stock taken, nothing in the customer's totals.
+  accept, no stock taken, nothing in the customer's totals. Until it is paid, staff can
+  cancel the link (``cancel_payment_link``: the pay page then says so) or email it
+  again (``resend_payment_link``: same link, same expiry, to the customer's email or a
+  corrected address). Paying, cancelling and resending take the same lock on the link
+  (``_locked_link``), so a cancel racing a payment has one winner.
 
 The staff note is the order's ``note`` (shown on its page; exported, erased and moved
 with the orders). A double click places one order: the form's idempotency key."""
@@ -28,7 +32,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,7 +43,7 @@ from comptoir.customers.phones import InvalidPhone, to_e164
 from comptoir.customers.selectors import visible_customers
 from comptoir.customers.services import find_or_create_for_order, normalise_email
 from comptoir.customers.services.order_stats import recount_orders
-from comptoir.errors import DomainError, InvalidInput, NotFound
+from comptoir.errors import Conflict, DomainError, InvalidInput, NotFound
 from comptoir.mail.services import queue_templated_email
 from comptoir.orders.models import (
     Order,
@@ -59,7 +63,12 @@ from comptoir.orders.services import (
 from comptoir.payments.gateways.base import Gateway, PaymentResult
 from comptoir.shop.models import Location
 from comptoir.shop.selectors import get_shop, language_for
-from comptoir.team.access import require, require_location, visible_location_ids
+from comptoir.team.access import (
+    can_access_location,
+    require,
+    require_location,
+    visible_location_ids,
+)
 from comptoir.team.models import TeamMember
 from comptoir.team.permissions import Permission
 
@@ -170,11 +179,14 @@ def pay_payment_link(*, token: str, gateway: Gateway, card_token: str, attempt: 
     retry after a refusal comes from a new form, so it never replays a refunded charge.
     A link already paid returns its order and charges nothing; one paid by another
     attempt while this one was charging gets this charge refunded. Raises NotFound,
-    DomainError (expired), PaymentFailed."""
+    DomainError (expired), Conflict (cancelled by the shop: a charge made while it was
+    being cancelled is refunded), PaymentFailed."""
     link = payment_link_by_token(token)
     if link.state == PaymentLinkState.PAID:
         assert link.order is not None
         return link.order
+    if link.state == PaymentLinkState.CANCELLED:
+        raise _cancelled()
     if link.is_expired:
         raise DomainError(
             _("This payment link has expired. Please contact the shop."), code="link_expired"
@@ -189,7 +201,9 @@ def pay_payment_link(*, token: str, gateway: Gateway, card_token: str, attempt: 
     )
     try:
         with transaction.atomic():
-            locked = PaymentLink.objects.select_for_update().get(pk=link.pk)
+            locked = _locked_link(link.pk)
+            if locked is None or locked.state == PaymentLinkState.CANCELLED:
+                raise _CancelledMeanwhile
             if locked.state == PaymentLinkState.PAID:
                 assert locked.order is not None
                 order = locked.order
@@ -200,6 +214,9 @@ def pay_payment_link(*, token: str, gateway: Gateway, card_token: str, attempt: 
                 )
     except _PlacedMeanwhile as placed:
         order = placed.order
+    except _CancelledMeanwhile:
+        _refund(gateway, charge, link)
+        raise _cancelled(refunded=True) from None
     except DomainError as error:
         _refund(gateway, charge, link)
         # The checkout's wording ("check your cart") means nothing to whoever pays a link.
@@ -215,6 +232,112 @@ def pay_payment_link(*, token: str, gateway: Gateway, card_token: str, attempt: 
     if not order.payments.filter(gateway=charge.gateway, reference=charge.reference).exists():
         _refund(gateway, charge, link)  # another attempt paid it meanwhile
     return order
+
+
+def cancel_payment_link(*, actor: TeamMember, link_id: int) -> PaymentLink:
+    """Staff cancel a card link not yet paid: its pay page says it was cancelled by the
+    shop and takes no payment any more; it leaves the links waiting for payment. Who
+    and when are recorded on the link. A cancelled link stays cancelled (cancelling it
+    again changes nothing); a paid one cannot be cancelled (Conflict naming its order).
+    NotFound for a link of a location the member does not work at."""
+    require(actor, Permission.MANAGE_ORDERS)
+    with transaction.atomic():
+        link = _link_for_staff(actor, link_id)
+        if link.state == PaymentLinkState.PAID:
+            raise Conflict(
+                _("This link cannot be cancelled: it was paid (order %(number)s).")
+                % {"number": _order_number(link)},
+                code="link_paid",
+            )
+        if link.state == PaymentLinkState.PENDING:
+            now = timezone.now()
+            PaymentLink.objects.filter(pk=link.pk).update(
+                state=PaymentLinkState.CANCELLED, cancelled_at=now, cancelled_by=actor
+            )
+            link.state, link.cancelled_at, link.cancelled_by = (
+                PaymentLinkState.CANCELLED,
+                now,
+                actor,
+            )
+    return link
+
+
+def resend_payment_link(*, actor: TeamMember, link_id: int, email: str = "") -> PaymentLink:
+    """Email a card link waiting for payment again: the same email as the first (same
+    link, same expiry), to ``email`` when staff typed a corrected address, else to the
+    customer's email on file. Counted on the link (emails sent, last sent at, to whom).
+    Refused (Conflict) for a link paid, cancelled or expired; InvalidInput (key
+    ``email``) for a malformed address or none at all."""
+    require(actor, Permission.MANAGE_ORDERS)
+    try:
+        typed = normalise_email(email)
+    except DomainError as error:
+        raise InvalidInput({"email": error.message}, code="invalid_email") from None
+    if len(typed) > 254:  # PaymentLink.sent_to's length (validate_email allows longer)
+        raise InvalidInput({"email": _("This email address is too long.")}, code="invalid_email")
+    with transaction.atomic():
+        link = _link_for_staff(actor, link_id)
+        if link.state == PaymentLinkState.PAID:
+            raise Conflict(
+                _("This link cannot be sent again: it was paid (order %(number)s).")
+                % {"number": _order_number(link)},
+                code="link_paid",
+            )
+        if link.state == PaymentLinkState.CANCELLED:
+            raise Conflict(
+                _("This link cannot be sent again: it was cancelled."), code="link_cancelled"
+            )
+        if link.is_expired:
+            raise Conflict(
+                _(
+                    "This link cannot be sent again: it has expired. Enter the order again to send a new link."
+                ),
+                code="link_expired",
+            )
+        address = typed or link.customer.email or ""
+        if not address:
+            raise InvalidInput(
+                {"email": _("The customer has no email address: type the address to send to.")},
+                code="no_email",
+            )
+        _email_link(link, to=address, lines=link_lines(link))
+        PaymentLink.objects.filter(pk=link.pk).update(
+            send_count=F("send_count") + 1, last_sent_at=timezone.now(), sent_to=address
+        )
+        link.refresh_from_db(fields=["send_count", "last_sent_at", "sent_to"])
+    return link
+
+
+def _locked_link(link_id: int) -> PaymentLink | None:
+    """The link, locked until the transaction ends: paying, cancelling and resending
+    take this lock, so each sees the state the other left."""
+    return PaymentLink.objects.select_for_update().filter(pk=link_id).first()
+
+
+def _link_for_staff(actor: TeamMember, link_id: int) -> PaymentLink:
+    """The link ``link_id``, locked, if it is at a location ``actor`` works at."""
+    link = _locked_link(link_id)
+    if link is None or not can_access_location(actor, link.location_id):
+        raise NotFound(_("This payment link does not exist (any more)."))
+    return link
+
+
+def _order_number(link: PaymentLink) -> str:
+    return link.order.number if link.order is not None else ""
+
+
+def _cancelled(*, refunded: bool = False) -> Conflict:
+    if refunded:
+        message = _(
+            "This payment request was cancelled by the shop: there is nothing to pay. Your payment was refunded."
+        )
+    else:
+        message = _("This payment request was cancelled by the shop: there is nothing to pay.")
+    return Conflict(message, code="link_cancelled")
+
+
+class _CancelledMeanwhile(Exception):
+    """The link was cancelled (or erased) while its charge was being made."""
 
 
 def _refund(gateway: Gateway, charge: PaymentResult, link: PaymentLink) -> None:
@@ -244,8 +367,8 @@ def link_lines(link: PaymentLink) -> list[tuple[Product, int]]:
 
 
 def links_waiting_for_payment(location: Location) -> list[PaymentLink]:
-    """The card links of ``location`` not yet paid nor expired, soonest to expire first
-    (the counter screen lists them; one query)."""
+    """The card links of ``location`` not yet paid, cancelled nor expired, soonest to
+    expire first (the counter screen lists them; one query)."""
     return list(
         PaymentLink.objects.select_related("customer")
         .filter(location=location, state=PaymentLinkState.PENDING, expires_at__gt=timezone.now())
@@ -426,27 +549,33 @@ def _send_link(
                 note=note.strip()[:1000],
                 created_at=now,
                 expires_at=now + LINK_LIFETIME,
+                last_sent_at=now,
+                sent_to=customer.email or "",
             )
-            language = _language(customer)
-            queue_templated_email(
-                to=customer.email or "",
-                template=LINK_EMAIL_TEMPLATE,
-                context={
-                    "link": link,
-                    "customer": customer,
-                    "location": location,
-                    "lines": lines,
-                    "pay_url": payment_link_url(link),
-                },
-                language=language,
-                kind=LINK_EMAIL_TEMPLATE,
-            )
+            _email_link(link, to=link.sent_to, lines=lines)
     except IntegrityError:
         existing = PaymentLink.objects.filter(idempotency_key=key).first()
         if existing is None:
             raise
         return existing
     return link
+
+
+def _email_link(link: PaymentLink, *, to: str, lines: Sequence[tuple[Product, int]]) -> None:
+    """The link's email to the customer (the first one, and each resend)."""
+    queue_templated_email(
+        to=to,
+        template=LINK_EMAIL_TEMPLATE,
+        context={
+            "link": link,
+            "customer": link.customer,
+            "location": link.location,
+            "lines": lines,
+            "pay_url": payment_link_url(link),
+        },
+        language=_language(link.customer),
+        kind=LINK_EMAIL_TEMPLATE,
+    )
 
 
 def _check_lines(
@@ -548,8 +677,8 @@ def _place_from_link(link: PaymentLink, charge: PaymentResult) -> Order:
 
 def payment_links_of(customer: Customer) -> list[dict[str, Any]]:
     """The card links sent to the customer, for their personal data export: amount,
-    state, dates, the staff note and the fulfilment entered (the token is left out: it
-    pays the order)."""
+    state, dates, the staff note, the fulfilment entered and the address the link was
+    last emailed to (the token is left out: it pays the order)."""
     links = PaymentLink.objects.filter(customer=customer).order_by("created_at", "pk")
     return [
         {
@@ -561,16 +690,20 @@ def payment_links_of(customer: Customer) -> list[dict[str, Any]]:
             "created_at": link.created_at.isoformat(),
             "expires_at": link.expires_at.isoformat(),
             "paid_at": link.paid_at.isoformat() if link.paid_at else None,
+            "cancelled_at": link.cancelled_at.isoformat() if link.cancelled_at else None,
+            "sent_to": link.sent_to,
+            "emails_sent": link.send_count,
+            "last_sent_at": link.last_sent_at.isoformat() if link.last_sent_at else None,
         }
         for link in links
     ]
 
 
 def erase_payment_links(customer: Customer) -> int:
-    """Erasure: links not paid are deleted (they can no longer be paid); paid ones lose
-    their note and fulfilment details (their order keeps the amounts). Returns how many
-    links were touched."""
+    """Erasure: links not paid (waiting, expired or cancelled) are deleted (they can no
+    longer be paid); paid ones lose their note, fulfilment details and the address they
+    were sent to (their order keeps the amounts). Returns how many links were touched."""
     links = PaymentLink.objects.filter(customer=customer)
-    deleted, _rows = links.filter(state=PaymentLinkState.PENDING).delete()
-    blanked = links.update(note="", draft={})
+    deleted, _rows = links.exclude(state=PaymentLinkState.PAID).delete()
+    blanked = links.update(note="", draft={}, sent_to="")
     return deleted + blanked

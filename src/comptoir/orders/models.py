@@ -327,6 +327,7 @@ class Payment(models.Model):
 class PaymentLinkState(models.TextChoices):
     PENDING = "pending", _("Waiting for payment")
     PAID = "paid", _("Paid")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class PaymentLink(models.Model):
@@ -369,6 +370,21 @@ class PaymentLink(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires"))
     paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
+    # Cancelled by staff (the pay page then says so and offers nothing to pay).
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        "team.TeamMember",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cancelled by"),
+    )
+    # Every email of the link (the first and each resend): how many, the last one's
+    # time and address (the customer's email, or a corrected one typed by staff).
+    send_count = models.PositiveIntegerField(_("emails sent"), default=1)
+    last_sent_at = models.DateTimeField(_("last sent"), null=True, blank=True)
+    sent_to = models.EmailField(_("sent to"), blank=True)
     order = models.OneToOneField(
         Order,
         on_delete=models.PROTECT,

@@ -1,7 +1,8 @@
 """The page where a customer pays a counter or phone order by card, from the link staff
 sent them by email (orders.counter). The token in the address is the only key: an
 unknown one is a 404; a paid link says so (and paying again charges nothing); an
-expired one says so."""
+expired one says so, and so does one the shop cancelled (nothing to pay, nothing
+charged)."""
 
 from __future__ import annotations
 
@@ -53,7 +54,7 @@ def pay_page(request: HttpRequest, token: str) -> HttpResponse:
         link = payment_link_by_token(token)
     except NotFound:
         return render(request, "storefront/payment_link/unknown.html", status=404)
-    if link.state == PaymentLinkState.PAID or link.is_expired:
+    if link.state != PaymentLinkState.PENDING or link.is_expired:
         return _show(request, link, PayForm(), status=200 if request.method == "GET" else 409)
     if request.method == "GET":
         return _show(request, link, PayForm())
@@ -90,6 +91,7 @@ def _show(
             "card_entry": card_entry(),
             "paid": link.state == PaymentLinkState.PAID,
             "expired": link.is_expired,
+            "cancelled": link.state == PaymentLinkState.CANCELLED,
             "status_url": status_path(link.order) if link.order else "",
         },
         status=status,

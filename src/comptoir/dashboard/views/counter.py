@@ -3,7 +3,9 @@ customer in the shop or on the phone. One plain form per location: quantities of
 products sold there, the customer (found in the directory or typed as new), how the
 order reaches them, a note, and how they pay. "Search" re-displays the form with the
 matching customers; every refusal re-displays it with what was typed (400). A placed
-order opens its page; a card link shows the link sent."""
+order opens its page; a card link shows the link sent. The links waiting for payment,
+listed under the form, can be cancelled or emailed again (POST, then back to the
+screen with a message)."""
 
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from comptoir.catalog.models import Product
 from comptoir.catalog.selectors import location_for_staff
@@ -31,11 +33,13 @@ from comptoir.errors import DomainError, InvalidInput, NotFound, PermissionDenie
 from comptoir.orders.counter import (
     NewCustomer,
     PaymentChoice,
+    cancel_payment_link,
     counter_products,
     links_waiting_for_payment,
     payment_link_for_staff,
     payment_link_url,
     place_counter_order,
+    resend_payment_link,
 )
 from comptoir.orders.models import FulfilmentType, Order, PaymentLink
 from comptoir.orders.services import FulfilmentChoice
@@ -261,6 +265,62 @@ def counter_order_new(request: StaffRequest) -> HttpResponse:
         url = reverse("dashboard:counter_order_new")
         return redirect(f"{url}?location={location.pk}&link={placed.pk}")
     return redirect("dashboard:order_detail", order_id=placed.pk)
+
+
+@staff_view(Permission.MANAGE_ORDERS)
+@require_POST
+def counter_link_cancel(request: StaffRequest, link_id: int) -> HttpResponse:
+    link = _link_or_404(request, link_id)
+    try:
+        cancelled = cancel_payment_link(actor=request.member, link_id=link.pk)
+    except (PermissionDenied, NotFound):
+        raise
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(
+            request,
+            _("The payment link of %(name)s was cancelled: it can no longer be paid.")
+            % {"name": _customer_name(cancelled.customer)},
+        )
+    return _back_to_screen(link)
+
+
+@staff_view(Permission.MANAGE_ORDERS)
+@require_POST
+def counter_link_resend(request: StaffRequest, link_id: int) -> HttpResponse:
+    link = _link_or_404(request, link_id)
+    try:
+        # Blank: the customer's email on file; else the corrected address typed.
+        sent = resend_payment_link(
+            actor=request.member, link_id=link.pk, email=request.POST.get("email", "")
+        )
+    except (PermissionDenied, NotFound):
+        raise
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(
+            request,
+            _("The payment link was emailed again to %(email)s.") % {"email": sent.sent_to},
+        )
+    return _back_to_screen(link)
+
+
+def _link_or_404(request: StaffRequest, link_id: int) -> PaymentLink:
+    link = payment_link_for_staff(request.member, link_id)
+    if link is None:
+        raise NotFound(_("This payment link does not exist (any more)."))
+    return link
+
+
+def _back_to_screen(link: PaymentLink) -> HttpResponse:
+    url = reverse("dashboard:counter_order_new")
+    return redirect(f"{url}?location={link.location_id}#waiting-links")
+
+
+def _customer_name(customer: Customer) -> str:
+    return f"{customer.first_name} {customer.last_name}".strip() or customer.email or ""
 
 
 def _customers(request: StaffRequest, search: str, chosen_id: str) -> list[Customer]:
