@@ -152,6 +152,9 @@ class Message(models.Model):
         verbose_name=_("order"),
     )
     appointment_id = models.PositiveBigIntegerField(_("appointment"), null=True, blank=True)
+    # An ORDER_UPDATE: the fulfilment state it tells (reserved, prepared, cancelled), so
+    # that a text the provider reports failed can be told again by email, the same update.
+    update_state = models.CharField(_("order update"), max_length=10, blank=True)
     # Quiet hours: a marketing text waits until this time.
     send_after = models.DateTimeField(_("send after"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)

@@ -10,7 +10,9 @@
   delivery / shipped with tracking, cancelled) by text, in the customer's language, as
   an ORDER_UPDATE message linked to the order, when ``update_channel`` says text.
   Transactional, yet a number that replied STOP gets none (``send_message`` asks
-  ``consent.rules.text_refusal``, which refuses it).
+  ``consent.rules.text_refusal``, which refuses it). The message keeps the state it tells
+  (``update_state``): when the provider later reports the text failed,
+  ``services.update_delivery_status`` sends the same update by email once.
 - ``text_receipt(order)``: a short text receipt (number, total, status link) for
   shoppers who chose texts, queued by ``place_order``.
 - ``receipt_reply_to(email)``: the receipt email's Reply-To, the conversation's reply
@@ -142,7 +144,9 @@ def update_channel(order: Order) -> str | None:
     return None
 
 
-def _send_text(order: Order, body: str, kind: MessageKind) -> Message | None:
+def _send_text(
+    order: Order, body: str, kind: MessageKind, update_state: str = ""
+) -> Message | None:
     try:
         with transaction.atomic():
             return send_message(
@@ -152,6 +156,7 @@ def _send_text(order: Order, body: str, kind: MessageKind) -> Message | None:
                 body=body,
                 kind=kind,
                 order=order,
+                update_state=update_state,
             )
     except DomainError as error:
         # A STOPped number or one no longer on file: no text, the order goes on.
@@ -175,7 +180,7 @@ def text_order_update(order_id: int, state: str) -> Message | None:
         body = _update_text(order, fulfilment, state)
     if body is None:
         return None
-    return _send_text(order, body, MessageKind.ORDER_UPDATE)
+    return _send_text(order, body, MessageKind.ORDER_UPDATE, update_state=state)
 
 
 def receipt_text(order: Order) -> str:

@@ -16,7 +16,7 @@ from typing import Protocol
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from comptoir.consent.rules import text_refusal
@@ -37,9 +37,11 @@ from comptoir.messaging.models import (
     MessageKind,
     MessageStatus,
 )
+from comptoir.messaging.order_update_emails import queue_update_email
 from comptoir.messaging.provider_errors import error_in_words
 from comptoir.messaging.quiet_hours import send_after_for
 from comptoir.messaging.tasks import send_queued_message
+from comptoir.orders.events import record_event as record_order_event
 from comptoir.orders.models import Order
 from comptoir.shop.selectors import get_shop
 from comptoir.team.access import require
@@ -153,12 +155,14 @@ def send_message(
     appointment_id: int | None = None,
     is_marketing: bool = False,
     attachments: Iterable[AttachmentData] = (),
+    update_state: str = "",
 ) -> Message:
     """Queue a message to ``customer`` by ``channel`` and send it after commit.
 
     ``actor`` None: the shop itself (order updates, receipts, reminders), which needs
-    neither the permission nor the verification. Raises DomainError (refusals, missing
-    contact details) before writing anything."""
+    neither the permission nor the verification. ``update_state``: the fulfilment state
+    an ORDER_UPDATE tells. Raises DomainError (refusals, missing contact details) before
+    writing anything."""
     if actor is not None:
         require_messaging(actor)
     channel = Channel(channel)
@@ -210,6 +214,7 @@ def send_message(
             order=order,
             appointment_id=appointment_id,
             send_after=send_after,
+            update_state=update_state,
         )
         _store_attachments(message, attachments)
         _bump(conversation, message, unread=False)
@@ -343,7 +348,12 @@ def update_delivery_status(
     *, provider_message_id: str, status: str, error_code: str = "", error_message: str = ""
 ) -> Message | None:
     """Apply the provider's report on a sent text (``status``: ours or Twilio's word).
-    Returns the message, or None when no message has that id."""
+    Returns the message, or None when no message has that id.
+
+    An order update whose text fails (an invalid or unreachable number) is told by email
+    instead, once: only the report that moves the message to FAILED does it (one
+    conditional UPDATE, so a repeated callback, or "failed" then "undelivered", finds it
+    failed already), and never after "delivered"."""
     word = status.lower()
     new = PROVIDER_STATUSES.get(word) or (word if word in _RANK else None)
     if new is None:
@@ -358,17 +368,80 @@ def update_delivery_status(
             return None
         if _RANK.get(message.status, 3) >= _RANK[new]:
             return message
-        fields = ["status"]
-        message.status = MessageStatus(new)
+        changes: dict[str, object] = {"status": MessageStatus(new)}
         if new == MessageStatus.DELIVERED:
-            message.delivered_at = timezone.now()
-            fields.append("delivered_at")
+            changes["delivered_at"] = timezone.now()
         if new == MessageStatus.FAILED:
-            message.error_code = str(error_code or "")[:20]
-            message.error_message = error_in_words(message.error_code, error_message)[:500]
-            fields += ["error_code", "error_message"]
-        message.save(update_fields=fields)
+            code = str(error_code or "")[:20]
+            changes["error_code"] = code
+            changes["error_message"] = error_in_words(code, error_message)[:500]
+        # Compared once more in the UPDATE: without the row lock (SQLite) two reports
+        # read at once cannot both apply.
+        if not Message.objects.filter(pk=message.pk, status=message.status).update(**changes):
+            message.refresh_from_db()
+            return message
+        for name, value in changes.items():
+            setattr(message, name, value)
+        if new == MessageStatus.FAILED:
+            _email_failed_order_update(message)
     return message
+
+
+FAILED_TEXT_EMAILED = "text_failed_emailed"  # the order timeline's event (OrderEvent.kind)
+
+
+def _email_failed_order_update(message: Message) -> None:
+    """The order update ``message`` told by text failed: queue the same update by email
+    (``order_update_emails``, in the customer's language) when the order has an address,
+    record it in the conversation, linked to the order, with the email's Message-ID (a
+    reply threads there), and on the order's timeline. Without an address nothing more:
+    the conversation shows the failed text and its reason."""
+    if (
+        message.kind != MessageKind.ORDER_UPDATE
+        or message.channel != Channel.SMS
+        or not message.order_id
+        or not message.update_state
+    ):
+        return
+    order = (
+        Order.objects.select_related("customer", "location", "fulfilment")
+        .filter(pk=message.order_id)
+        .first()
+    )
+    fulfilment = getattr(order, "fulfilment", None) if order is not None else None
+    if order is None or fulfilment is None or not order.email:
+        return
+    email = queue_update_email(order, fulfilment, message.update_state)
+    if email is None:
+        return
+    with translation.override(email.language):
+        body = _("Update on order %(number)s sent by email: the text could not be delivered.") % {
+            "number": order.number
+        }
+    conversation = conversation_for(order.customer)
+    emailed = Message.objects.create(
+        conversation=conversation,
+        direction=Direction.OUTBOUND,
+        channel=Channel.EMAIL,
+        kind=MessageKind.ORDER_UPDATE,
+        # Sent by the mail outbox, whose row says whether it went (like the receipt).
+        status=MessageStatus.SENT,
+        body=body,
+        subject=email.subject,
+        to_address=email.to_address,
+        email_message_id=email.provider_message_id,
+        order=order,
+        update_state=message.update_state,
+        sent_at=timezone.now(),
+    )
+    _bump(conversation, emailed, unread=False)
+    record_order_event(
+        order,
+        FAILED_TEXT_EMAILED,
+        state=message.update_state,
+        message_id=message.pk,
+        email_id=email.pk,
+    )
 
 
 # --- customers of inbound messages ---------------------------------------------------
