@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Func, IntegerField, QuerySet, Subquery, Value
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.accounts.models import ContactEmail, ContactPhone, SavedAddress, SavedCard
@@ -97,26 +99,62 @@ def account_orders(customer: Customer) -> QuerySet[Order]:
     )
 
 
-def account_order_ids(customer: Customer) -> QuerySet[Order, int]:
-    """The ids of ``account_orders`` in the same order, to paginate: counting them and
-    skipping to a deep page read the history index only (no join, no row fetched)."""
-    return account_orders(customer).select_related(None).values_list("pk", flat=True)
+@dataclass(frozen=True)
+class HistoryRow:
+    """What the order history shows of one order (read as values, not as an Order)."""
+
+    number: str
+    placed_at: datetime
+    state: str
+    total: int
+    fulfilment_type: str | None
+    fulfilment_state: str | None
 
 
-def account_orders_with_ids(customer: Customer, ids: Sequence[int]) -> list[Order]:
-    """The account's orders among ``ids`` (a page of ``account_order_ids``), in that order.
-    Read by primary key, then scoped here: with the account's conditions in the query,
-    PostgreSQL walked the whole history index (it expects one row for both equalities,
-    which always go together) and filtered the ids out of it."""
+HISTORY_FIELDS = ("number", "placed_at", "state", "total", "fulfilment__type", "fulfilment__state")
+
+
+def history_rows(orders: Iterable[Order]) -> list[HistoryRow]:
+    """``HistoryRow``s of orders already read with their fulfilment (the current orders)."""
+    rows = []
+    for order in orders:
+        fulfilment = getattr(order, "fulfilment", None)
+        rows.append(
+            HistoryRow(
+                order.number,
+                order.placed_at,
+                order.state,
+                order.total,
+                fulfilment.type if fulfilment else None,
+                fulfilment.state if fulfilment else None,
+            )
+        )
+    return rows
+
+
+def account_history_page(
+    customer: Customer, offset: int, size: int
+) -> tuple[list[HistoryRow], int]:
+    """The ``size`` orders of ``account_orders`` from ``offset`` on, and how many the
+    history holds, in one query: the page's ids are a subquery that reads the history
+    index only (a deep page costs what the first does, no joined row is read and
+    dropped), the orders are then read by primary key, and the count is a scalar
+    subquery run once. An empty page (past the end, or no orders) counts on its own."""
     if customer.user_id is None:
-        return []
-    rows = Order.objects.filter(pk__in=ids).select_related("fulfilment", "location").order_by()
-    found = {
-        order.pk: order
-        for order in rows
-        if order.customer_id == customer.pk and order.account_id == customer.user_id
-    }
-    return [found[pk] for pk in ids if pk in found]
+        return [], 0
+    mine = Order.objects.filter(customer=customer, account_id=customer.user_id).order_by()
+    page_ids = mine.order_by("-placed_at", "-id").values("pk")[offset : offset + size]
+    count = mine.annotate(n=Func(Value(1), function="COUNT", output_field=IntegerField()))
+    values = (
+        Order.objects.filter(pk__in=Subquery(page_ids))
+        .annotate(history_count=Subquery(count.values("n")))
+        .order_by("-placed_at", "-id")
+        .values_list(*HISTORY_FIELDS, "history_count")
+    )
+    found = list(values)
+    if not found:
+        return [], mine.count()
+    return [HistoryRow(*row[:-1]) for row in found], found[0][-1]
 
 
 def current_account_orders(customer: Customer) -> QuerySet[Order]:

@@ -4,8 +4,6 @@ deletion. Every view sits behind ``account_page`` and starts each lookup from
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.core.paginator import Paginator
@@ -21,9 +19,10 @@ from comptoir.accounts.services.language import set_language
 from comptoir.accounts.services.reorder import reorder
 from comptoir.checkout.services import keep_cart_at_sign_in, relocate_cart
 from comptoir.errors import DomainError, InvalidInput
-from comptoir.orders.models import Order
 from comptoir.payments.gateways.base import PaymentFailed
+from comptoir.shop.selectors import get_shop
 from comptoir.storefront.account.access import account_page
+from comptoir.storefront.account.order_list import order_list_html
 from comptoir.storefront.account.page_common import (
     apply_form,
     fulfilment_of,
@@ -44,16 +43,6 @@ ORDERS_PER_PAGE = 20
 CURRENT_ORDERS_SHOWN = 10
 
 
-@dataclass(frozen=True)
-class OrderRow:
-    order: Order
-    status: str
-
-
-def _rows(orders: list[Order]) -> list[OrderRow]:
-    return [OrderRow(order, status_label(order)) for order in orders]
-
-
 @require_GET
 @account_page
 def account_home(request: HttpRequest) -> HttpResponse:
@@ -66,7 +55,11 @@ def account_home(request: HttpRequest) -> HttpResponse:
         "storefront/account/home.html#current-orders" if htmx else "storefront/account/home.html",
         "home",
         {
-            "current_orders": _rows(current[:CURRENT_ORDERS_SHOWN]),
+            "current_orders": order_list_html(
+                selectors.history_rows(current[:CURRENT_ORDERS_SHOWN]), get_shop()
+            )
+            if current
+            else "",
             "more_current": len(current) > CURRENT_ORDERS_SHOWN,
         },
     )
@@ -76,16 +69,26 @@ def account_home(request: HttpRequest) -> HttpResponse:
 @account_page
 def account_orders(request: HttpRequest) -> HttpResponse:
     customer = request.customer  # type: ignore[attr-defined]
-    # Pages of ids, then the page's orders by id: a deep page costs what the first does
-    # (an OFFSET over whole joined rows read and dropped every row before the page).
-    paginator = Paginator(selectors.account_order_ids(customer), ORDERS_PER_PAGE)
-    page = paginator.get_page(request.GET.get("page"))
-    orders = selectors.account_orders_with_ids(customer, list(page.object_list))
+    asked = request.GET.get("page")
+    try:
+        wanted = max(int(asked or 1), 1)
+    except ValueError:
+        wanted = 1
+    # The page's orders and the history's count in one query; a page past the end (or
+    # not a number) is then known and read again as the Paginator answers it.
+    rows, count = selectors.account_history_page(
+        customer, (wanted - 1) * ORDERS_PER_PAGE, ORDERS_PER_PAGE
+    )
+    page = Paginator(range(count), ORDERS_PER_PAGE).get_page(asked)
+    if page.number != wanted:
+        rows, count = selectors.account_history_page(
+            customer, (page.number - 1) * ORDERS_PER_PAGE, ORDERS_PER_PAGE
+        )
     return render_account(
         request,
         "storefront/account/orders.html",
         "orders",
-        {"page": page, "orders": _rows(orders)},
+        {"page": page, "orders": rows, "order_list": order_list_html(rows, get_shop())},
     )
 
 
