@@ -139,6 +139,39 @@ def test_the_pay_page_of_a_cancelled_link_says_so_and_charges_nothing(sent):
     assert not TestCharge.objects.exists() and not Order.objects.exists()
 
 
+class _CancelledWhileCharging(TestGateway):
+    """The test gateway, while staff cancel the link as the card is being charged."""
+
+    def __init__(self, link: PaymentLink, member) -> None:
+        self.link, self.member = link, member
+
+    def charge(self, **kwargs):
+        result = super().charge(**kwargs)
+        cancel_payment_link(actor=self.member, link_id=self.link.pk)
+        return result
+
+
+@pytest.mark.django_db
+def test_a_link_cancelled_while_the_card_is_charged_refunds_the_charge(sent):
+    client, link = sent
+
+    with pytest.raises(Conflict) as refused:
+        pay_payment_link(
+            token=link.token,
+            gateway=_CancelledWhileCharging(link, client.member),
+            card_token=_card(),
+            attempt="a",
+        )
+
+    assert "cancelled by the shop" in str(refused.value.message)
+    assert "Your payment was refunded" in str(refused.value.message)
+    charge = TestCharge.objects.get()
+    assert charge.refunded_amount == charge.amount == 1200
+    assert not Order.objects.exists()
+    link.refresh_from_db()
+    assert link.state == PaymentLinkState.CANCELLED and link.order is None
+
+
 @pytest.mark.django_db
 def test_cancelling_twice_is_harmless(sent):
     client, link = sent
@@ -213,6 +246,18 @@ def test_a_malformed_address_is_refused_and_nothing_is_sent(sent):
     page = _followed(client, client.post(_resend_url(link), {"email": "noa@"}))
 
     assert "“noa@” is not an email address." in page
+    assert _state(link) == before
+
+
+@pytest.mark.django_db
+def test_without_an_email_on_file_the_address_must_be_typed(sent):
+    client, link = sent
+    type(link.customer).objects.filter(pk=link.customer_id).update(email=None)
+    before = _state(link)
+
+    page = _followed(client, client.post(_resend_url(link), {"email": ""}))
+
+    assert "The customer has no email address: type the address to send to." in page
     assert _state(link) == before
 
 

@@ -41,7 +41,7 @@ from comptoir.orders.counter import (
     place_counter_order,
     resend_payment_link,
 )
-from comptoir.orders.models import FulfilmentType, Order, PaymentLink
+from comptoir.orders.models import FulfilmentType, Order, PaymentLink, PaymentLinkState
 from comptoir.orders.services import FulfilmentChoice
 from comptoir.shop.delivery import delivery_fee
 from comptoir.shop.models import FulfilmentType as Offer
@@ -352,6 +352,8 @@ def _show(
     status: int = 200,
 ) -> HttpResponse:
     link = _sent_link(request) if request.method == "GET" else None
+    if link is not None and link.state != PaymentLinkState.PENDING:
+        link = None  # cancelled or paid since: the waiting list says what is left
     return render(
         request,
         "dashboard/counter/new_order.html",
