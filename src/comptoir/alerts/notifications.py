@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -24,6 +23,7 @@ from comptoir.mail.services import queue_templated_email
 from comptoir.orders.events import record_event
 from comptoir.orders.late_risk import acceptance_reminder_after, promised_at
 from comptoir.orders.models import Fulfilment, FulfilmentState, Order, OrderState
+from comptoir.shop.links import absolute_url
 from comptoir.shop.selectors import get_shop
 from comptoir.team.models import Access, TeamMember
 from comptoir.team.permissions import Permission
@@ -153,7 +153,6 @@ def _email_each(order: Order, members: list[TeamMember], kind: str, template: st
 def _context(order: Order) -> dict[str, object]:
     fulfilment: Fulfilment | None = getattr(order, "fulfilment", None)
     partner_order = getattr(order, "partner_order", None)
-    base = settings.COMPTOIR_PUBLIC_URL.rstrip("/")
     return {
         "order": order,
         "location": order.location,
@@ -161,6 +160,6 @@ def _context(order: Order) -> dict[str, object]:
         "promised_at": promised_at(fulfilment) if fulfilment else None,
         "partner": partner_order.partner.name if partner_order else "",
         "lines": list(order.lines.all()),
-        "order_url": f"{base}{reverse('dashboard:order_detail', args=[order.pk])}",
+        "order_url": absolute_url(reverse("dashboard:order_detail", args=[order.pk])),
         "minutes": int(acceptance_reminder_after().total_seconds() // 60),
     }

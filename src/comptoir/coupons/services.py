@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -24,6 +23,7 @@ from comptoir.customers.models import Customer
 from comptoir.errors import InvalidInput
 from comptoir.messaging.models import MessageKind
 from comptoir.messaging.services import send_message
+from comptoir.shop.links import absolute_url, public_base
 from comptoir.shop.money import format_money
 from comptoir.shop.selectors import get_shop, language_for
 from comptoir.team.access import require
@@ -105,7 +105,7 @@ def coupon_subject(coupon: Coupon, *, language: str, shop_name: str) -> str:
 
 def coupon_text(coupon: Coupon, *, language: str, shop_name: str) -> str:
     """The message carrying the code, in ``language`` (short enough for a text)."""
-    public = settings.COMPTOIR_PUBLIC_URL.rstrip("/")
+    public = public_base()
     with translation.override(language):
         until = formats.date_format(last_valid_day(coupon), "DATE_FORMAT")
         values = {
@@ -113,7 +113,7 @@ def coupon_text(coupon: Coupon, *, language: str, shop_name: str) -> str:
             "value": coupon_value(coupon, language),
             "code": display(coupon.code),
             "date": until,
-            "link": f"{public}{reverse('storefront:home')}",
+            "link": absolute_url(reverse("storefront:home")),
         }
         if public:
             return (

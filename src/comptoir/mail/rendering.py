@@ -10,12 +10,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
 
-from django.conf import settings
 from django.template import Context
 from django.template.backends.django import Template as DjangoTemplate
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 
+from comptoir.shop.links import public_base
 from comptoir.shop.selectors import get_shop
 
 
@@ -81,7 +81,7 @@ def _values(
     context: dict[str, Any] | None, *, language: str, base_url: str | None
 ) -> dict[str, Any]:
     shop = get_shop()
-    base_url = (base_url if base_url is not None else settings.COMPTOIR_PUBLIC_URL).rstrip("/")
+    base_url = public_base() if base_url is None else base_url.rstrip("/")
     logo_url = f"{base_url}{shop.logo.url}" if shop.logo and base_url else ""
     return {
         "shop": shop,

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from django.conf import settings
-
 from comptoir.orders.models import Order
+from comptoir.shop.links import absolute_url
 
 
 def status_path(order: Order) -> str:
@@ -14,4 +13,4 @@ def status_path(order: Order) -> str:
 
 def status_url(order: Order) -> str:
     """Absolute when the shop's public address is configured (emails need it), else the path."""
-    return f"{settings.COMPTOIR_PUBLIC_URL.rstrip('/')}{status_path(order)}"
+    return absolute_url(status_path(order))

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.conf import settings
+from django.http import HttpRequest
 from django.urls import reverse
 
+from comptoir.shop.links import absolute_url
 from comptoir.tables.models import Table
 
 
@@ -12,8 +13,7 @@ def menu_path(table: Table) -> str:
     return reverse("storefront:table_menu", args=[table.token])
 
 
-def menu_url(table: Table, base_url: str = "") -> str:
+def menu_url(table: Table, request: HttpRequest | None = None) -> str:
     """The table menu's absolute address: on the shop's public address (PUBLIC_URL)
-    when it is set, else on ``base_url`` (the address the dashboard was opened at)."""
-    base = settings.COMPTOIR_PUBLIC_URL or base_url
-    return f"{base.rstrip('/')}{menu_path(table)}"
+    when it is set, else on the address the dashboard was opened at (``request``)."""
+    return absolute_url(menu_path(table), request)

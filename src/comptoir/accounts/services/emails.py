@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import translation
 from django.utils.html import escape, format_html
@@ -24,6 +23,7 @@ from comptoir.errors import InvalidInput, NotFound
 from comptoir.mail.models import OutgoingEmail
 from comptoir.mail.rendering import RenderedEmail, render_email
 from comptoir.mail.services import queue_templated_email
+from comptoir.shop.links import absolute_url
 from comptoir.shop.selectors import get_shop
 from comptoir.team.access import require
 from comptoir.team.models import TeamMember
@@ -212,11 +212,8 @@ def preview_account_email(
     _check_kind_and_language(kind, language)
     with translation.override(language):
         first_name = _("Marie")
-    base = settings.COMPTOIR_PUBLIC_URL.rstrip("/")
-    link = (
-        f"{base}/account/"
-        if kind == Kind.WELCOME
-        else f"{base}/account/password/reset/MQ/sample-token/"
+    link = absolute_url(
+        "/account/" if kind == Kind.WELCOME else "/account/password/reset/MQ/sample-token/"
     )
     if subject is not None or body is not None:
         subject, body = check_account_email(

@@ -4,7 +4,6 @@ queued. Used by the sign-up page and by checkout ("create an account while payin
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -17,6 +16,7 @@ from comptoir.accounts.services.terms import current_terms
 from comptoir.customers.models import Customer
 from comptoir.customers.services import find_or_create_for_order, normalise_email
 from comptoir.errors import DomainError, InvalidInput
+from comptoir.shop.links import absolute_url
 from comptoir.users.models import Language, User
 
 ACCOUNT_PATH = "/account/"
@@ -88,7 +88,7 @@ def create_account(
             kind=AccountEmail.Kind.WELCOME,
             language=language,
             first_name=first_name or customer.first_name,
-            link=f"{settings.COMPTOIR_PUBLIC_URL.rstrip('/')}{ACCOUNT_PATH}",
+            link=absolute_url(ACCOUNT_PATH),
         )
     return user
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -26,6 +25,7 @@ from comptoir.customers.selectors import DirectoryFilters, Sort
 from comptoir.customers.timeline import timeline
 from comptoir.dashboard.access import StaffRequest, staff_view
 from comptoir.errors import DomainError, NotFound
+from comptoir.shop.links import absolute_url
 from comptoir.shop.money import format_money
 from comptoir.shop.selectors import get_shop
 from comptoir.team.permissions import Permission
@@ -193,11 +193,6 @@ def customer_detail(request: StaffRequest, customer_id: int) -> HttpResponse:
     )
 
 
-def _absolute(request: StaffRequest, path: str) -> str:
-    public = settings.COMPTOIR_PUBLIC_URL.rstrip("/")
-    return f"{public}{path}" if public else request.build_absolute_uri(path)
-
-
 @staff_view(Permission.MANAGE_CUSTOMERS)
 def customer_password_link(request: StaffRequest, customer_id: int) -> HttpResponse:
     """GET: the confirmation step; POST: email the customer a single-use 24-hour link
@@ -212,11 +207,11 @@ def customer_password_link(request: StaffRequest, customer_id: int) -> HttpRespo
             send_password_link(
                 actor=request.member,
                 customer_id=customer.pk,
-                reset_link_for=lambda uidb64, token: _absolute(
-                    request, reverse("storefront:account_password_reset", args=[uidb64, token])
+                reset_link_for=lambda uidb64, token: absolute_url(
+                    reverse("storefront:account_password_reset", args=[uidb64, token]), request
                 ),
-                invitation_link_for=lambda token: _absolute(
-                    request, reverse("storefront:account_invitation", args=[token])
+                invitation_link_for=lambda token: absolute_url(
+                    reverse("storefront:account_invitation", args=[token]), request
                 ),
             )
         except DomainError as error:

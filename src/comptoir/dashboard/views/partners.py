@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -15,7 +16,7 @@ from comptoir.dashboard.forms.shop import show_errors
 from comptoir.errors import InvalidInput
 from comptoir.partners import selectors, services
 from comptoir.partners.models import Partner
-from comptoir.partners.webhook import signed_url
+from comptoir.shop.links import absolute_url
 from comptoir.team.permissions import Permission
 
 
@@ -160,7 +161,7 @@ def _version(raw: str | None) -> int | None:
 
 
 def _webhook_url(request: StaffRequest, partner: Partner) -> str:
-    return signed_url(request).split("/dashboard/")[0] + f"/partners/{partner.slug}/webhook/"
+    return absolute_url(reverse("partner_webhook", args=[partner.slug]), request)
 
 
 def _secret_page(

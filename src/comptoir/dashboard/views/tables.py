@@ -153,7 +153,7 @@ def table_sheet_pdf(request: StaffRequest, location_id: int) -> HttpResponse:
 
 
 def _url(request: StaffRequest, table: Table) -> str:
-    return menu_url(table, base_url=request.build_absolute_uri("/"))
+    return menu_url(table, request)
 
 
 def _sheet(request: StaffRequest, location_id: int) -> tuple[Any, list[qr.Entry]]:

@@ -28,6 +28,7 @@ from comptoir.accounts.services.sign_in import PENDING_APPROVAL_MESSAGE, check_s
 from comptoir.accounts.services.signup import create_account
 from comptoir.accounts.services.terms import terms_text_for, terms_version
 from comptoir.errors import DomainError, InvalidInput
+from comptoir.shop.links import absolute_url
 from comptoir.shop.selectors import get_shop
 from comptoir.storefront.account.access import accounts_on
 from comptoir.storefront.account.auth_forms import (
@@ -126,8 +127,8 @@ def forgot_password(request: HttpRequest) -> HttpResponse:
             request_password_reset(
                 email=form.cleaned_data["email"],
                 ip_address=client_address(request),
-                link_for=lambda uidb64, token: _absolute(
-                    request, reverse("storefront:account_password_reset", args=[uidb64, token])
+                link_for=lambda uidb64, token: absolute_url(
+                    reverse("storefront:account_password_reset", args=[uidb64, token]), request
                 ),
             )
         except DomainError as refused:
@@ -230,8 +231,3 @@ def _is_safe(request: HttpRequest, url: str) -> bool:
     return bool(url) and url_has_allowed_host_and_scheme(
         url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
-
-
-def _absolute(request: HttpRequest, path: str) -> str:
-    public = settings.COMPTOIR_PUBLIC_URL.rstrip("/")
-    return f"{public}{path}" if public else request.build_absolute_uri(path)
