@@ -32,6 +32,7 @@ from comptoir.messaging.models import (
 )
 from comptoir.team.models import TeamMember
 from comptoir.team.permissions import Permission
+from tests.consent.fixtures import apply_stored_texts
 
 pytestmark = pytest.mark.django_db
 
@@ -185,6 +186,8 @@ def test_inbound_texts_are_signed_and_join_or_open_conversations(generated):
         )
 
     assert [answer.status_code for answer in answers] == [200] * 10
+    # Stored by the webhook, applied by the worker's task.
+    assert apply_stored_texts() == 10
     assert Message.objects.count() == messages_before + 10
     # Two of the ten came from new numbers: two new customers, each with a conversation.
     assert Customer.objects.count() == customers_before + 2

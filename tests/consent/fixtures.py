@@ -1,7 +1,8 @@
 """Fixtures for text consent and the Twilio webhooks (imported by tests/consent/conftest.py
 and by tests/messaging/test_twilio_webhooks*.py): a verified business, the shop with a
 contact, a customer with a mobile, and ``text_in``: an inbound text posted to the
-webhook, signed with the real ``twilio`` RequestValidator."""
+webhook, signed with the real ``twilio`` RequestValidator, and applied as the worker
+would."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from twilio.request_validator import RequestValidator
 
+from comptoir.consent.models import ReceivedText
 from comptoir.messaging.models import BusinessVerification, Message
+from comptoir.messaging.sms_inbound import apply_inbound_texts
 from comptoir.shop.selectors import get_shop
 from comptoir.team.permissions import Permission
 from tests.factories import CustomerFactory
@@ -112,6 +115,19 @@ def text_in(twilio_settings, shop):
             reverse("twilio_inbound_sms"), params, HTTP_X_TWILIO_SIGNATURE=sign(url, params)
         )
         assert response.status_code == 200, response.content
+        apply_stored_texts()
         return response
 
     return post
+
+
+def apply_stored_texts() -> int:
+    """What ``comptoir worker`` does after the webhook stored texts: the task applying
+    the waiting texts of each number, run here in the test's transaction (the worker
+    itself is exercised in tests/messaging/test_inbound_text_queue.py)."""
+    numbers = (
+        ReceivedText.objects.filter(applied_at__isnull=True)
+        .values_list("from_number", flat=True)
+        .distinct()
+    )
+    return sum(apply_inbound_texts.call(number) for number in list(numbers))

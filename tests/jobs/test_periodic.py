@@ -19,6 +19,7 @@ from comptoir.jobs.periodic import PERIODIC, schedule_periodic
 
 TEXTS = "comptoir.consent.tasks.forget_received_texts"
 PARTNERS = "comptoir.partners.tasks.forget_processed_events"
+SWEEP = "comptoir.messaging.sms_inbound.sweep_waiting_texts"
 
 
 def rows(path: str, status: str) -> list[DBTaskResult]:
@@ -29,20 +30,21 @@ def test_the_cleanups_are_the_periodic_tasks():
     assert {(p.task_path, p.every) for p in PERIODIC} == {
         (TEXTS, timedelta(days=1)),
         (PARTNERS, timedelta(hours=1)),
+        (SWEEP, timedelta(minutes=10)),
     }
     assert forget_received_texts.module_path == TEXTS
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_long_running_worker_runs_the_cleanups_and_queues_the_next_runs():
-    old = ReceivedText.objects.create(provider_message_id="SMold")
+    old = ReceivedText.objects.create(provider_message_id="SMold", applied_at=timezone.now())
     ReceivedText.objects.filter(pk=old.pk).update(received_at=timezone.now() - timedelta(days=8))
-    fresh = ReceivedText.objects.create(provider_message_id="SMfresh")
+    fresh = ReceivedText.objects.create(provider_message_id="SMfresh", applied_at=timezone.now())
     started = timezone.now()
 
-    # Not --batch: the worker of a running shop (it stops after the two cleanups).
+    # Not --batch: the worker of a running shop (it stops after the three periodic tasks).
     call_command(
-        "worker", "--max-tasks", "2", "--interval", "0.05", "--verbosity", "0", stdout=io.StringIO()
+        "worker", "--max-tasks", "3", "--interval", "0.05", "--verbosity", "0", stdout=io.StringIO()
     )
 
     [ran] = rows(TEXTS, TaskResultStatus.SUCCESSFUL)
@@ -53,6 +55,9 @@ def test_a_long_running_worker_runs_the_cleanups_and_queues_the_next_runs():
     assert len(rows(PARTNERS, TaskResultStatus.SUCCESSFUL)) == 1
     [next_partners] = rows(PARTNERS, TaskResultStatus.READY)
     assert next_partners.run_after >= started + timedelta(hours=1)
+    assert len(rows(SWEEP, TaskResultStatus.SUCCESSFUL)) == 1
+    [next_sweep] = rows(SWEEP, TaskResultStatus.READY)
+    assert next_sweep.run_after >= started + timedelta(minutes=10)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -69,9 +74,9 @@ def test_two_runs_waiting_leave_one_next_run(run_worker):
 
 @pytest.mark.django_db
 def test_a_worker_start_queues_nothing_already_waiting():
-    assert sorted(schedule_periodic()) == sorted([TEXTS, PARTNERS])
+    assert sorted(schedule_periodic()) == sorted([TEXTS, PARTNERS, SWEEP])
     assert schedule_periodic() == []
-    assert DBTaskResult.objects.count() == 2
+    assert DBTaskResult.objects.count() == 3
 
 
 @pytest.mark.django_db(transaction=True)

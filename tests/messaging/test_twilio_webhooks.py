@@ -16,7 +16,7 @@ from comptoir.messaging.delivery import deliver_message
 from comptoir.messaging.models import Channel, Direction, Message, MessageKind, MessageStatus
 from comptoir.messaging.services import conversation_for, send_message
 from tests.consent import fixtures
-from tests.consent.fixtures import MOBILE, messages_of, new_sid, sign
+from tests.consent.fixtures import MOBILE, apply_stored_texts, messages_of, new_sid, sign
 from tests.factories import CustomerFactory
 
 # The consent tests' fixtures (tests/consent/fixtures.py), used here by name.
@@ -56,6 +56,7 @@ def test_a_correctly_signed_text_is_accepted_with_empty_twiml(twilio_settings, s
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/xml")
     assert response.content.decode().endswith("<Response></Response>")
+    assert apply_stored_texts() == 1
     (message,) = messages_of(customer)
     assert (message.direction, message.channel, message.status) == (
         Direction.INBOUND,
@@ -97,6 +98,7 @@ def test_unsigned_or_badly_signed_requests_get_403_and_nothing_happens(
     status = Client().post(STATUS, {"MessageSid": "SM1", "MessageStatus": "delivered"}, **headers)
 
     assert response.status_code == 403 and status.status_code == 403
+    assert apply_stored_texts() == 0
     assert not Customer.objects.exists() and not Message.objects.exists()
 
 
@@ -128,6 +130,7 @@ def test_behind_a_trusted_proxy_the_signature_of_the_public_url_holds(
     )
 
     assert response.status_code == 200
+    apply_stored_texts()
     assert [m.body for m in messages_of(customer)] == ["Hello from behind the proxy"]
 
 
@@ -155,6 +158,7 @@ def test_the_configured_public_url_is_the_one_checked(twilio_settings, shop, cus
 
     assert Client().post(INBOUND, params, HTTP_X_TWILIO_SIGNATURE=local).status_code == 403
     assert Client().post(INBOUND, params, HTTP_X_TWILIO_SIGNATURE=good).status_code == 200
+    apply_stored_texts()
     assert len(messages_of(customer)) == 1
 
 

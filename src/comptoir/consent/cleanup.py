@@ -13,7 +13,10 @@ RECEIVED_TEXT_RETENTION = timedelta(days=7)
 
 
 def forget_old_received_texts(*, now: datetime | None = None) -> int:
-    """Delete the received texts' ids older than the retention; returns how many."""
+    """Delete the received texts' ids older than the retention; returns how many. A text
+    still waiting for the worker is never deleted, however old."""
     cutoff = (now or timezone.now()) - RECEIVED_TEXT_RETENTION
-    deleted, _details = ReceivedText.objects.filter(received_at__lt=cutoff).delete()
+    deleted, _details = ReceivedText.objects.filter(
+        received_at__lt=cutoff, applied_at__isnull=False
+    ).delete()
     return deleted

@@ -163,14 +163,32 @@ class SuppressedAddress(models.Model):
 
 
 class ReceivedText(models.Model):
-    """The provider's id of every inbound text handled, so that a webhook the provider
-    retries is applied once (its unique index is the idempotency key)."""
+    """Every inbound text the provider posted, by the provider's id, so that a webhook the
+    provider retries is applied once (its unique index is the idempotency key).
+
+    The webhook only stores the text here and answers; the worker applies it
+    (``messaging.sms_inbound.apply_received_texts``), in arrival order per number. Until
+    then the row holds the sender, the text and its media; once applied they are blanked
+    (they live on in the conversation) and only the id stays, for the retention."""
 
     provider_message_id = models.CharField(max_length=64, unique=True)
     received_at = models.DateTimeField(auto_now_add=True, db_index=True)  # for the cleanup
+    from_number = models.CharField(max_length=32, blank=True, default="")
+    body = models.TextField(blank=True, default="")
+    # [[url, content type], ...] of a picture message, as the provider listed them.
+    media = models.JSONField(blank=True, default=list)
+    applied_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("received text")
+        indexes = [
+            # The texts waiting for the worker, per number in arrival order.
+            models.Index(
+                fields=["from_number", "id"],
+                name="received_text_waiting_idx",
+                condition=models.Q(applied_at__isnull=True),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.provider_message_id

@@ -7,12 +7,18 @@
   word was a withdrawal from promotional email) first goes on the suppression list as a
   keyed hash, so the opt-out holds if it comes back on another record
   (``consent.rules.suppressed_since``). Call it before the record's email is blanked.
-- ``move_to``: the merged record's subscriptions and records now belong to the kept one."""
+- ``move_to``: the merged record's subscriptions and records now belong to the kept one.
+
+Inbound texts from the customer's numbers still waiting for the worker (seconds, as a
+rule) are in the export, and erasure blanks them (their ids stay, so a retried webhook is
+not applied); a merge leaves them, since they follow the number."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+
+from django.utils import timezone
 
 from comptoir.consent.models import (
     ConsentChannel,
@@ -21,6 +27,7 @@ from comptoir.consent.models import (
     TextSubscription,
 )
 from comptoir.consent.rules import suppression_digest
+from comptoir.consent.selectors import numbers_of, waiting_texts
 from comptoir.customers.models import Customer
 
 SUBSCRIPTION_FIELDS = (
@@ -63,7 +70,12 @@ def _value(value: Any) -> Any:
 def consent_of(customer: Customer) -> dict[str, list[dict[str, Any]]]:
     subscriptions = TextSubscription.objects.filter(customer=customer).order_by("number")
     records = ConsentRecord.objects.filter(customer=customer).order_by("at", "id")
+    waiting = waiting_texts(numbers_of(customer)).values_list("from_number", "body", "received_at")
     return {
+        "texts_waiting": [
+            {"number": number, "body": body, "received_at": _value(received_at)}
+            for number, body, received_at in waiting
+        ],
         "subscriptions": [
             {name: _value(getattr(sub, name)) for name in SUBSCRIPTION_FIELDS}
             for sub in subscriptions
@@ -81,6 +93,9 @@ def consent_of(customer: Customer) -> dict[str, list[dict[str, Any]]]:
 def erase_for(customer: Customer) -> int:
     """Suppress the customer's opted-out numbers and address, then delete their
     subscriptions and consent records; returns how many were suppressed."""
+    waiting_texts(numbers_of(customer)).update(
+        from_number="", body="", media=[], applied_at=timezone.now()
+    )
     subscriptions = TextSubscription.objects.filter(customer=customer)
     suppressed = 0
     for sub in subscriptions.filter(opted_out_at__isnull=False).only("number", "opted_out_at"):

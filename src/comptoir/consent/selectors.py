@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -12,10 +13,27 @@ from comptoir.consent.models import (
     ConsentRecord,
     ConsentSource,
     Purpose,
+    ReceivedText,
     TextSubscription,
 )
 from comptoir.customers.models import Customer
 from comptoir.orders.models import Order
+
+
+def waiting_texts(numbers: Iterable[str]) -> QuerySet[ReceivedText]:
+    """The inbound texts from these numbers the worker has not applied yet, oldest first."""
+    return ReceivedText.objects.filter(
+        from_number__in=[number for number in numbers if number], applied_at__isnull=True
+    ).order_by("id")
+
+
+def numbers_of(customer: Customer) -> set[str]:
+    """Every number the customer texts from: those on the record and those subscribed."""
+    numbers = {customer.phone, customer.mobile}
+    numbers.update(
+        TextSubscription.objects.filter(customer=customer).values_list("number", flat=True)
+    )
+    return {str(number) for number in numbers if number}
 
 
 def consent_history(customer: Customer) -> QuerySet[ConsentRecord]:

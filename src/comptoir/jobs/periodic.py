@@ -30,6 +30,8 @@ PERIODIC: tuple[Periodic, ...] = (
     Periodic("comptoir.partners.tasks.forget_processed_events", timedelta(hours=1)),
     # The provider ids of inbound texts are kept a week (a retried webhook is applied once).
     Periodic("comptoir.consent.tasks.forget_received_texts", timedelta(days=1)),
+    # Inbound texts whose task was lost or gave up are queued again (never dropped).
+    Periodic("comptoir.messaging.sms_inbound.sweep_waiting_texts", timedelta(minutes=10)),
 )
 BY_PATH = {periodic.task_path: periodic for periodic in PERIODIC}
 

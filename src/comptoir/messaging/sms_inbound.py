@@ -11,15 +11,25 @@ precedence:
    stopping.
 
 Keyword texts are recorded in the conversation too. The provider's message id makes a
-retried webhook apply once (``consent.models.ReceivedText``). A few queries per text: the
-webhook must take 200 a second."""
+retried webhook apply once (``consent.models.ReceivedText``).
+
+The webhook only stores the text (``accept_text``: one row, one queued task) and answers
+at once: it must take 200 a second, and a text stored is never lost to an error while
+applying it, since the worker retries (docs/decisions/0029). The worker applies the texts
+of a number one at a time in arrival order (``apply_received_texts``), so a STOP followed
+by a START ends subscribed, whatever the number of workers. ``receive_text`` applies one
+at once (the demo, tests of the rules)."""
 
 from __future__ import annotations
 
 import enum
+import uuid
+from collections.abc import Sequence
+from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django_tasks import task
 
 from comptoir.appointments.replies import handle_reminder_reply
 from comptoir.consent import services as consent
@@ -28,6 +38,8 @@ from comptoir.consent.rules import PENDING_OPT_IN
 from comptoir.consent.selectors import customer_of_number
 from comptoir.customers.models import Customer
 from comptoir.customers.phones import InvalidPhone, to_e164
+from comptoir.jobs.dispatch import enqueue_after_commit
+from comptoir.jobs.retry import retrying
 from comptoir.messaging.keywords import Keyword, classify, mentions_stop
 from comptoir.messaging.models import Channel, Conversation, MessageKind
 from comptoir.messaging.order_texts import order_for_reply
@@ -59,27 +71,113 @@ def sender_number(raw: str) -> str:
 
 
 def receive_text(*, provider_message_id: str, from_number: str, body: str) -> Outcome:
-    """Apply one inbound text (see the module's doc); ``Outcome.DUPLICATE`` when this
-    provider message id was already applied."""
+    """Apply one inbound text now (see the module's doc); ``Outcome.DUPLICATE`` when this
+    provider message id was already stored."""
     number = sender_number(from_number)
     body = body or ""
     try:
-        return _receive(provider_message_id, number, body)
+        with transaction.atomic():
+            if provider_message_id:
+                ReceivedText.objects.create(
+                    provider_message_id=provider_message_id, applied_at=timezone.now()
+                )
+            return _apply(provider_message_id, number, body)
     except IntegrityError:
         # The id's row is inserted first: a retried webhook (even one racing the first
         # delivery) fails there and the whole transaction is rolled back.
-        if (
-            provider_message_id
-            and ReceivedText.objects.filter(provider_message_id=provider_message_id).exists()
-        ):
+        if _already_stored(provider_message_id):
             return Outcome.DUPLICATE
         raise
 
 
-@transaction.atomic
-def _receive(provider_message_id: str, number: str, body: str) -> Outcome:
-    if provider_message_id:
-        ReceivedText.objects.create(provider_message_id=provider_message_id)
+def accept_text(
+    *,
+    provider_message_id: str,
+    from_number: str,
+    body: str,
+    media: Sequence[tuple[str, str]] = (),
+) -> bool:
+    """Store one inbound text for the worker to apply (see the module's doc); False when
+    this provider message id was stored before (a retried webhook: nothing more to do)."""
+    number = sender_number(from_number)
+    try:
+        with transaction.atomic():
+            ReceivedText.objects.create(
+                # A text without the provider's id still gets one of its own.
+                provider_message_id=provider_message_id or f"local-{uuid.uuid4().hex}",
+                from_number=number,
+                body=body or "",
+                media=[[url, content_type] for url, content_type in media],
+            )
+            enqueue_after_commit(apply_inbound_texts, number)
+    except IntegrityError:
+        if _already_stored(provider_message_id):
+            return False
+        raise
+    return True
+
+
+def apply_received_texts(number: str) -> int:
+    """Apply the stored texts of ``number``, oldest first, each in its own transaction;
+    returns how many. The waiting row is locked while it is applied: a second worker on
+    the same number waits for it, then finds it applied, so none is applied twice or out
+    of order. An error leaves the text (and those after it) waiting for the retry."""
+    applied = 0
+    while True:
+        with transaction.atomic():
+            text = (
+                ReceivedText.objects.select_for_update()
+                .filter(from_number=number, applied_at__isnull=True)
+                .order_by("id")
+                .first()
+            )
+            if text is None:
+                return applied
+            _apply(text.provider_message_id, number, text.body)
+            # Applied: what it said lives on in the conversation; the id stays for the
+            # retention (a webhook retried later is still recognised).
+            ReceivedText.objects.filter(pk=text.pk).update(
+                applied_at=timezone.now(), from_number="", body="", media=[]
+            )
+            applied += 1
+
+
+# A text that cannot be applied (the database refusing, a bug) is tried again for about
+# a day, and stays stored after that: the next text from the number, or the periodic
+# sweep (``apply_texts_left_waiting``), tries it again first.
+@retrying(max_attempts=10, base_delay_seconds=10, max_delay_seconds=3600)
+def apply_inbound_texts(number: str) -> int:
+    return apply_received_texts(number)
+
+
+def apply_texts_left_waiting(*, older_than: timedelta = timedelta(minutes=10)) -> int:
+    """Queue again the numbers whose texts wait for longer than ``older_than`` (a task
+    lost or given up): the periodic sweep of ``comptoir worker``; returns how many."""
+    cutoff = timezone.now() - older_than
+    numbers = list(
+        ReceivedText.objects.filter(applied_at__isnull=True, received_at__lt=cutoff)
+        .values_list("from_number", flat=True)
+        .distinct()
+    )
+    for number in numbers:
+        apply_inbound_texts.enqueue(number)
+    return len(numbers)
+
+
+@task()
+def sweep_waiting_texts() -> int:
+    """The periodic sweep (``jobs.periodic``)."""
+    return apply_texts_left_waiting()
+
+
+def _already_stored(provider_message_id: str) -> bool:
+    return bool(
+        provider_message_id
+        and ReceivedText.objects.filter(provider_message_id=provider_message_id).exists()
+    )
+
+
+def _apply(provider_message_id: str, number: str, body: str) -> Outcome:
     # A known number in one query (with its conversation); an unknown one creates its
     # customer.
     known = customer_of_number(number)

@@ -6,19 +6,20 @@ the sorted form fields, keyed by the auth token), checked with the library's own
 the request's as Django rebuilds it (``USE_X_FORWARDED_HOST`` / ``SECURE_PROXY_SSL_HEADER``
 when the proxy is trusted), so a signature made for https://shop.example/... still holds
 when the app sees http://127.0.0.1:8000/.... Unsigned or badly signed: 403, nothing
-done. Answers are empty TwiML: the texts we send back go through our own outbox."""
+done. Answers are empty TwiML: the texts we send back go through our own outbox. An
+inbound text is stored and answered at once; the worker applies it."""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, QueryDict
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from twilio.request_validator import RequestValidator  # type: ignore[import-untyped]
 
 from comptoir.consent.services import opted_out_at_provider
 from comptoir.messaging.services import update_delivery_status
-from comptoir.messaging.sms_inbound import receive_text
+from comptoir.messaging.sms_inbound import accept_text
 
 SIGNATURE_HEADER = "X-Twilio-Signature"
 # Twilio: "the recipient replied STOP" (its own opt-out list refused the text).
@@ -55,12 +56,31 @@ def twilio_inbound_sms(request: HttpRequest) -> HttpResponse:
     sender = request.POST.get("From", "")
     if not sender:
         return twiml()
-    receive_text(
+    # Stored and answered at once; the worker applies it (messaging.sms_inbound).
+    accept_text(
         provider_message_id=request.POST.get("MessageSid", "") or request.POST.get("SmsSid", ""),
         from_number=sender,
         body=request.POST.get("Body", ""),
+        media=media_of(request.POST),
     )
     return twiml()
+
+
+# Twilio lists at most 10 media per message.
+MAX_MEDIA = 10
+
+
+def media_of(form: QueryDict) -> list[tuple[str, str]]:
+    """The (url, content type) of each picture of a picture message (MMS)."""
+    try:
+        count = min(int(form.get("NumMedia") or 0), MAX_MEDIA)
+    except ValueError:
+        return []
+    return [
+        (form.get(f"MediaUrl{i}", ""), form.get(f"MediaContentType{i}", ""))
+        for i in range(count)
+        if form.get(f"MediaUrl{i}")
+    ]
 
 
 @csrf_exempt
