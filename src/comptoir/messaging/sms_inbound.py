@@ -40,6 +40,7 @@ from comptoir.customers.models import Customer
 from comptoir.customers.phones import InvalidPhone, to_e164
 from comptoir.jobs.dispatch import enqueue_after_commit
 from comptoir.jobs.retry import retrying
+from comptoir.messaging.inbound_media import store_text_media
 from comptoir.messaging.keywords import Keyword, classify, mentions_stop
 from comptoir.messaging.models import Channel, Conversation, MessageKind
 from comptoir.messaging.order_texts import order_for_reply
@@ -133,7 +134,8 @@ def apply_received_texts(number: str) -> int:
             )
             if text is None:
                 return applied
-            _apply(text.provider_message_id, number, text.body)
+            media = [(str(url), str(content_type)) for url, content_type in text.media]
+            _apply(text.provider_message_id, number, text.body, media)
             # Applied: what it said lives on in the conversation; the id stays for the
             # retention (a webhook retried later is still recognised).
             ReceivedText.objects.filter(pk=text.pk).update(
@@ -177,7 +179,9 @@ def _already_stored(provider_message_id: str) -> bool:
     )
 
 
-def _apply(provider_message_id: str, number: str, body: str) -> Outcome:
+def _apply(
+    provider_message_id: str, number: str, body: str, media: Sequence[tuple[str, str]] = ()
+) -> Outcome:
     # A known number in one query (with its conversation); an unknown one creates its
     # customer.
     known = customer_of_number(number)
@@ -197,7 +201,7 @@ def _apply(provider_message_id: str, number: str, body: str) -> Outcome:
     def record(
         kind: str = MessageKind.CONSENT, possible_opt_out: bool = False, order: Order | None = None
     ) -> None:
-        record_inbound(
+        message = record_inbound(
             customer=customer,
             channel=Channel.SMS,
             body=body,
@@ -207,6 +211,8 @@ def _apply(provider_message_id: str, number: str, body: str) -> Outcome:
             possible_opt_out=possible_opt_out,
             order=order,
         )
+        if media:
+            store_text_media(message_id=message.pk, media=list(media))
 
     if keyword is Keyword.OPT_OUT:
         record()
