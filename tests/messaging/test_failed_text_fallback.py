@@ -23,6 +23,7 @@ from comptoir.orders.services import Contact, FulfilmentChoice
 from comptoir.shop.models import FulfilmentType as Offer
 from comptoir.shop.selectors import get_shop
 from comptoir.team.permissions import Permission
+from tests.concurrency import run_at_once, skip_unless_postgres
 from tests.factories import LocationFactory
 from tests.messaging.twilio_standin import AUTH_TOKEN
 from tests.orders.factories import PICKUP, checkout, stocked
@@ -271,3 +272,25 @@ def test_other_failed_texts_are_not_emailed(location, manager, django_capture_on
 
     assert OutgoingEmail.objects.count() == before
     assert Message.objects.filter(status=MessageStatus.FAILED).count() == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_reports_arriving_together_send_one_email(
+    location, manager, django_capture_on_commit_callbacks
+):
+    skip_unless_postgres()
+    order = place(location)
+    move(django_capture_on_commit_callbacks, accept_order, manager, order)
+    sid = update_text(order).provider_message_id
+
+    outcomes = run_at_once(
+        4,
+        lambda n: report(sid, ("failed", "undelivered")[n % 2], ErrorCode="30003").status_code,
+    )
+
+    assert outcomes == [200] * 4, outcomes
+    assert len(update_emails(order)) == 1
+    assert OrderEvent.objects.filter(order=order, kind=FAILED_TEXT_EMAILED).count() == 1
+    emailed = Message.objects.filter(order=order, kind=MessageKind.ORDER_UPDATE, channel="email")
+    assert emailed.count() == 1
