@@ -48,7 +48,7 @@ class TwilioWithMedia(TwilioStandIn):
     HTTP basic credentials, a 307 to its media store (another host, ``localhost``, that
     wants no credentials and serves the bytes), 404 for a media it does not have.
     ``drop(n)`` closes the next ``n`` media requests without an answer (a network
-    failure)."""
+    failure); ``outage(n)`` answers them 503."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -108,7 +108,10 @@ class TwilioWithMedia(TwilioStandIn):
             return
         expected = base64.b64encode(f"{self.account_sid}:{self.auth_token}".encode()).decode()
         me = path.rsplit("/", 1)[-1]
-        if handler.headers.get("Authorization") != f"Basic {expected}":
+        if self.failures_left > 0:  # ``outage(n)``
+            self.failures_left -= 1
+            status, location = self.failure_status, ""
+        elif handler.headers.get("Authorization") != f"Basic {expected}":
             status, location = 401, ""
         elif me not in self.media or f"/Accounts/{self.account_sid}/" not in path:
             status, location = 404, ""
@@ -240,12 +243,16 @@ def test_a_404_is_final_logged_and_said_not_retried(twilio, run_worker, caplog):
     assert "answered 404, not retried" in caplog.text
 
 
+@pytest.mark.parametrize("failure", ["connection closed", "503"])
 def test_a_network_failure_is_retried_by_the_worker_then_the_file_is_stored_once(
-    twilio, run_worker
+    failure, twilio, run_worker
 ):
     message = picture_message()
     url = twilio.add(JPEG, "image/jpeg")
-    twilio.drop(1)
+    if failure == "503":
+        twilio.outage(1)
+    else:
+        twilio.drop(1)
 
     store_text_media(message_id=message.pk, media=[(url, "image/jpeg")])
     run_worker()

@@ -14,7 +14,7 @@ is open. The task:
   drops the credentials when the host changes);
 - keeps at most ``MAX_MEDIA_BYTES`` (5 MB): a bigger file is not stored and the message
   says so; a file the provider no longer has (404, 410) is final, logged and said too;
-- raises on a network failure, a timeout or a 5xx/429 answer, so that the worker tries
+- raises on a network failure, a timeout (also of the whole file) or a 5xx/429 answer, so that the worker tries
   again with backoff (``jobs.retry``); after the last try the message says so;
 - runs once per file, and stores each file once whatever the retries (the attachment's
   name is the provider's media id).
@@ -27,6 +27,7 @@ from __future__ import annotations
 import logging
 import mimetypes
 import re
+import time
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
@@ -50,8 +51,10 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_API_BASE = "https://api.twilio.com"
 MAX_MEDIA_BYTES = 5 * 1024 * 1024
-# Seconds to connect, and between two reads of the answer.
+# Seconds to connect, and between two reads of the answer; and for the whole file (a
+# server sending a byte now and then would otherwise hold the worker).
 TIMEOUT = (5, 30)
+TOTAL_SECONDS = 120
 MAX_REDIRECTS = 5
 CHUNK = 64 * 1024
 # Answers that a later try may not get: anything else in 4xx is final.
@@ -167,7 +170,10 @@ def _download(url: str) -> tuple[int, bytes | None, str]:
             if declared.isdigit() and int(declared) > MAX_MEDIA_BYTES:
                 return response.status_code, None, received_type
             content = bytearray()
+            deadline = time.monotonic() + TOTAL_SECONDS
             for chunk in response.iter_content(CHUNK):
+                if time.monotonic() > deadline:
+                    raise requests.Timeout(f"not received within {TOTAL_SECONDS} s")
                 content += chunk
                 if len(content) > MAX_MEDIA_BYTES:
                     return response.status_code, None, received_type
