@@ -169,6 +169,8 @@ def _measure(server: Server, scenario: Scenario, paths: list[str], options: RunO
         with MemorySampler(server) as memory:
             tallies, elapsed = load.hammer(server.port, paths, duration=options.duration, **common)
     entry.update(load.summarise(tallies, elapsed))
+    if scenario.after is not None:
+        entry.update(scenario.after())
     if scenario.compare_to:
         entry["compare_to"] = scenario.compare_to
     if scenario.target is not None:
