@@ -15,10 +15,12 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.core.files.storage import default_storage
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
+from twilio.request_validator import RequestValidator
 
 from comptoir.customers.personal_data import personal_data
 from comptoir.customers.services.erasure import erase_customer
@@ -387,3 +389,35 @@ def test_merging_moves_the_pictures_with_their_message(twilio, owner):
     assert attachment.message_id == message.pk
     assert attachment.message.conversation_id == conversation.pk
     assert attachment.file.open("rb").read() == JPEG
+
+
+def test_a_picture_message_posted_to_the_webhook_ends_as_an_attachment(
+    twilio, run_worker, settings
+):
+    """The whole path: Twilio posts a signed picture message, the worker applies it and
+    fetches its picture."""
+    settings.COMPTOIR_PUBLIC_URL = ""
+    customer = CustomerFactory(first_name="Hélène", mobile=MOBILE, email=None)
+    url = twilio.add(JPEG, "image/jpeg")
+    params = {
+        "MessageSid": "MM" + secrets.token_hex(16),
+        "AccountSid": ACCOUNT_SID,
+        "From": MOBILE,
+        "To": "+33700000001",
+        "Body": "This one, in blue?",
+        "NumMedia": "1",
+        "MediaUrl0": url,
+        "MediaContentType0": "image/jpeg",
+        "SmsStatus": "received",
+    }
+    path = reverse("twilio_inbound_sms")
+    signature = RequestValidator(AUTH_TOKEN).compute_signature("http://testserver" + path, params)
+
+    response = Client().post(path, params, HTTP_X_TWILIO_SIGNATURE=signature)
+    assert response.status_code == 200
+    run_worker()  # applies the text, which queues the picture
+    run_worker()
+
+    message = Message.objects.get(conversation__customer=customer)
+    assert message.body == "This one, in blue?"
+    assert [(kind, content) for _name, kind, content in stored(message)] == [("image/jpeg", JPEG)]
