@@ -11,6 +11,7 @@ from django.db.models import Func, IntegerField, QuerySet, Subquery, Value
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.accounts.models import ContactEmail, ContactPhone, SavedAddress, SavedCard
+from comptoir.compiled_read import CompiledRead
 from comptoir.customers.models import Customer
 from comptoir.errors import NotFound
 from comptoir.orders.models import Order, OrderState
@@ -25,12 +26,16 @@ def accounts_enabled() -> bool:
     return get_shop().customer_accounts_enabled
 
 
+# Read on every account page: its SQL is compiled once per process (the row is read each time).
+_customer_of_user = CompiledRead(lambda user_id: Customer.objects.filter(user_id=user_id))
+
+
 def customer_of(user: User | AnonymousUser) -> Customer | None:
     """The customer record a signed-in shopper's login is attached to (None for staff
     logins, anonymous visitors and deleted accounts)."""
     if not isinstance(user, User) or not user.is_authenticated:
         return None
-    return Customer.objects.filter(user=user).first()
+    return _customer_of_user.first(user.pk)
 
 
 def awaits_approval(user: User) -> bool:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from comptoir.compiled_read import CompiledRead
 from comptoir.errors import NotFound
 from comptoir.shop.models import Location, Shop
 from comptoir.team.access import visible_location_ids
@@ -24,12 +25,18 @@ if TYPE_CHECKING:
 _request_shop: ContextVar[Shop | None] = ContextVar("request_shop", default=None)
 
 
+# Read on every web request: its SQL is compiled once per process (the row is read each time).
+_shop_row = CompiledRead(lambda _: Shop.objects.filter(pk=Shop.SINGLETON_PK))
+
+
 def get_shop() -> Shop:
     """The shop of this installation, created with defaults on first use."""
     cached = _request_shop.get()
     if cached is not None:
         return cached
-    shop, _ = Shop.objects.get_or_create(pk=Shop.SINGLETON_PK)
+    shop = _shop_row.first(None)
+    if shop is None:
+        shop, _ = Shop.objects.get_or_create(pk=Shop.SINGLETON_PK)
     return shop
 
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Literal, cast
 
 from django.utils.translation import gettext as _
 
+from comptoir.compiled_read import CompiledRead
 from comptoir.errors import PermissionDenied
 from comptoir.team.models import TeamMember
 from comptoir.team.permissions import Permission
@@ -14,6 +15,15 @@ from comptoir.team.permissions import Permission
 if TYPE_CHECKING:
     from comptoir.shop.models import Location
     from comptoir.users.models import User
+
+
+# Read on every dashboard request: its SQL is compiled once per process (the row, and
+# so the member's access and role, is read each time).
+_active_member = CompiledRead(
+    lambda user_id: TeamMember.objects.select_related("role").filter(
+        user_id=user_id, is_active=True
+    )
+)
 
 
 def member_of(user: User | None) -> TeamMember | None:
@@ -25,7 +35,7 @@ def member_of(user: User | None) -> TeamMember | None:
     cached = cast("TeamMember | Literal[False] | None", getattr(user, "_team_member_cache", False))
     if cached is not False:
         return cached
-    member = TeamMember.objects.select_related("role").filter(user=user, is_active=True).first()
+    member = _active_member.first(user.pk)
     user._team_member_cache = member  # type: ignore[attr-defined]
     return member
 
