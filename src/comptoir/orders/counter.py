@@ -30,9 +30,9 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -61,6 +61,7 @@ from comptoir.orders.services import (
     place_order,
 )
 from comptoir.payments.gateways.base import Gateway, PaymentResult
+from comptoir.shop.links import absolute_url
 from comptoir.shop.models import Location
 from comptoir.shop.selectors import get_shop, language_for
 from comptoir.team.access import (
@@ -387,7 +388,7 @@ def payment_link_for_staff(member: TeamMember, link_id: int) -> PaymentLink | No
 
 
 def payment_link_url(link: PaymentLink) -> str:
-    return f"{settings.COMPTOIR_PUBLIC_URL.rstrip('/')}/pay/{link.token}/"
+    return absolute_url(reverse("storefront:payment_link", args=[link.token]))
 
 
 def counter_products(location: Location) -> QuerySet[Product]:
