@@ -37,12 +37,12 @@ from comptoir.messaging.models import (
     MessageKind,
     MessageStatus,
 )
-from comptoir.messaging.order_update_emails import queue_update_email
 from comptoir.messaging.provider_errors import error_in_words
 from comptoir.messaging.quiet_hours import send_after_for
 from comptoir.messaging.tasks import send_queued_message
 from comptoir.orders.events import record_event as record_order_event
-from comptoir.orders.models import Order
+from comptoir.orders.models import Order, OrderEventKind
+from comptoir.orders.update_emails import queue_update_email
 from comptoir.shop.selectors import get_shop
 from comptoir.team.access import require
 from comptoir.team.models import TeamMember
@@ -387,12 +387,13 @@ def update_delivery_status(
     return message
 
 
-FAILED_TEXT_EMAILED = "text_failed_emailed"  # the order timeline's event (OrderEvent.kind)
+# The order timeline's event.
+FAILED_TEXT_EMAILED = OrderEventKind.TEXT_FAILED_EMAILED
 
 
 def _email_failed_order_update(message: Message) -> None:
     """The order update ``message`` told by text failed: queue the same update by email
-    (``order_update_emails``, in the customer's language) when the order has an address,
+    (``orders.update_emails``, in the customer's language) when the order has an address,
     record it in the conversation, linked to the order, with the email's Message-ID (a
     reply threads there), and on the order's timeline. Without an address nothing more:
     the conversation shows the failed text and its reason."""

@@ -26,15 +26,12 @@ from django.utils.translation import gettext as _
 from comptoir.customers.services.order_stats import recount_orders
 from comptoir.errors import Conflict, DomainError, InvalidInput, NotFound
 from comptoir.mail.models import OutgoingEmail
-from comptoir.mail.services import queue_templated_email
 from comptoir.messaging.models import Channel
 from comptoir.messaging.order_texts import text_order_update, update_channel
 from comptoir.orders.events import record_event
-from comptoir.orders.links import status_url
 from comptoir.orders.models import (
     Fulfilment,
     FulfilmentState,
-    FulfilmentType,
     Order,
     OrderEventKind,
     OrderSource,
@@ -42,7 +39,7 @@ from comptoir.orders.models import (
 )
 from comptoir.orders.refunds import settle_cancellation
 from comptoir.orders.states import STAMPED_FIELD, check_transition, order_state_for
-from comptoir.shop.selectors import get_shop, language_for
+from comptoir.orders.update_emails import queue_update_email
 from comptoir.stations.services import send_order_to_stations
 from comptoir.team.access import require, require_location
 from comptoir.team.models import TeamMember
@@ -60,18 +57,6 @@ _EVENT_FOR: dict[FulfilmentState, OrderEventKind] = {
     S.COMPLETED: OrderEventKind.COMPLETED,
     S.CANCELLED: OrderEventKind.CANCELLED,
     S.FAILED: OrderEventKind.FAILED,
-}
-
-# The customer's email for reaching a state, by fulfilment type (absent: no email).
-# Completed and failed send none: the customer has the order, or staff call them.
-_EMAIL_FOR: dict[FulfilmentState, dict[FulfilmentType, str]] = {
-    S.RESERVED: {kind: "order_accepted" for kind in FulfilmentType},
-    S.PREPARED: {
-        FulfilmentType.PICKUP: "order_ready_for_pickup",
-        FulfilmentType.DELIVERY: "order_out_for_delivery",
-        FulfilmentType.SHIPMENT: "order_shipped",
-    },
-    S.CANCELLED: {kind: "order_cancelled" for kind in FulfilmentType},
 }
 
 
@@ -317,26 +302,6 @@ def _notify(order: Order, fulfilment: Fulfilment, target: FulfilmentState) -> Ou
     if channel == Channel.SMS:
         transaction.on_commit(functools.partial(text_order_update, order.pk, target), robust=True)
         return None
-    template = _EMAIL_FOR.get(target, {}).get(FulfilmentType(fulfilment.type))
-    if template is None or channel != Channel.EMAIL:
+    if channel != Channel.EMAIL:
         return None
-    shop = get_shop()
-    try:
-        return queue_templated_email(
-            to=order.email,
-            template=template,
-            context={
-                "order": order,
-                "fulfilment": fulfilment,
-                "location": order.location,
-                "status_url": status_url(order),
-            },
-            language=language_for(shop, order.customer.language or order.language),
-            kind=template,
-        )
-    except DomainError as error:
-        # An address the outbox refuses (e.g. from an import) must not stop the kitchen;
-        # the event then records no email.
-        if error.code != "invalid_email":
-            raise
-        return None
+    return queue_update_email(order, fulfilment, target)

@@ -256,6 +256,7 @@ class OrderEventKind(models.TextChoices):
     COUNTER_PLACED = "counter_placed", _("Entered by staff")
     PAYMENT_LINK_PAID = "payment_link_paid", _("Paid through the payment link")
     NOT_ACCEPTED_REMINDER = "not_accepted_reminder", _("Staff reminded: not accepted yet")
+    TEXT_FAILED_EMAILED = "text_failed_emailed", _("Text not delivered: update sent by email")
 
 
 class OrderEvent(models.Model):

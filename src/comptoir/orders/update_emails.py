@@ -2,12 +2,10 @@
 out for delivery / shipped, cancelled (completed and failed send none: the customer has
 the order, or staff call them).
 
-``queue_update_email`` queues it in the customer's language with the order's templates.
-``messaging.services.update_delivery_status`` calls it when the provider reports that
-the text of that update failed, so that the customer hears of it by email instead, the
-same email ``orders.fulfilment`` sends when email is their channel. Kept in messaging
-because ``orders.fulfilment`` imports messaging (``order_texts``): messaging cannot
-import it back."""
+``queue_update_email`` queues it in the customer's language with the order's templates:
+``orders.fulfilment`` when email is the customer's channel for the order, and
+``messaging.services.update_delivery_status`` when the provider reports that the text of
+that update failed, so that the customer hears of it by email instead."""
 
 from __future__ import annotations
 
