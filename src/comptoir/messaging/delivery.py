@@ -10,7 +10,6 @@ import logging
 import smtplib
 from datetime import timedelta
 
-from django.conf import settings
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +17,7 @@ from django.utils import timezone
 from comptoir.messaging.email_channel import build_email
 from comptoir.messaging.models import Channel, Message, MessageStatus
 from comptoir.messaging.sms import SmsSendError, get_sms_provider
+from comptoir.shop.links import absolute_url, public_base
 
 logger = logging.getLogger(__name__)
 
@@ -32,10 +32,9 @@ class SendFailed(Exception):
 def status_callback_url() -> str:
     """The absolute address of the provider's status callback, or "" when the public
     address is unknown (the provider then reports nothing)."""
-    base = (getattr(settings, "COMPTOIR_PUBLIC_URL", "") or "").rstrip("/")
-    if not base:
+    if not public_base():
         return ""
-    return f"{base}{reverse(STATUS_CALLBACK_ROUTE)}"
+    return absolute_url(reverse(STATUS_CALLBACK_ROUTE))
 
 
 def deliver_message(message_id: int, *, last_attempt: bool) -> str:

@@ -17,7 +17,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -29,6 +28,7 @@ from comptoir.jobs.dispatch import deferred, enqueue_after_commit
 from comptoir.jobs.retry import retrying
 from comptoir.mail.services import queue_templated_email
 from comptoir.messaging.models import Channel, Direction, Message
+from comptoir.shop.links import absolute_url
 from comptoir.shop.selectors import get_shop
 from comptoir.team.models import Access, TeamMember
 
@@ -127,14 +127,13 @@ def _email(messages: list[Message], recipients: list[TeamMember]) -> None:
     if not recipients:
         return
     shop = get_shop()
-    base = settings.COMPTOIR_PUBLIC_URL.rstrip("/")
     items = [
         NoticeItem(
             name=message.conversation.customer.full_name or str(message.conversation.customer),
             channel=message.channel,
             received_at=message.created_at,
             preview=_preview(message),
-            url=f"{base}{conversation_path(message.conversation.customer_id)}",
+            url=absolute_url(conversation_path(message.conversation.customer_id)),
         )
         for message in messages[:MAX_LISTED]
     ]
@@ -149,7 +148,7 @@ def _email(messages: list[Message], recipients: list[TeamMember]) -> None:
                 "count": len(messages),
                 "more": max(0, len(messages) - MAX_LISTED),
                 "single_sender": items[0].name if len(senders) == 1 else "",
-                "inbox_url": f"{base}{reverse('dashboard:message_inbox')}",
+                "inbox_url": absolute_url(reverse("dashboard:message_inbox")),
                 "email_channel": Channel.EMAIL.value,
             },
             language=member.user.language or shop.published_language,

@@ -6,12 +6,12 @@ a link like any address in the message."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 
 from comptoir.catalog.models import Product, in_language
 from comptoir.messaging.models import Channel
+from comptoir.shop.links import absolute_url
 from comptoir.shop.money import format_money
 from comptoir.shop.selectors import get_shop
 
@@ -21,7 +21,7 @@ MAX_RESULTS = 8
 def product_url(product: Product) -> str:
     """The product's storefront page, absolute when the shop's public address is set."""
     path = reverse("storefront:product", args=[product.slug])
-    return f"{settings.COMPTOIR_PUBLIC_URL.rstrip('/')}{path}"
+    return absolute_url(path)
 
 
 def render_product_card(product: Product, channel: str, language: str) -> str:
