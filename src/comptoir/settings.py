@@ -135,6 +135,8 @@ COMPTOIR_TRUSTED_PROXIES = CONFIG.trusted_proxies
 # Password reset links expire after 24 hours (and work once: see accounts.services.passwords).
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
+# Django's database sessions, their read compiled once per process (comptoir/session_store.py).
+SESSION_ENGINE = "comptoir.session_store"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

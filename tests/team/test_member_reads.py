@@ -1,12 +1,14 @@
-"""The reads every request makes (the shop, the signed-in member with their role, the
-shopper's customer record) have their SQL compiled once per process
+"""The reads every request makes (the session, the shop, the signed-in member with
+their role, the shopper's customer record) have their SQL compiled once per process
 (``comptoir.compiled_read``): the rows are still read on every request, so a change
 made elsewhere (another worker, the owner's page) counts on the very next request."""
 
 from __future__ import annotations
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.urls import reverse
+from django.utils import timezone
 
 from comptoir.compiled_read import CompiledRead
 from comptoir.shop.models import Shop
@@ -74,3 +76,21 @@ def test_a_compiled_read_refuses_a_parameter_used_twice():
 
     with pytest.raises(ValueError):
         read.first(1)
+
+
+def test_a_session_ended_elsewhere_or_expired_is_refused_on_the_next_request(
+    make_member, signed_in
+):
+    member = make_member(permissions=[Permission.VIEW_ORDERS], user__language="en")
+    client = signed_in(member)
+    page = reverse("dashboard:order_list")
+    assert client.get(page).status_code == 200
+    key = client.session.session_key
+
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now())
+    assert client.get(page).status_code == 302  # to the sign-in page
+
+    client = signed_in(member)
+    assert client.get(page).status_code == 200
+    Session.objects.filter(session_key=client.session.session_key).delete()
+    assert client.get(page).status_code == 302
