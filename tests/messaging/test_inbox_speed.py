@@ -328,3 +328,38 @@ def test_the_conversation_page_reads_the_same_queries_with_attachments_orders_an
     assert len(page.context["page"].messages) == 50
     assert page.content.decode().count("?file=") == 11  # every email's attachment
     assert many.count == few.count
+
+
+def test_the_inbox_rows_show_name_preview_channel_unread_and_time_escaped(
+    verified_business, messaging_client
+):
+    """The rows are written in Python (dashboard/views/message_rows.py): the same
+    markup the template wrote, every value escaped."""
+    sender = CustomerFactory(
+        first_name="<b>Al</b>", last_name="O'Neil", mobile="+33611111111", email=None
+    )
+    quiet = CustomerFactory(first_name="Quiet", last_name="Reader", email="quiet@example.com")
+    received(sender, "<script>alert(1)</script> " + "x" * 120, minutes=1)
+    read = received(quiet, "Merci & à bientôt", minutes=2, channel=Channel.EMAIL)
+    messaging_client.get(conversation_url(quiet))  # read: no longer unread
+
+    page = messaging_client.get(INBOX)
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "<script>alert(1)" not in html and "<b>Al</b>" not in html
+    assert (
+        f'<tr class="unread">\n      <td><a href="{conversation_url(sender)}">'
+        "&lt;b&gt;Al&lt;/b&gt; O&#x27;Neil</a></td>\n"
+    ) in html
+    # Cut at 90 characters, as ``truncatechars:90``.
+    preview = "&lt;script&gt;alert(1)&lt;/script&gt; " + "x" * 63 + "…"
+    assert f"<td>{preview}</td>\n      <td>Text</td>\n" in html
+    assert '<td><span class="badge" data-unread="1">1</span></td>' in html
+    assert (
+        f'<tr>\n      <td><a href="{conversation_url(quiet)}">Quiet Reader</a></td>\n'
+        "      <td>Merci &amp; à bientôt</td>\n      <td>Email</td>\n      <td></td>\n"
+    ) in html
+    read.conversation.refresh_from_db()
+    moment = timezone.localtime(read.conversation.last_message_at)
+    assert f'<time datetime="{moment.isoformat()}">' in html

@@ -26,7 +26,7 @@ from comptoir.customers.selectors import DirectoryFilters, directory_page
 from comptoir.customers.services.records import create_customer
 from comptoir.dashboard.access import StaffRequest, staff_view
 from comptoir.dashboard.paging import CappedPaginator
-from comptoir.dashboard.views.message_rows import messages_html
+from comptoir.dashboard.views.message_rows import inbox_rows_html, messages_html
 from comptoir.errors import DomainError, InvalidInput, NotFound
 from comptoir.messaging import selectors, services, verification
 from comptoir.messaging.models import Channel, Conversation
@@ -147,7 +147,12 @@ def message_inbox(request: StaffRequest) -> HttpResponse:
     return render(
         request,
         "dashboard/messages/inbox.html",
-        {"page": page, "query": query, **_gate(request)},
+        {
+            "page": page,
+            "rows": inbox_rows_html(page.object_list),
+            "query": query,
+            **_gate(request),
+        },
     )
 
 
