@@ -15,8 +15,9 @@ from twilio.request_validator import RequestValidator
 
 from comptoir.mail.models import OutgoingEmail
 from comptoir.messaging.delivery import deliver_message
+from comptoir.messaging.failed_updates import FAILED_TEXT_EMAILED
 from comptoir.messaging.models import Channel, Direction, Message, MessageKind, MessageStatus
-from comptoir.messaging.services import FAILED_TEXT_EMAILED, send_message
+from comptoir.messaging.services import send_message
 from comptoir.orders.fulfilment import accept_order, cancel_order, mark_order_ready
 from comptoir.orders.models import Fulfilment, FulfilmentState, Order, OrderEvent
 from comptoir.orders.services import Contact, FulfilmentChoice
@@ -294,3 +295,23 @@ def test_reports_arriving_together_send_one_email(
     assert OrderEvent.objects.filter(order=order, kind=FAILED_TEXT_EMAILED).count() == 1
     emailed = Message.objects.filter(order=order, kind=MessageKind.ORDER_UPDATE, channel="email")
     assert emailed.count() == 1
+
+
+def test_an_update_text_refused_when_sent_is_sent_by_email_and_shown_on_the_order(
+    location, manager, twilio_standin, django_capture_on_commit_callbacks, staff_client
+):
+    # Twilio refuses the number when the text is created (no status callback will come).
+    twilio_standin.reject(PHONE, 21211)
+    order = place(location)
+
+    move(django_capture_on_commit_callbacks, accept_order, manager, order)
+
+    text = update_text(order)
+    assert (text.status, text.error_code) == (MessageStatus.FAILED, "21211")
+    (email,) = update_emails(order)
+    assert (email.kind, email.to_address) == ("order_accepted", EMAIL)
+    (event,) = OrderEvent.objects.filter(order=order, kind=FAILED_TEXT_EMAILED)
+    assert event.detail["message_id"] == text.pk
+    client = staff_client(Permission.VIEW_ORDERS, user__language="en")
+    page = client.get(reverse("dashboard:order_detail", args=[order.pk])).content.decode()
+    assert "Text not delivered: update sent by email" in page

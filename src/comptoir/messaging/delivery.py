@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from comptoir.messaging.email_channel import build_email
+from comptoir.messaging.failed_updates import email_failed_order_update
 from comptoir.messaging.models import Channel, Message, MessageStatus
 from comptoir.messaging.sms import SmsSendError, get_sms_provider
 from comptoir.shop.links import absolute_url, public_base
@@ -96,4 +97,6 @@ def _failed(message: Message, code: str, reason: str, *, retry: bool) -> str:
     )
     if retry:
         raise SendFailed(f"message {message.pk}: {reason}")
+    # An order update refused for good (e.g. an invalid number) is told by email.
+    email_failed_order_update(message)
     return "failed"

@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 from comptoir.consent.rules import text_refusal
 from comptoir.errors import DomainError
 from comptoir.mail.models import OutgoingEmail
+from comptoir.messaging.conversations import bump, conversation_for
 from comptoir.messaging.email_channel import reply_address
 from comptoir.messaging.models import (
     Channel,
@@ -45,7 +46,7 @@ from comptoir.messaging.models import (
     MessageStatus,
 )
 from comptoir.messaging.selectors import last_notification_channel, sms_number
-from comptoir.messaging.services import _bump, conversation_for, send_message
+from comptoir.messaging.services import send_message
 from comptoir.orders.links import status_url
 from comptoir.orders.models import (
     Fulfilment,
@@ -241,7 +242,7 @@ def receipt_reply_to(email: OutgoingEmail) -> str | None:
                 order=order,
                 sent_at=timezone.now(),
             )
-            _bump(conversation, message, unread=False)
+            bump(conversation, message, unread=False)
     return reply_address(conversation)
 
 

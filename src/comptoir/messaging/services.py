@@ -15,8 +15,7 @@ from typing import Protocol
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from comptoir.consent.rules import text_refusal
@@ -28,6 +27,8 @@ from comptoir.customers.services.order_stats import start_spending
 from comptoir.errors import DomainError
 from comptoir.jobs.dispatch import deferred, enqueue_after_commit
 from comptoir.messaging import email_channel, notifications, selectors, verification
+from comptoir.messaging.conversations import bump, conversation_for
+from comptoir.messaging.failed_updates import email_failed_order_update
 from comptoir.messaging.models import (
     Attachment,
     Channel,
@@ -40,15 +41,11 @@ from comptoir.messaging.models import (
 from comptoir.messaging.provider_errors import error_in_words
 from comptoir.messaging.quiet_hours import send_after_for
 from comptoir.messaging.tasks import send_queued_message
-from comptoir.orders.events import record_event as record_order_event
-from comptoir.orders.models import Order, OrderEventKind
-from comptoir.orders.update_emails import queue_update_email
+from comptoir.orders.models import Order
 from comptoir.shop.selectors import get_shop
 from comptoir.team.access import require
 from comptoir.team.models import TeamMember
 from comptoir.team.permissions import Permission
-
-PREVIEW_LENGTH = 200
 
 
 class MissingContact(DomainError):
@@ -95,11 +92,6 @@ class NewAttachment:
     filename: str
     content_type: str
     content: bytes
-
-
-def conversation_for(customer: Customer) -> Conversation:
-    conversation, _created = Conversation.objects.get_or_create(customer=customer)
-    return conversation
 
 
 def require_messaging(actor: TeamMember) -> TeamMember:
@@ -217,7 +209,7 @@ def send_message(
             update_state=update_state,
         )
         _store_attachments(message, attachments)
-        _bump(conversation, message, unread=False)
+        bump(conversation, message, unread=False)
     # A backend that cannot defer (the ImmediateBackend of some tests) runs it now: the
     # claim then leaves the message queued until ``send_after``.
     enqueue_after_commit(deferred(send_queued_message, send_after), message.pk)
@@ -267,7 +259,7 @@ def record_inbound(
             appointment_id=appointment_id,
         )
         _store_attachments(message, attachments)
-        _bump(conversation, message, unread=True)
+        bump(conversation, message, unread=True)
         transaction.on_commit(
             lambda: notifications.notify_staff_of_inbound(message.pk), robust=True
         )
@@ -284,26 +276,6 @@ def _store_attachments(message: Message, attachments: Iterable[AttachmentData]) 
         )
         attachment.file.save(new.filename, ContentFile(new.content), save=False)
         attachment.save()
-
-
-def _bump(conversation: Conversation, message: Message, *, unread: bool) -> None:
-    """The conversation's newest message, preview, unread count (one UPDATE, F())."""
-    preview = " ".join((message.body or message.subject).split())[:PREVIEW_LENGTH]
-    changes: dict[str, object] = {
-        "last_message_at": message.created_at,
-        "last_message_preview": preview,
-    }
-    if unread:
-        changes["unread_count"] = F("unread_count") + 1
-        changes["last_inbound_channel"] = message.channel
-    # A message older than the newest (two written at once) must not move the preview back.
-    Conversation.objects.filter(pk=conversation.pk).filter(
-        Q(last_message_at__isnull=True) | Q(last_message_at__lte=message.created_at)
-    ).update(**changes)
-    if unread:
-        Conversation.objects.filter(pk=conversation.pk).filter(
-            last_message_at__gt=message.created_at
-        ).update(unread_count=F("unread_count") + 1, last_inbound_channel=message.channel)
 
 
 def mark_read(*, actor: TeamMember, conversation: Conversation) -> None:
@@ -383,66 +355,8 @@ def update_delivery_status(
         for name, value in changes.items():
             setattr(message, name, value)
         if new == MessageStatus.FAILED:
-            _email_failed_order_update(message)
+            email_failed_order_update(message)
     return message
-
-
-# The order timeline's event.
-FAILED_TEXT_EMAILED = OrderEventKind.TEXT_FAILED_EMAILED
-
-
-def _email_failed_order_update(message: Message) -> None:
-    """The order update ``message`` told by text failed: queue the same update by email
-    (``orders.update_emails``, in the customer's language) when the order has an address,
-    record it in the conversation, linked to the order, with the email's Message-ID (a
-    reply threads there), and on the order's timeline. Without an address nothing more:
-    the conversation shows the failed text and its reason."""
-    if (
-        message.kind != MessageKind.ORDER_UPDATE
-        or message.channel != Channel.SMS
-        or not message.order_id
-        or not message.update_state
-    ):
-        return
-    order = (
-        Order.objects.select_related("customer", "location", "fulfilment")
-        .filter(pk=message.order_id)
-        .first()
-    )
-    fulfilment = getattr(order, "fulfilment", None) if order is not None else None
-    if order is None or fulfilment is None or not order.email:
-        return
-    email = queue_update_email(order, fulfilment, message.update_state)
-    if email is None:
-        return
-    with translation.override(email.language):
-        body = _("Update on order %(number)s sent by email: the text could not be delivered.") % {
-            "number": order.number
-        }
-    conversation = conversation_for(order.customer)
-    emailed = Message.objects.create(
-        conversation=conversation,
-        direction=Direction.OUTBOUND,
-        channel=Channel.EMAIL,
-        kind=MessageKind.ORDER_UPDATE,
-        # Sent by the mail outbox, whose row says whether it went (like the receipt).
-        status=MessageStatus.SENT,
-        body=body,
-        subject=email.subject,
-        to_address=email.to_address,
-        email_message_id=email.provider_message_id,
-        order=order,
-        update_state=message.update_state,
-        sent_at=timezone.now(),
-    )
-    _bump(conversation, emailed, unread=False)
-    record_order_event(
-        order,
-        FAILED_TEXT_EMAILED,
-        state=message.update_state,
-        message_id=message.pk,
-        email_id=email.pk,
-    )
 
 
 # --- customers of inbound messages ---------------------------------------------------

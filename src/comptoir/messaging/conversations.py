@@ -1,0 +1,37 @@
+"""A customer's one conversation, and what a new message changes on it (the newest
+message, its preview, the unread count): the lowest layer of the messaging app, used by
+``services`` and by the modules ``services`` itself depends on."""
+
+from __future__ import annotations
+
+from django.db.models import F, Q
+
+from comptoir.customers.models import Customer
+from comptoir.messaging.models import Conversation, Message
+
+PREVIEW_LENGTH = 200
+
+
+def conversation_for(customer: Customer) -> Conversation:
+    conversation, _created = Conversation.objects.get_or_create(customer=customer)
+    return conversation
+
+
+def bump(conversation: Conversation, message: Message, *, unread: bool) -> None:
+    """The conversation's newest message, preview, unread count (one UPDATE, F())."""
+    preview = " ".join((message.body or message.subject).split())[:PREVIEW_LENGTH]
+    changes: dict[str, object] = {
+        "last_message_at": message.created_at,
+        "last_message_preview": preview,
+    }
+    if unread:
+        changes["unread_count"] = F("unread_count") + 1
+        changes["last_inbound_channel"] = message.channel
+    # A message older than the newest (two written at once) must not move the preview back.
+    Conversation.objects.filter(pk=conversation.pk).filter(
+        Q(last_message_at__isnull=True) | Q(last_message_at__lte=message.created_at)
+    ).update(**changes)
+    if unread:
+        Conversation.objects.filter(pk=conversation.pk).filter(
+            last_message_at__gt=message.created_at
+        ).update(unread_count=F("unread_count") + 1, last_inbound_channel=message.channel)
