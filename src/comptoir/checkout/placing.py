@@ -67,8 +67,10 @@ def pay_and_place_order(
     ip_address: str | None = None,
     coupon_code: str = "",
     source: OrderSource = OrderSource.SITE,
+    on_placed: Callable[[Order], object] | None = None,
 ) -> Order:
     """Charge the card (or wallet), place the order, refund if the order is refused.
+    ``on_placed(order)`` runs in the order's transaction (``place_order``).
     Raises PaymentFailed (nothing charged) or the order's DomainError (charge refunded).
 
     With ``gift_card_code``, the card with that code (a braked lookup from
@@ -131,6 +133,7 @@ def pay_and_place_order(
             gift_card=gift,
             discount=_discount(coupon),
             source=source,
+            on_placed=on_placed,
         ),
     )
 

@@ -126,13 +126,16 @@ def place_order(
     source: OrderSource = OrderSource.SITE,
     gift_card: GiftCardTender | None = None,
     discount: Discount | None = None,
+    on_placed: Callable[[Order], object] | None = None,
 ) -> Order:
     """Create the order paid by ``payment``, or return the one already placed with
     ``idempotency_key`` (unchanged). ``sms_consent`` is the exact wording of the
     "text me about this order" box when ticked, None when not. Raises Conflict when
     stock is short and DomainError/InvalidInput when the order cannot be accepted as
     asked; the caller then refunds ``payment``. ``gift_card`` pays part or all of the
-    total (``payment`` then pays the rest, or is None)."""
+    total (``payment`` then pays the rest, or is None). ``on_placed(order)`` runs in the
+    order's transaction once it is written (the checkout empties its cart there: one
+    commit less than on its own), not when the order was already placed."""
     if not idempotency_key:
         raise ValueError("place_order needs an idempotency key")
     if gift_card is not None and source not in (OrderSource.SITE, OrderSource.TABLE):
@@ -154,6 +157,7 @@ def place_order(
             source=source,
             gift_card=gift_card,
             discount=discount,
+            on_placed=on_placed,
         )
     except IntegrityError as error:
         return _placed_meanwhile(idempotency_key, error)
@@ -173,6 +177,7 @@ def _place(
     source: OrderSource,
     gift_card: GiftCardTender | None,
     discount: Discount | None = None,
+    on_placed: Callable[[Order], object] | None = None,
 ) -> Order:
     shop = get_shop()
     now = timezone.now()
@@ -264,6 +269,8 @@ def _place(
             _redeem_gift_card(order, gift_card, idempotency_key)
         if discount is not None:
             discount.apply(order)
+        if on_placed is not None:
+            on_placed(order)
         _queue_receipt(order, shop=shop)
         announce_new_order(order, shop=shop, accept_from=now if fulfilment else None)
     return order

@@ -84,6 +84,13 @@ def checkout_page(request: HttpRequest) -> HttpResponse:
     if not form.is_valid() or gateway is None:
         return _show(request, form, location, summary, gateway_error=gateway_error, status=400)
     data = form.cleaned_data
+    emptied: list[Order] = []  # the cart is emptied in the order's transaction
+
+    def empty(order: Order) -> None:
+        if cart is not None:
+            empty_cart(cart=cart)
+        emptied.append(order)
+
     try:
         tender = _tender(form, customer, gateway)
         order = pay_and_place_order(
@@ -101,11 +108,12 @@ def checkout_page(request: HttpRequest) -> HttpResponse:
             gift_card_code=data.get("gift_card_code", "").strip(),
             ip_address=client_address(request),
             coupon_code=data.get("coupon_code", "").strip(),
+            on_placed=empty,
         )
     except DomainError as error:
         _refusal(form, error)
         return _show(request, form, location, summary, status=error.status)
-    if cart is not None:
+    if cart is not None and not emptied:  # an order placed earlier with the same key
         empty_cart(cart=cart)
     remember_cart(request, None)
     return _placed(request, order, form)
