@@ -31,6 +31,7 @@ from bench.generators.customers import REGULAR_EMAIL
 from comptoir.consent.models import TextSubscription
 from comptoir.coupons.models import InboxNotice
 from comptoir.customers.models import Customer
+from comptoir.messaging.conversations import PREVIEW_LENGTH
 from comptoir.messaging.models import (
     BusinessVerification,
     Channel,
@@ -40,8 +41,7 @@ from comptoir.messaging.models import (
     MessageKind,
     MessageStatus,
 )
-from comptoir.messaging.services import PREVIEW_LENGTH
-from comptoir.messaging.sms import error_in_words
+from comptoir.messaging.provider_errors import error_in_words
 from comptoir.team.models import Access, TeamMember
 
 MESSAGES_AT_FULL_SCALE = 1_000_000
