@@ -220,3 +220,46 @@ def test_directory_is_in_the_menu_for_members_who_may_view_customers(staff_clien
     assert 'href="/dashboard/customers/"' in html
     html = staff_client(Permission.MANAGE_CATALOG).get("/dashboard/").content.decode()
     assert 'href="/dashboard/customers/"' not in html
+
+
+def test_a_row_shows_the_record_its_orders_and_badges_escaped(staff_client):
+    """The rows are written in Python (dashboard/views/customer_rows.py): the markup the
+    template wrote, every value escaped."""
+    location = LocationFactory(name="Lyon <Part-Dieu> & co")
+    with time_machine.travel(datetime(2026, 3, 1, 12, tzinfo=UTC)):
+        firm = CustomerFactory(
+            first_name="<b>Anne</b>",
+            last_name="O'Brien",
+            email="anne@example.com",
+            phone="+33611111111",
+            kind="business",
+            company_name="Boulangerie <i>Dupain</i>",
+            pending_approval=True,
+        )
+    order_for(firm, location, total=12345, placed_at=datetime(2026, 4, 2, 10, tzinfo=UTC))
+    order_for(firm, location, total=100, placed_at=datetime(2026, 4, 3, 10, tzinfo=UTC))
+    plain = CustomerFactory(first_name="Zoé", last_name="Zed", email=None, phone="")
+    client = staff_client(Permission.VIEW_CUSTOMERS)
+
+    html = client.get(URL).content.decode()
+
+    assert "<b>Anne</b>" not in html and "<i>Dupain</i>" not in html
+    assert (
+        "\n    <tr>\n"
+        f'      <td><a href="/dashboard/customers/{firm.pk}/">&lt;b&gt;Anne&lt;/b&gt; O&#x27;Brien</a>'
+        "<br><small data-company>Boulangerie &lt;i&gt;Dupain&lt;/i&gt;</small>"
+        ' <span class="badge failed">Pending approval</span></td>\n'
+        "      <td>anne@example.com</td>\n"
+        "      <td>+33611111111</td>\n"
+        "      <td></td>\n"
+        "      <td>2</td>\n"
+        "      <td>€124.45</td>\n"
+        "      <td>04/03/2026<br><small>Lyon &lt;Part-Dieu&gt; &amp; co</small></td>\n"
+        "      <td>03/01/2026</td>\n"
+        "    </tr>\n"
+    ) in html
+    assert (
+        f'<td><a href="/dashboard/customers/{plain.pk}/">Zoé Zed</a></td>\n'
+        "      <td></td>\n      <td></td>\n      <td></td>\n      <td>0</td>\n"
+        "      <td>€0.00</td>\n      <td></td>\n"
+    ) in html

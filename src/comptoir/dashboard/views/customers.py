@@ -3,17 +3,12 @@ one record (the CSV export is in customer_csv). Read only: the selectors scope e
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import dateformat
-from django.utils.formats import get_format
-from django.utils.timezone import localtime
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from comptoir.appointments.selectors import customer_appointments
@@ -24,10 +19,9 @@ from comptoir.customers.password_links import refusal_for, send_password_link
 from comptoir.customers.selectors import DirectoryFilters, Sort
 from comptoir.customers.timeline import timeline
 from comptoir.dashboard.access import StaffRequest, staff_view
+from comptoir.dashboard.views.customer_rows import directory_rows
 from comptoir.errors import DomainError, NotFound
 from comptoir.shop.links import absolute_url
-from comptoir.shop.money import format_money
-from comptoir.shop.selectors import get_shop
 from comptoir.team.permissions import Permission
 
 CUSTOMERS_PER_PAGE = 50
@@ -72,7 +66,7 @@ def customer_list(request: StaffRequest) -> HttpResponse:
         per_page=CUSTOMERS_PER_PAGE,
     )
     locations = locations_for_staff(request.member)
-    rows = _directory_rows(page.customers, {location.pk: location.name for location in locations})
+    rows = directory_rows(page.customers, {location.pk: location.name for location in locations})
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -92,48 +86,6 @@ def customer_list(request: StaffRequest) -> HttpResponse:
             "query": query.urlencode(),
         },
     )
-
-
-@dataclass(frozen=True)
-class DirectoryRow:
-    """One line of the directory, its cells formatted once here: the template then only
-    prints them (50 rows of filters and tags cost the page more than its queries)."""
-
-    customer: Customer
-    url: str
-    orders: int
-    spent: str
-    last_order: str
-    location: str
-    created: str
-
-
-def _directory_rows(
-    customers: list[Customer], location_names: dict[int, str]
-) -> list[DirectoryRow]:
-    shop = get_shop()
-    language = get_language() or shop.published_language
-    short_date = get_format("SHORT_DATE_FORMAT")
-    # /dashboard/customers/<id>/ for every row from one reverse().
-    url = reverse("dashboard:customer_detail", args=[0]).replace("/0/", "/{}/")
-    rows = []
-    for customer in customers:
-        spending = getattr(customer, "spending", None)
-        last_at = spending.last_order_at if spending else None
-        rows.append(
-            DirectoryRow(
-                customer=customer,
-                url=url.format(customer.pk),
-                orders=spending.order_count if spending else 0,
-                spent=format_money(
-                    spending.total_spent if spending else 0, shop.currency, language
-                ),
-                last_order=dateformat.format(localtime(last_at), short_date) if last_at else "",
-                location=location_names.get(spending.last_location_id or 0, "") if spending else "",
-                created=dateformat.format(localtime(customer.created_at), short_date),
-            )
-        )
-    return rows
 
 
 def account_status(customer: Customer) -> str:
