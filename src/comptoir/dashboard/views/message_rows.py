@@ -119,7 +119,10 @@ def message_html(message: Message, cells: MessageCells) -> SafeString:
         parts.append(
             f'  <p class="helptext">{cells.retrying} {escaped(message.failure_reason)}</p>\n'
         )
-    attachments = message.attachments.all()
+    # Read with the page (messaging.selectors.message_page), else through the manager.
+    attachments = getattr(message, "attachment_list", None)
+    if attachments is None:
+        attachments = list(message.attachments.all())
     if attachments:
         parts.append('  <ul class="attachments">')
         for attachment in attachments:
