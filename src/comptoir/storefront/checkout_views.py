@@ -5,9 +5,9 @@ re-displays the form with what was typed and the reason beside its field."""
 from __future__ import annotations
 
 import datetime
+import html
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.contrib import messages
@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import dateformat, translation
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -347,26 +348,21 @@ def _show(
     )
 
 
-@dataclass(frozen=True)
-class SlotOption:
-    value: str
-    label: str
-    selected: bool
-
-
-def _slot_options(slots: list[datetime.datetime], chosen: object) -> list[SlotOption]:
-    """The pickup times as options, formatted here rather than by the template's
-    ``date`` filter (a location open all day offers about 90 of them per page), in the
-    location's time, like the slot's value and the earliest-time message."""
+def _slot_options(slots: list[datetime.datetime], chosen: object) -> SafeString:
+    """The pickup times' ``<option>``s, written here rather than by the template (a
+    location open all day offers about 130 of them per page: 4-5 ms through the
+    template's loop, ``date`` filter and escaping, 0.3 ms here), in the location's time,
+    like the slot's value and the earliest-time message."""
     options = []
-    days: dict[datetime.date, str] = {}  # the day's words, translated once per day
+    days: dict[datetime.date, str] = {}  # the day's words, translated and escaped once
     for slot in slots:
-        value = slot.isoformat()
+        value = slot.isoformat()  # digits, "-", ":", "+" and "T": nothing to escape
         day = days.get(slot.date()) or days.setdefault(
-            slot.date(), dateformat.format(slot, "l j F")
+            slot.date(), html.escape(dateformat.format(slot, "l j F"))
         )
-        options.append(SlotOption(value, f"{day}, {slot:%H:%M}", value == chosen))
-    return options
+        selected = " selected" if value == chosen else ""
+        options.append(f'<option value="{value}"{selected}>{day}, {slot:%H:%M}</option>')
+    return mark_safe("".join(options))  # noqa: S308 -- the day's words escaped above
 
 
 def _show_donation(
