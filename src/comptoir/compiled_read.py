@@ -20,7 +20,7 @@ from typing import Any, Generic, TypeVar
 
 from django.db import connections
 from django.db.models import Model, QuerySet
-from django.db.models.query import get_related_populators
+from django.db.models.query import ValuesListIterable, get_related_populators
 
 M = TypeVar("M", bound=Model)
 
@@ -104,3 +104,66 @@ class CompiledRead(Generic[M]):
         for populator in compiled.populators:
             populator.populate(row, obj)
         return obj  # type: ignore[return-value]  # built by ``build``'s model
+
+
+# Distinct compiled statements kept per CompiledValues (a key the caller's input can
+# vary, such as a page's offset, must not grow a process without bound).
+MAX_COMPILED_VALUES = 64
+
+
+class CompiledValues:
+    """The rows of a ``values_list()`` queryset as tuples, its SQL compiled once per
+    process for each ``key``: ``CompiledValues(build, placeholders)``, then
+    ``.rows(key, *values)``. ``build(key, *placeholders)`` makes the queryset; each
+    placeholder (a value of its parameter's type that no row holds) stands for the value
+    given in the same place, and may be used several times; what ``key`` changes
+    (a slice's LIMIT and OFFSET, which Django writes into the SQL) is compiled apart."""
+
+    def __init__(self, build: Callable[..., QuerySet[Any, Any]], placeholders: tuple[Any, ...]):
+        self._build = build
+        self._placeholders = placeholders
+        self._compiled: dict[tuple[str, Any], tuple[str, list[Any], list[int | None], Any]] = {}
+
+    def _compile(self, alias: str, key: Any) -> tuple[str, list[Any], list[int | None], Any]:
+        queryset = self._build(key, *self._placeholders)
+        query = queryset.query
+        compiler = query.get_compiler(using=alias)
+        sql, params = compiler.as_sql()
+        slots = [
+            self._placeholders.index(value) if value in self._placeholders else None
+            for value in params
+        ]
+        if any(str(placeholder) in sql for placeholder in self._placeholders):
+            raise ValueError("CompiledValues: a placeholder was written into the SQL")
+        names = [*query.extra_select, *query.values_select, *query.annotation_select]
+        fields = list(getattr(queryset, "_fields", None) or names)
+        if queryset._iterable_class is not ValuesListIterable or fields != names:
+            raise ValueError("CompiledValues: ask values_list() for its columns in query order")
+        converters = compiler.get_converters([s[0] for s in compiler.select])
+        return sql, list(params), slots, converters
+
+    def rows(self, key: Any, *values: Any, using: str = "default") -> list[tuple[Any, ...]]:
+        compiled = self._compiled.get((using, key))
+        if compiled is None:
+            compiled = self._compile(using, key)
+            if len(self._compiled) < MAX_COMPILED_VALUES:
+                self._compiled[(using, key)] = compiled
+        sql, constant, slots, converters = compiled
+        params = [
+            constant[position] if slot is None else values[slot]
+            for position, slot in enumerate(slots)
+        ]
+        connection = connections[using]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            found = cursor.fetchall()
+        if not converters:
+            return [tuple(row) for row in found]
+        rows = []
+        for row in found:
+            row = list(row)
+            for position, (functions, expression) in converters.items():
+                for convert in functions:
+                    row[position] = convert(row[position], expression, connection)
+            rows.append(tuple(row))
+        return rows

@@ -97,3 +97,19 @@ def test_a_history_page_holds_only_the_accounts_own_orders_and_counts_them(
     assert [row.number for row in rows] == [mine[1].number, mine[0].number]
     assert count == 3
     assert account_history_page(shopper, 3, 20) == ([], 3)
+
+
+def test_the_same_page_of_two_histories_reads_each_its_own_orders(
+    make_shopper, shopper_client, location, product
+):
+    # The page's statement is compiled once per offset: the shopper is its parameter.
+    alice, bob = make_shopper(), make_shopper()
+    alices = [place(alice, location, product) for _ in range(22)]
+    bobs = [place(bob, location, product) for _ in range(21)]
+    url = reverse("storefront:account_orders")
+
+    alice_page = numbers_on(shopper_client(alice).get(url, {"page": 2}))
+    bob_page = numbers_on(shopper_client(bob).get(url, {"page": 2}))
+
+    assert alice_page == [alices[1].number, alices[0].number]
+    assert bob_page == [bobs[0].number]
