@@ -24,6 +24,7 @@ from comptoir.shop.delivery import delivery_fee
 from comptoir.shop.models import FulfilmentType as Offer
 from comptoir.shop.models import Location
 from comptoir.shop.selectors import get_shop
+from comptoir.storefront.form_rendering import QUICK_INPUTS
 from comptoir.users.models import User
 
 # The exact words of the box, recorded with the order when ticked (in the shopper's language).
@@ -56,6 +57,8 @@ def optional_text(
 class ContactPaymentForm(forms.Form):
     """What checkout and donations share: the contact, the payment and the account
     created while paying."""
+
+    default_renderer = QUICK_INPUTS  # plain inputs written without their templates
 
     idempotency_key = forms.CharField(max_length=64, widget=forms.HiddenInput)
     email = forms.EmailField(
