@@ -5,6 +5,7 @@ size: everything a row shows comes in through ``select_related``."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -19,6 +20,7 @@ from comptoir.orders.late_risk import orders_awaiting_acceptance
 from comptoir.orders.models import FulfilmentState, FulfilmentType, Order
 from comptoir.orders.search import OrderSearchText, fold_query
 from comptoir.orders.selectors import orders_visible_to
+from comptoir.shop.models import Location
 from comptoir.shop.selectors import get_shop
 from comptoir.team.models import TeamMember
 
@@ -69,6 +71,79 @@ _ROW_FIELDS = (
         )
     ),
 )
+
+
+# What a row of the list reads, as values: 50 rows as Order and Fulfilment objects cost
+# more to build than the query takes to answer (``listed_orders`` makes them rows).
+_LISTED_ORDER = (
+    *("id", "number", "state", "source", "location_id", "placed_at", "total"),
+    *("first_name", "last_name", "email", "phone", "partner_name", "partner_unknown_items"),
+)
+_LISTED_FULFILMENT = (
+    *("id", "type", "state", "preparation_minutes", "curbside", "table_label", "placed_at"),
+    *("accepted_at", "pickup_at", "deliver_at", "arrived_at"),
+)
+LISTED_COLUMNS = (*_LISTED_ORDER, *(f"fulfilment__{name}" for name in _LISTED_FULFILMENT))
+
+
+@dataclass(slots=True)
+class ListedFulfilment:
+    """A listed order's fulfilment: what its row and late flag read (``FulfilmentTimes``)."""
+
+    id: int
+    type: str
+    state: str
+    preparation_minutes: int
+    curbside: bool
+    table_label: str
+    placed_at: datetime
+    accepted_at: datetime | None
+    pickup_at: datetime | None
+    deliver_at: datetime | None
+    arrived_at: datetime | None
+
+
+@dataclass(slots=True)
+class ListedOrder:
+    """An order of the list (or of the reminder: no contact, no fulfilment), read as
+    values. ``location`` is the caller's to attach (the page has the member's)."""
+
+    id: int
+    number: str
+    state: str
+    source: str
+    location_id: int
+    placed_at: datetime
+    total: int = 0
+    first_name: str = ""
+    last_name: str = ""
+    email: str = ""
+    phone: str = ""
+    partner_name: str | None = None
+    partner_unknown_items: object = None
+    fulfilment: ListedFulfilment | None = None
+    location: Location | None = None
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
+def listed_values(orders: QuerySet[Order]) -> QuerySet[Order, tuple]:
+    """``orders`` (from ``orders_for_page``) as tuples of ``LISTED_COLUMNS``, to page."""
+    return orders.values_list(*LISTED_COLUMNS)
+
+
+def listed_orders(rows: Iterable[tuple]) -> list[ListedOrder]:
+    """The rows of a page of ``listed_values``."""
+    split = len(_LISTED_ORDER)
+    listed = []
+    for row in rows:
+        order = ListedOrder(*row[:split])
+        if row[split] is not None:  # the fulfilment's id (None: a donation, an e-gift card)
+            order.fulfilment = ListedFulfilment(*row[split:])
+        listed.append(order)
+    return listed
 
 
 def orders_for_page(member: TeamMember, filters: OrderFilters) -> QuerySet[Order]:
@@ -158,16 +233,14 @@ def order_for_page(member: TeamMember, order_id: int) -> Order:
 AWAITING_SHOWN = 20
 
 
-def awaiting_acceptance(member: TeamMember, location_ids: list[int]) -> list[Order]:
+def awaiting_acceptance(member: TeamMember, location_ids: list[int]) -> list[ListedOrder]:
     """The oldest orders not accepted in time at the given locations (already the
     member's), at most AWAITING_SHOWN, in one query whatever their number."""
     orders_visible_to(member)  # the permission check
     if not location_ids:
         return []
     # A line shows the number, the location (the page has it) and the time placed.
-    waiting = (
-        orders_awaiting_acceptance(location_ids)
-        .select_related(None)
-        .only("id", "number", "placed_at", "location_id")
+    waiting = orders_awaiting_acceptance(location_ids).values_list(
+        "id", "number", "state", "source", "location_id", "placed_at"
     )
-    return list(waiting[:AWAITING_SHOWN])
+    return [ListedOrder(*row) for row in waiting[:AWAITING_SHOWN]]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from django.urls import reverse
@@ -23,6 +23,7 @@ from django.utils.timesince import timesince
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from comptoir.orders.dashboard_selectors import ListedFulfilment, ListedOrder
 from comptoir.orders.late_risk import acceptance_reminder_after, late_risk, promised_at
 from comptoir.orders.models import (
     Fulfilment,
@@ -35,6 +36,9 @@ from comptoir.orders.models import (
 from comptoir.shop.models import Location
 from comptoir.shop.money import format_money
 from comptoir.shop.selectors import get_shop
+
+# An order of the list is read as values (``ListedOrder``); the order's page reads it whole.
+AnyOrder = TypeVar("AnyOrder", Order, ListedOrder)
 
 
 def _epoch_ms(moment: datetime | None) -> int | str:
@@ -75,7 +79,7 @@ class RowCells:
     def href(self, order_id: int) -> str:
         return f"{self.href_start}{order_id}{self.href_end}"
 
-    def attach_locations(self, orders: Iterable[Order]) -> list[Order]:
+    def attach_locations(self, orders: Iterable[AnyOrder]) -> list[AnyOrder]:
         """Each order's location from the page's list of the member's locations (every
         order shown is at one of them), rather than joined to each row."""
         orders = list(orders)
@@ -86,7 +90,7 @@ class RowCells:
         return orders
 
 
-def _partner_of(order: Order) -> tuple[str, bool]:
+def _partner_of(order: AnyOrder) -> tuple[str, bool]:
     """The partner's name and whether some of its items are unknown: from the list's
     annotations (``orders_for_page``), else from the order's partner order."""
     if order.source != OrderSource.PARTNER:
@@ -99,13 +103,14 @@ def _partner_of(order: Order) -> tuple[str, bool]:
     return partner_order.partner.name, bool(partner_order.unknown_items)
 
 
-def order_row(order: Order, now: datetime, cells: RowCells | None = None) -> dict[str, Any]:
+def order_row(order: AnyOrder, now: datetime, cells: RowCells | None = None) -> dict[str, Any]:
     """What a row shows, as text, and the data its script needs to re-evaluate the late
     flag as the clock moves (the same rule as ``late_risk``, which renders the first
     paint). The order's page reads it too (one row)."""
     cells = cells or RowCells()
-    fulfilment: Fulfilment | None = getattr(order, "fulfilment", None)
+    fulfilment: Fulfilment | ListedFulfilment | None = getattr(order, "fulfilment", None)
     location = order.location
+    assert location is not None  # attached (attach_locations) or read with the order
     zone = location.time_zone
     partner, unknown_items = _partner_of(order)
     row: dict[str, Any] = {
@@ -162,7 +167,7 @@ def escaped(value: object) -> str:
 def row_html(row: dict[str, Any], cells: RowCells) -> SafeString:
     """The row's ``<tr>``: the order's cells, and the data attributes the page's script
     reads (orders-live.js: state, times in ms, zone, arrival). Every value is escaped."""
-    fulfilment: Fulfilment | None = row["fulfilment"]
+    fulfilment: Fulfilment | ListedFulfilment | None = row["fulfilment"]
     classes = "order-row"
     if row["awaiting"]:
         classes += " awaiting"
@@ -218,8 +223,9 @@ def row_html(row: dict[str, Any], cells: RowCells) -> SafeString:
     )
 
 
-def awaiting_row(order: Order, now: datetime, cells: RowCells) -> dict[str, Any]:
+def awaiting_row(order: AnyOrder, now: datetime, cells: RowCells) -> dict[str, Any]:
     """A line of the reminder: the order, where, and how long it has waited."""
+    assert order.location is not None  # attached (attach_locations)
     return {
         "order": order,
         "number": order.number,

@@ -144,11 +144,14 @@ def order_list(request: StaffRequest) -> HttpResponse:
     filters = form.filters()
     orders = pages.orders_for_page(request.member, filters)
     # Counted by id only: PostgreSQL then drops the joins to the partner's columns.
-    paginator = CappedPaginator(orders, PAGE_SIZE, counted_rows=orders.values("pk"))
+    paginator = CappedPaginator(
+        pages.listed_values(orders), PAGE_SIZE, counted_rows=orders.values("pk")
+    )
     page = paginator.get_page(request.GET.get("page"))
     now = timezone.now()
     cells = RowCells(locations)
-    rows = [order_row(order, now, cells) for order in cells.attach_locations(page.object_list)]
+    listed = cells.attach_locations(pages.listed_orders(page.object_list))
+    rows = [order_row(order, now, cells) for order in listed]
     for row in rows:
         row["html"] = row_html(row, cells)
     alerts = alert_settings_of(request.member)
