@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Sum
+from django.db.models import F, FilteredRelation, Q, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from comptoir.catalog.models import Availability, Product
+from comptoir.catalog.models import Product
 from comptoir.checkout.models import Cart, CartLine
 
 
@@ -79,14 +79,22 @@ def product_for_cart(slug: str) -> Product | None:
 
 def cart_summary(cart: Cart | None) -> CartSummary:
     """Lines with today's prices and whether each can be bought at the cart's location;
-    two queries whatever the number of lines."""
+    one query whatever the number of lines: each line's availability at the location is
+    joined to it (a product has at most one row per location), not prefetched."""
     if cart is None:
         return EMPTY
-    here = Availability.objects.filter(location_id=cart.location_id)
     lines = (
         CartLine.objects.filter(cart=cart)
         .select_related("product")
-        .prefetch_related(Prefetch("product__availabilities", queryset=here, to_attr="here"))
+        .annotate(
+            here=FilteredRelation(
+                "product__availabilities",
+                condition=Q(product__availabilities__location_id=cart.location_id),
+            ),
+            here_id=F("here__id"),
+            here_available=F("here__is_available"),
+            here_stock=F("here__stock"),
+        )
     )
     summaries = [_summarise(line, cart) for line in lines]
     return CartSummary(
@@ -99,14 +107,13 @@ def cart_summary(cart: Cart | None) -> CartSummary:
 
 def _summarise(line: CartLine, cart: Cart) -> CartLineSummary:
     product = line.product
-    found: list[Availability] = getattr(product, "here", [])
-    availability = found[0] if found else None
-    stock = availability.stock if availability else None
+    sold_here = line.here_id is not None and line.here_available  # type: ignore[attr-defined]
+    stock: int | None = line.here_stock  # type: ignore[attr-defined]
     location = cart.location.name
     problem, note = "", ""
     if not product.is_active:
         problem, note = "product_not_sold", _("No longer sold.")
-    elif availability is None or not availability.is_available:
+    elif not sold_here:
         problem = "not_sold_here"
         note = _("Not sold at %(location)s.") % {"location": location}
     elif stock == 0:
