@@ -363,3 +363,30 @@ def test_the_inbox_rows_show_name_preview_channel_unread_and_time_escaped(
     read.conversation.refresh_from_db()
     moment = timezone.localtime(read.conversation.last_message_at)
     assert f'<time datetime="{moment.isoformat()}">' in html
+
+
+def test_an_older_page_reads_as_many_queries_as_the_latest_and_a_foreign_cursor_shows_the_latest(
+    verified_business, messaging_client, count_queries
+):
+    customer = CustomerFactory(first_name="Long", mobile="+33611111111")
+    other = CustomerFactory(first_name="Other", mobile="+33622222222")
+    for n in range(60):
+        received(customer, f"message {n:02d}", minutes=n)
+    foreign = received(other, "not theirs", minutes=30)
+    url = conversation_url(customer)
+    messaging_client.get(url)
+
+    with count_queries() as latest:
+        first = messaging_client.get(url)
+    cursor = first.context["page"].older_cursor
+    with count_queries() as older:
+        second = messaging_client.get(url, {"before": cursor})
+    third = messaging_client.get(url, {"before": foreign.pk})
+
+    assert first.context["page"].messages[0].body == "message 10"
+    assert [m.body for m in second.context["page"].messages] == [
+        f"message {n:02d}" for n in range(10)
+    ]
+    assert second.context["page"].older_cursor is None
+    assert older.count == latest.count  # the cursor's time is a subquery of the page's
+    assert third.context["page"].messages[0].body == "message 10"

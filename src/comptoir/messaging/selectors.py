@@ -8,7 +8,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
@@ -333,19 +333,23 @@ def message_page(
 ) -> MessagePage:
     """Up to ``per_page`` messages older than message ``before`` (the newest when None):
     keyset paging on (created_at, id), so page 200 of 10,000 messages costs the same as
-    the first. Three queries (messages, attachments, and the cursor's row)."""
+    the first. Two queries (messages, attachments): the cursor's time is a subquery of
+    the page's, which also bounds the index walk (``created_at <=``: without it
+    PostgreSQL read the conversation's index from its newest entry down to the cursor,
+    10,000 entries for its oldest page). A cursor that is not a message of this
+    conversation shows the latest page (one query more)."""
     rows = _messages(conversation).order_by("-created_at", "-id")
-    if before is not None:
-        anchor = (
-            Message.objects.filter(conversation=conversation, pk=before)
-            .values_list("created_at", "id")
-            .first()
+    if before is None:
+        found = list(rows[: per_page + 1])
+    else:
+        anchor = Message.objects.filter(conversation=conversation, pk=before)
+        at = Subquery(anchor.order_by().values("created_at")[:1])
+        older = rows.filter(created_at__lte=at).filter(
+            Q(created_at__lt=at) | Q(created_at=at, id__lt=before)
         )
-        if anchor is not None:
-            rows = rows.filter(
-                Q(created_at__lt=anchor[0]) | Q(created_at=anchor[0], id__lt=anchor[1])
-            )
-    found = list(rows[: per_page + 1])
+        found = list(older[: per_page + 1])
+        if not found and not anchor.exists():
+            found = list(rows[: per_page + 1])
     older = found[per_page - 1].pk if len(found) > per_page else None
     page = found[:per_page]
     page.reverse()
