@@ -113,3 +113,16 @@ def test_the_same_page_of_two_histories_reads_each_its_own_orders(
 
     assert alice_page == [alices[1].number, alices[0].number]
     assert bob_page == [bobs[0].number]
+
+
+def test_a_page_number_past_any_history_shows_the_last_page(
+    make_shopper, shopper_client, location, product
+):
+    shopper = make_shopper()
+    orders = [place(shopper, location, product) for _ in range(21)]
+    url = reverse("storefront:account_orders")
+
+    response = shopper_client(shopper).get(url, {"page": "9" * 30})
+
+    assert response.status_code == 200
+    assert numbers_on(response) == [orders[0].number]

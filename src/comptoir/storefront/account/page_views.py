@@ -40,6 +40,7 @@ from comptoir.storefront.cart_session import remember_cart, session_cart
 from comptoir.storefront.views import current_location
 
 ORDERS_PER_PAGE = 20
+MAX_PAGE_ASKED = 1_000_000
 CURRENT_ORDERS_SHOWN = 10
 
 
@@ -71,7 +72,8 @@ def account_orders(request: HttpRequest) -> HttpResponse:
     customer = request.customer  # type: ignore[attr-defined]
     asked = request.GET.get("page")
     try:
-        wanted = max(int(asked or 1), 1)
+        # Bounded: the offset goes into the SQL (a number past any history is the last page).
+        wanted = min(max(int(asked or 1), 1), MAX_PAGE_ASKED)
     except ValueError:
         wanted = 1
     # The page's orders and the history's count in one query; a page past the end (or
