@@ -344,10 +344,10 @@ def message_page(
     else:
         anchor = Message.objects.filter(conversation=conversation, pk=before)
         at = Subquery(anchor.order_by().values("created_at")[:1])
-        older = rows.filter(created_at__lte=at).filter(
+        earlier = rows.filter(created_at__lte=at).filter(
             Q(created_at__lt=at) | Q(created_at=at, id__lt=before)
         )
-        found = list(older[: per_page + 1])
+        found = list(earlier[: per_page + 1])
         if not found and not anchor.exists():
             found = list(rows[: per_page + 1])
     older = found[per_page - 1].pk if len(found) > per_page else None
