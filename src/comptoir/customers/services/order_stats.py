@@ -10,20 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.db.models import (
-    BigIntegerField,
-    Case,
-    Count,
-    DateTimeField,
-    F,
-    IntegerField,
-    OuterRef,
-    Q,
-    Subquery,
-    Sum,
-    Value,
-    When,
-)
+from django.db import connection
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from comptoir.customers.models import Customer, CustomerSpending
@@ -38,22 +26,30 @@ def start_spending(customer: Customer) -> None:
 
 def count_new_order(*, customer_id: int, total: int, placed_at: datetime, location_id: int) -> None:
     """One UPDATE in the order's transaction (the row stays locked until it ends, so two
-    orders of one customer are counted one after the other)."""
-    newer = Q(last_order_at__isnull=True) | Q(last_order_at__lte=placed_at)
-    updated = CustomerSpending.objects.filter(customer_id=customer_id).update(
-        order_count=F("order_count") + 1,
-        total_spent=F("total_spent") + total,
-        last_order_at=Case(
-            When(newer, then=Value(placed_at)),
-            default=F("last_order_at"),
-            output_field=DateTimeField(),
-        ),
-        last_location_id=Case(
-            When(newer, then=Value(location_id)),
-            default=F("last_location_id"),
-            output_field=BigIntegerField(),
-        ),
+    orders of one customer are counted one after the other). Written as SQL: on every
+    order placed, the ORM's expressions for it (two CASEs) cost about 1 ms to build."""
+    quote = connection.ops.quote_name
+    meta = CustomerSpending._meta
+    column = {field.name: quote(field.column or field.name) for field in meta.concrete_fields}
+    count, spent, last, where = (
+        column["order_count"],
+        column["total_spent"],
+        column["last_order_at"],
+        column["last_location"],
     )
+    newer = f"{last} IS NULL OR {last} <= %s"
+    # Only identifiers from the model, quoted; the values go as parameters.
+    sql = (
+        f"UPDATE {quote(meta.db_table)} SET {count} = {count} + 1, "  # noqa: S608
+        f"{spent} = {spent} + %s, "
+        f"{last} = CASE WHEN {newer} THEN %s ELSE {last} END, "
+        f"{where} = CASE WHEN {newer} THEN %s ELSE {where} END "
+        f"WHERE {column['customer']} = %s"
+    )
+    at = connection.ops.adapt_datetimefield_value(placed_at)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [total, at, at, at, location_id, customer_id])
+        updated = cursor.rowcount
     if not updated:  # a record made before its row existed: count from its orders
         recount_orders([customer_id])
 
