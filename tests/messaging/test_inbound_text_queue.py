@@ -19,7 +19,11 @@ from comptoir.consent.cleanup import forget_old_received_texts
 from comptoir.consent.models import ReceivedText, TextSubscription
 from comptoir.consent.personal_data import consent_of, erase_for
 from comptoir.messaging.models import Direction, Message
-from comptoir.messaging.sms_inbound import apply_inbound_texts, apply_texts_left_waiting
+from comptoir.messaging.sms_inbound import (
+    INBOUND_TEXT_PRIORITY,
+    apply_inbound_texts,
+    apply_texts_left_waiting,
+)
 from tests.concurrency import run_at_once, skip_unless_postgres
 from tests.consent import fixtures
 from tests.consent.fixtures import MOBILE, messages_of, sign
@@ -65,7 +69,10 @@ def test_the_webhook_stores_the_text_and_the_worker_applies_it(
         "Bonjour, c'est prêt ?",
         None,
     )
-    assert DBTaskResult.objects.filter(task_path=APPLY, args_kwargs__args=[MOBILE]).count() == 1
+    [task] = DBTaskResult.objects.filter(task_path=APPLY)
+    assert task.args_kwargs["args"] == [MOBILE]
+    # Ahead of the queue's ordinary work (the worker claims by priority first).
+    assert task.priority == INBOUND_TEXT_PRIORITY > 0
     assert messages_of(customer) == []
 
     run_worker()

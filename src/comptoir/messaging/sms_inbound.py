@@ -147,7 +147,18 @@ def apply_received_texts(number: str) -> int:
 # A text that cannot be applied (the database refusing, a bug) is tried again for about
 # a day, and stays stored after that: the next text from the number, or the periodic
 # sweep (``apply_texts_left_waiting``), tries it again first.
-@retrying(max_attempts=10, base_delay_seconds=10, max_delay_seconds=3600)
+#
+# Ahead of other work waiting in the queue (a burst of staff emails, reminders): a STOP
+# must hold before anything else is sent, and staff see the text as soon as it comes.
+INBOUND_TEXT_PRIORITY = 50
+
+
+@retrying(
+    max_attempts=10,
+    base_delay_seconds=10,
+    max_delay_seconds=3600,
+    priority=INBOUND_TEXT_PRIORITY,
+)
 def apply_inbound_texts(number: str) -> int:
     return apply_received_texts(number)
 
