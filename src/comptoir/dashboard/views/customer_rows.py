@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import dateformat
 from django.utils.formats import get_format, localize
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
@@ -21,7 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from comptoir.customers.models import Customer, CustomerKind
-from comptoir.dashboard.views.order_rows import escaped
+from comptoir.dashboard.views.order_rows import DateFormatter, escaped
 from comptoir.shop.money import format_money
 from comptoir.shop.selectors import get_shop
 
@@ -48,7 +47,7 @@ def _number(value: int) -> str:
 def directory_rows(customers: list[Customer], location_names: dict[int, str]) -> list[DirectoryRow]:
     shop = get_shop()
     language = get_language() or shop.published_language
-    short_date = get_format("SHORT_DATE_FORMAT")
+    short_date = DateFormatter(get_format("SHORT_DATE_FORMAT"))
     # /dashboard/customers/<id>/ for every row from one reverse().
     start, end = reverse("dashboard:customer_detail", args=[0]).rsplit("0", 1)
     has_account = escaped(_("Has an account"))
@@ -64,9 +63,9 @@ def directory_rows(customers: list[Customer], location_names: dict[int, str]) ->
         url = f"{start}{customer.pk}{end}"
         orders = spending.order_count if spending else 0
         spent = format_money(spending.total_spent if spending else 0, shop.currency, language)
-        last_order = dateformat.format(localtime(last_at), short_date) if last_at else ""
+        last_order = short_date(localtime(last_at)) if last_at else ""
         location = location_names.get(spending.last_location_id or 0, "") if spending else ""
-        created = dateformat.format(localtime(customer.created_at), short_date)
+        created = short_date(localtime(customer.created_at))
         company = (
             f"<br><small data-company>{escaped(customer.company_name)}</small>"
             if customer.company_name and customer.kind == CustomerKind.BUSINESS

@@ -16,14 +16,14 @@ from datetime import datetime
 
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.formats import get_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from comptoir.customers.models import Customer
-from comptoir.dashboard.views.order_rows import escaped
+from comptoir.dashboard.views.order_rows import DateFormatter, escaped
 from comptoir.messaging.models import (
     Channel,
     Conversation,
@@ -51,7 +51,7 @@ class MessageCells:
         self.not_delivered = escaped(_("Not delivered:"))
         self.retrying = escaped(_("Retrying:"))
         self.order = _("Order %(number)s")
-        self.date_format = get_format("SHORT_DATETIME_FORMAT")
+        self.date_format = DateFormatter(get_format("SHORT_DATETIME_FORMAT"))
         self.zone = timezone.get_current_timezone()
         self.attachment_href = escaped(
             reverse("dashboard:message_attachment", kwargs={"customer_id": customer.pk})
@@ -65,7 +65,7 @@ class MessageCells:
 
     def short(self, moment: datetime) -> str:
         """``moment|date:"SHORT_DATETIME_FORMAT"``, the format read once."""
-        return dateformat.format(self.local(moment), self.date_format)
+        return self.date_format(self.local(moment))
 
     def sender(self, message: Message) -> str:
         if message.direction == Direction.INBOUND:
@@ -164,7 +164,7 @@ def inbox_rows_html(conversations: Iterable[Conversation]) -> list[SafeString]:
     to the conversation, the last message's preview, the channel it came by, the unread
     badge and when. Every value is escaped."""
     channels = {value: str(label) for value, label in Channel.choices}
-    date_format = get_format("SHORT_DATETIME_FORMAT")
+    date_format = DateFormatter(get_format("SHORT_DATETIME_FORMAT"))
     zone = timezone.get_current_timezone()
     start, end = reverse("dashboard:message_conversation", kwargs={"customer_id": 0}).rsplit("0", 1)
     rows = []
@@ -184,7 +184,7 @@ def inbox_rows_html(conversations: Iterable[Conversation]) -> list[SafeString]:
                 f"      <td>{escaped(channels.get(channel, channel))}</td>\n"
                 f"      <td>{badge}</td>\n"
                 f'      <td><time datetime="{local.isoformat() if local else ""}">'
-                f"{escaped(dateformat.format(local, date_format)) if local else ''}</time></td>\n"
+                f"{escaped(date_format(local)) if local else ''}</time></td>\n"
                 "    </tr>\n  "
             )
         )
