@@ -42,6 +42,7 @@ from comptoir.orders.models import (
     Payment,
 )
 from comptoir.orders.receipts import RECEIPT_TEMPLATE
+from comptoir.orders.selectors import order_placed_with
 from comptoir.orders.states import order_state_for
 from comptoir.payments.gateways.base import PaymentResult
 from comptoir.shop.models import FulfilmentType as Offer
@@ -182,7 +183,7 @@ def _place(
     shop = get_shop()
     now = timezone.now()
     with transaction.atomic():
-        existing = Order.objects.filter(idempotency_key=idempotency_key).first()
+        existing = order_placed_with(idempotency_key)
         if existing is not None:
             return existing
         if language not in Language.values:
