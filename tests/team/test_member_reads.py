@@ -12,9 +12,11 @@ from django.utils import timezone
 
 from comptoir.compiled_read import CompiledRead
 from comptoir.shop.models import Shop
-from comptoir.team.access import member_of
+from comptoir.team.access import can_access_location, member_of, visible_location_ids
 from comptoir.team.models import Role, TeamMember
 from comptoir.team.permissions import Permission
+from comptoir.users.models import User
+from tests.factories import LocationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -94,3 +96,33 @@ def test_a_session_ended_elsewhere_or_expired_is_refused_on_the_next_request(
     assert client.get(page).status_code == 200
     Session.objects.filter(session_key=client.session.session_key).delete()
     assert client.get(page).status_code == 302
+
+
+def test_a_limited_members_locations_are_read_once_per_request_and_again_on_the_next(
+    make_member, django_assert_num_queries
+):
+    here, there = LocationFactory(), LocationFactory()
+    member = make_member(permissions=[Permission.VIEW_ORDERS], locations=[here])
+    user = User.objects.get(pk=member.user_id)
+
+    found = member_of(user)
+    assert found is not None
+    with django_assert_num_queries(0):
+        assert visible_location_ids(found) == {here.pk}
+        assert can_access_location(found, here) and not can_access_location(found, there)
+
+    # Changed by another process: the next request's read sees it.
+    TeamMember.objects.get(pk=member.pk).locations.set([there])
+    next_request = member_of(User.objects.get(pk=member.user_id))
+    assert next_request is not None and visible_location_ids(next_request) == {there.pk}
+
+
+def test_locations_changed_through_the_members_own_object_are_seen_at_once(make_member):
+    here, there = LocationFactory(), LocationFactory()
+    member = make_member(permissions=[Permission.VIEW_ORDERS], locations=[here])
+    found = member_of(User.objects.get(pk=member.user_id))
+    assert found is not None and visible_location_ids(found) == {here.pk}
+
+    found.locations.add(there)
+
+    assert visible_location_ids(found) == {here.pk, there.pk}

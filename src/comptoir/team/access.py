@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal, cast
 
+from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from comptoir.compiled_read import CompiledRead
@@ -36,6 +37,11 @@ def member_of(user: User | None) -> TeamMember | None:
     if cached is not False:
         return cached
     member = _active_member.first(user.pk)
+    if member is not None and not (member.has_full_access or member.all_locations):
+        # The locations of a member limited to some: read once for the request, where
+        # the pages' location checks read them two to four times. Kept in Django's
+        # prefetch cache, which the relation's set/add/remove/clear empty.
+        prefetch_related_objects([member], "locations")
     user._team_member_cache = member  # type: ignore[attr-defined]
     return member
 
@@ -56,6 +62,9 @@ def visible_location_ids(actor: TeamMember) -> set[int] | None:
     """Location ids the member works at; None means every location."""
     if actor.has_full_access or actor.all_locations:
         return None
+    prefetched = getattr(actor, "_prefetched_objects_cache", {}).get("locations")
+    if prefetched is not None:
+        return {location.pk for location in prefetched}
     return set(actor.locations.values_list("id", flat=True))
 
 
