@@ -7,10 +7,12 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django_tasks_db.models import DBTaskResult
 
 from comptoir.appointments.models import Appointment, AppointmentEvent, AppointmentStatus
 from comptoir.appointments.reminders import send_reminder
 from comptoir.appointments.replies import handle_reminder_reply
+from comptoir.messaging.inbound_media import fetch_text_media
 from comptoir.messaging.models import Channel, Direction, Message, MessageKind
 from comptoir.messaging.sms_inbound import Outcome, receive_text
 from tests.appointments.conftest import MOBILE, NOW, START
@@ -193,3 +195,26 @@ def test_cancel_through_the_inbound_path_opts_out_and_leaves_the_appointment(cus
         )
     appointment = Appointment.objects.get(pk=reminded.pk)
     assert appointment.status == S.BOOKED and appointment.reminder_answered_at is None
+
+
+@pytest.mark.django_db
+def test_a_picture_sent_with_the_answer_is_fetched_for_the_reply(
+    customer, reminded, settings, django_capture_on_commit_callbacks
+):
+    """The answer's picture goes the way of any picture message (messaging.inbound_media:
+    a task fetches it from Twilio's API host and keeps it as the reply's attachment)."""
+    settings.TWILIO_ACCOUNT_SID = "AC" + "1" * 32
+    account = f"https://api.twilio.com/2010-04-01/Accounts/{settings.TWILIO_ACCOUNT_SID}"
+    media = f"{account}/Messages/MM1/Media/ME1"
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        time_machine.travel(REPLY_AT, tick=False),
+    ):
+        assert handle_reminder_reply(
+            customer, MOBILE, "C", provider_message_id="SMpic", media=[(media, "image/jpeg")]
+        )
+
+    answer = Message.objects.get(provider_message_id="SMpic")
+    assert answer.appointment_id == reminded.pk
+    (fetch,) = DBTaskResult.objects.filter(task_path=fetch_text_media.module_path)
+    assert fetch.args_kwargs["args"][:3] == [answer.pk, 0, media]

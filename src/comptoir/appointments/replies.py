@@ -9,6 +9,8 @@ handled before this is asked (and refused here should it ever arrive)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.db import transaction
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
@@ -19,6 +21,7 @@ from comptoir.appointments.services import answer_reminder
 from comptoir.customers.models import Customer
 from comptoir.customers.search import fold
 from comptoir.errors import DomainError
+from comptoir.messaging.inbound_media import store_text_media
 from comptoir.messaging.models import Channel, MessageKind
 from comptoir.messaging.services import record_inbound, send_message
 from comptoir.shop.selectors import get_shop, language_for
@@ -47,7 +50,12 @@ def answer_for(text: str) -> AppointmentStatus | None:
 
 
 def handle_reminder_reply(
-    customer: Customer, number: str, text: str, *, provider_message_id: str = ""
+    customer: Customer,
+    number: str,
+    text: str,
+    *,
+    provider_message_id: str = "",
+    media: Sequence[tuple[str, str]] = (),
 ) -> bool:
     """True when ``text`` answered the customer's pending reminder: the appointment is
     updated, the reply recorded in the conversation (linked to the appointment, so staff
@@ -63,7 +71,7 @@ def handle_reminder_reply(
         appointment = answer_reminder(appointment_id=pending.pk, target=target, reply=text)
         if appointment is None:
             return False
-        record_inbound(
+        reply = record_inbound(
             customer=customer,
             channel=Channel.SMS,
             body=text,
@@ -71,6 +79,8 @@ def handle_reminder_reply(
             provider_message_id=provider_message_id,
             appointment_id=appointment.pk,
         )
+        if media:  # a picture sent with the answer is kept like any other
+            store_text_media(message_id=reply.pk, media=list(media))
         try:
             with transaction.atomic():
                 send_message(

@@ -237,7 +237,9 @@ def _apply(
             sub=sub, customer=customer, reply=body, provider_message_id=provider_message_id
         )
         return Outcome.OPT_IN_ANSWER
-    if handle_reminder_reply(customer, number, body, provider_message_id=provider_message_id):
+    if handle_reminder_reply(
+        customer, number, body, provider_message_id=provider_message_id, media=media
+    ):
         return Outcome.REMINDER_ANSWER
     if keyword in (Keyword.OPT_IN, Keyword.YES):
         record()
