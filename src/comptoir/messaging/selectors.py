@@ -277,13 +277,15 @@ def conversation_of(customer: Customer) -> Conversation | None:
     return conversation
 
 
-def customer_to_message(member: TeamMember, customer_id: int) -> Customer:
-    customer = (
-        visible_customers(member)
-        .select_related("spending__last_location")
-        .filter(pk=customer_id)
-        .first()
-    )
+def customer_to_message(member: TeamMember, customer_id: int, *, sending: bool = False) -> Customer:
+    """A customer ``member`` may write to. ``sending``: with their last order's location
+    (the quiet hours' time zone when their number says none), which only sending reads:
+    the pages (the conversation, its updates polled every few seconds) go without the
+    two joined rows (0.5-1 ms of compiling and building a request)."""
+    customers = visible_customers(member)
+    if sending:
+        customers = customers.select_related("spending__last_location")
+    customer = customers.filter(pk=customer_id).first()
     if customer is None:
         raise NotFound(_("No such customer."))
     return customer

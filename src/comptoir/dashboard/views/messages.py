@@ -271,7 +271,7 @@ def message_conversation_updates(request: StaffRequest, customer_id: int) -> Htt
 @staff_view(PERMISSION)
 @require_POST
 def message_send(request: StaffRequest, customer_id: int) -> HttpResponse:
-    customer = selectors.customer_to_message(request.member, customer_id)
+    customer = selectors.customer_to_message(request.member, customer_id, sending=True)
     # Both channels are accepted here: for one without an address on file, the service
     # names what is missing (with a link to the profile) rather than "invalid choice".
     form = ComposerForm(request.POST, request.FILES, channels=[Channel.SMS, Channel.EMAIL])
