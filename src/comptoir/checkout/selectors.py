@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 
 from comptoir.catalog.models import Product
 from comptoir.checkout.models import Cart, CartLine
+from comptoir.compiled_read import CompiledRead
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,13 @@ class CartSummary:
 
 EMPTY = CartSummary(cart=None, lines=[], subtotal=0, item_count=0)
 
+# Read on most storefront requests (the visitor's cart, the product added): their SQL is
+# compiled once per process (Django wrote it again each time, 0.5-1 ms of Python).
+_cart_with_location = CompiledRead(lambda pk: Cart.objects.select_related("location").filter(pk=pk))
+_product_by_slug = CompiledRead(
+    lambda slug: Product.objects.filter(slug=slug), placeholder="compiled-read-placeholder"
+)
+
 
 def cart_by_id(cart_id: object) -> Cart | None:
     """The cart whose id the visitor's session holds (None when it is gone). Only the
@@ -59,7 +67,7 @@ def cart_by_id(cart_id: object) -> Cart | None:
         pk = int(cart_id)  # type: ignore[call-overload]
     except (TypeError, ValueError):
         return None
-    return Cart.objects.select_related("location").filter(pk=pk).first()
+    return _cart_with_location.first(pk)
 
 
 def item_count(cart_id: object) -> int:
@@ -74,7 +82,7 @@ def item_count(cart_id: object) -> int:
 
 def product_for_cart(slug: str) -> Product | None:
     """The product a shopper asks to add, active or not (the service says why not)."""
-    return Product.objects.filter(slug=slug).first()
+    return _product_by_slug.first(slug)
 
 
 def cart_summary(cart: Cart | None) -> CartSummary:

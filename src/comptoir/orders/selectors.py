@@ -9,6 +9,7 @@ from collections.abc import Collection
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from comptoir.compiled_read import CompiledRead
 from comptoir.customers.models import Customer
 from comptoir.errors import NotFound
 from comptoir.orders.models import Order
@@ -53,13 +54,17 @@ def orders_visible_to(member: TeamMember) -> QuerySet[Order]:
     return orders if allowed is None else orders.filter(location_id__in=allowed)
 
 
+# Every placing request asks twice (before charging, then in the order's transaction):
+# the statement is compiled once per process (the order's 40 columns took about 0.9 ms
+# of Python to write each time).
+_order_with_key = CompiledRead(
+    lambda key: Order.objects.filter(idempotency_key=key), placeholder="compiled-read-placeholder"
+)
+
+
 def order_placed_with(idempotency_key: str) -> Order | None:
-    """The order a checkout already placed with this key (a double submit), if any.
-    Nearly always there is none (every placing request asks, once or twice): a narrow
-    ``SELECT 1 ... LIMIT 1`` answers that, about half the Python of building the
-    order's 40-column query, which runs only when there is an order to return."""
-    placed = Order.objects.filter(idempotency_key=idempotency_key)
-    return placed.first() if placed.exists() else None
+    """The order a checkout already placed with this key (a double submit), if any."""
+    return _order_with_key.first(idempotency_key)
 
 
 def order_for_confirmation(
