@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from comptoir.customers.personal_data import personal_data
 from comptoir.customers.services.erasure import erase_customer
@@ -155,7 +155,8 @@ class _CancelledWhileCharging(TestGateway):
 def test_a_link_cancelled_while_the_card_is_charged_refunds_the_charge(sent):
     client, link = sent
 
-    with pytest.raises(Conflict) as refused:
+    # A service call outside a request speaks the shop's default language (French).
+    with translation.override("en"), pytest.raises(Conflict) as refused:
         pay_payment_link(
             token=link.token,
             gateway=_CancelledWhileCharging(link, client.member),
@@ -163,6 +164,7 @@ def test_a_link_cancelled_while_the_card_is_charged_refunds_the_charge(sent):
             attempt="a",
         )
 
+    assert refused.value.code == "link_cancelled"
     assert "cancelled by the shop" in str(refused.value.message)
     assert "Your payment was refunded" in str(refused.value.message)
     charge = TestCharge.objects.get()
