@@ -10,11 +10,13 @@ from __future__ import annotations
 import base64
 import secrets
 import threading
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 import pytest
 from django.core.files.storage import default_storage
+from django.db import connections
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -59,6 +61,9 @@ class TwilioWithMedia(TwilioStandIn):
         self.store_requests: list[tuple[str, str]] = []
         self.drops_left = 0
         self.store: ThreadingHTTPServer | None = None
+        # Run by the media store before it answers (in its own thread): what happens
+        # in the shop while a file is being downloaded.
+        self.while_downloading: Callable[[], None] | None = None
 
     def add(self, content: bytes, content_type: str, *, sid: str = ACCOUNT_SID) -> str:
         """A media of a new picture message; its URL as Twilio posts it."""
@@ -76,6 +81,8 @@ class TwilioWithMedia(TwilioStandIn):
         class Store(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 standin.store_requests.append((self.path, self.headers.get("Authorization") or ""))
+                if standin.while_downloading is not None:
+                    standin.while_downloading()
                 content, content_type = standin.media[self.path.rsplit("/", 1)[-1]]
                 self.send_response(200)
                 self.send_header("Content-Type", content_type)
@@ -165,6 +172,11 @@ def stored(message) -> list[tuple[str, str, bytes]]:
         (a.filename, a.content_type, a.file.open("rb").read())
         for a in Attachment.objects.filter(message=message).order_by("pk")
     ]
+
+
+def attachment_files() -> set[str]:
+    folder = "messages/attachments"
+    return set(default_storage.listdir(folder)[1]) if default_storage.exists(folder) else set()
 
 
 def auth_header() -> str:
@@ -374,6 +386,26 @@ def test_erasure_deletes_the_pictures(twilio, owner, django_capture_on_commit_ca
 
     assert not Attachment.objects.exists() and not Message.objects.exists()
     assert not default_storage.exists(name)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_message_erased_during_the_download_gets_no_file(twilio):
+    message = picture_message()
+    url = twilio.add(JPEG, "image/jpeg")
+    files_before = attachment_files()
+
+    def erase() -> None:  # the customer erased while the file is on its way
+        Message.objects.filter(pk=message.pk).delete()
+        connections.close_all()  # this thread's connection
+
+    twilio.while_downloading = erase
+
+    assert fetch_and_store(message.pk, 0, url, "image/jpeg", last_attempt=False) == "missing"
+
+    assert len(twilio.store_requests) == 1
+    assert not Attachment.objects.exists()
+    # No file left behind in the storage either.
+    assert attachment_files() == files_before
 
 
 def test_merging_moves_the_pictures_with_their_message(twilio, owner):

@@ -148,8 +148,11 @@ def fetch_and_store(
         _say(message_id, _too_big, content_type)
         return "too big"
     with transaction.atomic():
-        # Locked, so that a second run of this task at the same time waits, then sees it.
-        Message.objects.select_for_update().filter(pk=message_id).first()
+        # Locked, so that a second run of this task at the same time waits, then sees it;
+        # and read again: an erasure during the download deleted it (a file stored now
+        # would outlive the erasure).
+        if Message.objects.select_for_update().filter(pk=message_id).first() is None:
+            return "missing"
         if Attachment.objects.filter(message_id=message_id, filename=filename).exists():
             return "already stored"
         _store_attachments(message, [NewAttachment(filename, content_type, content)])
