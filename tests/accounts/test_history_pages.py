@@ -126,3 +126,19 @@ def test_a_page_number_past_any_history_shows_the_last_page(
 
     assert response.status_code == 200
     assert numbers_on(response) == [orders[0].number]
+
+
+def test_the_order_rows_escape_the_number_in_the_link_and_the_text(
+    make_shopper, shopper_client, location, product
+):
+    # The rows are written in Python, not by the template: each value is escaped there.
+    shopper = make_shopper()
+    order = place(shopper, location, product)
+    Order.objects.filter(pk=order.pk).update(number="<i>&\"'1")
+    client = shopper_client(shopper)
+
+    for page in ("storefront:account_orders", "storefront:account_home"):
+        content = client.get(reverse(page)).content.decode()
+        assert "<i>" not in content, page
+        assert "Order &lt;i&gt;&amp;&quot;&#x27;1</a>" in content, page
+        assert 'href="/account/orders/%3Ci%3E%26%22%271/"' in content, page
