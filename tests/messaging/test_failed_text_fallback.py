@@ -18,6 +18,7 @@ from comptoir.messaging.delivery import deliver_message
 from comptoir.messaging.failed_updates import FAILED_TEXT_EMAILED
 from comptoir.messaging.models import Channel, Direction, Message, MessageKind, MessageStatus
 from comptoir.messaging.services import send_message
+from comptoir.messaging.sms_inbound import receive_text
 from comptoir.orders.fulfilment import accept_order, cancel_order, mark_order_ready
 from comptoir.orders.models import Fulfilment, FulfilmentState, Order, OrderEvent
 from comptoir.orders.services import Contact, FulfilmentChoice
@@ -273,6 +274,45 @@ def test_other_failed_texts_are_not_emailed(location, manager, django_capture_on
 
     assert OutgoingEmail.objects.count() == before
     assert Message.objects.filter(status=MessageStatus.FAILED).count() == 2
+
+
+def test_a_late_report_on_an_earlier_update_sends_no_email_after_the_later_one(
+    location, manager, django_capture_on_commit_callbacks
+):
+    order = place(location)
+    move(django_capture_on_commit_callbacks, accept_order, manager, order)
+    accepted = update_text(order)
+    move(django_capture_on_commit_callbacks, mark_order_ready, manager, order)
+    ready = update_text(order)
+
+    # The reports come in the other order: "ready" first, "accepted" minutes later.
+    report(ready.provider_message_id, "failed", ErrorCode="21211")
+    report(accepted.provider_message_id, "undelivered", **UNREACHABLE)
+
+    accepted.refresh_from_db()
+    assert accepted.status == MessageStatus.FAILED  # shown failed in the conversation
+    assert [email.kind for email in update_emails(order)] == ["order_ready_for_pickup"]
+    (event,) = OrderEvent.objects.filter(order=order, kind=FAILED_TEXT_EMAILED)
+    assert event.detail["message_id"] == ready.pk
+
+
+def test_no_ready_email_once_the_order_is_cancelled(
+    location, manager, django_capture_on_commit_callbacks
+):
+    order = place(location)
+    move(django_capture_on_commit_callbacks, accept_order, manager, order)
+    move(django_capture_on_commit_callbacks, mark_order_ready, manager, order)
+    ready = update_text(order)
+    # The customer replies STOP, then the order is cancelled: told by email.
+    receive_text(provider_message_id="SMstop", from_number=PHONE, body="STOP")
+    move(django_capture_on_commit_callbacks, cancel_order, manager, order, reason="Oven broken")
+    assert [email.kind for email in update_emails(order)] == ["order_cancelled"]
+
+    report(ready.provider_message_id, "failed", ErrorCode="21211")
+
+    # No "ready for pickup" after "cancelled".
+    assert [email.kind for email in update_emails(order)] == ["order_cancelled"]
+    assert not OrderEvent.objects.filter(order=order, kind=FAILED_TEXT_EMAILED).exists()
 
 
 @pytest.mark.postgres

@@ -1,6 +1,7 @@
 """An order update the customer chose to get by text, whose text failed (refused when
 sent, or reported failed or undelivered by the provider), is told by email instead: the
-same email ``orders.fulfilment`` sends when email is the channel. Called once per failed
+same email ``orders.fulfilment`` sends when email is the channel, unless the customer
+heard of a later state since (``_told_since``). Called once per failed
 text, by ``delivery`` (refused when sent) and ``services.update_delivery_status``
 (reported later)."""
 
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 from comptoir.messaging.conversations import bump, conversation_for
 from comptoir.messaging.models import Channel, Direction, Message, MessageKind, MessageStatus
 from comptoir.orders.events import record_event as record_order_event
-from comptoir.orders.models import Order, OrderEventKind
+from comptoir.orders.models import Fulfilment, FulfilmentState, Order, OrderEventKind
 from comptoir.orders.update_emails import queue_update_email
 
 # The order timeline's event.
@@ -41,6 +42,8 @@ def email_failed_order_update(message: Message) -> None:
     )
     fulfilment = getattr(order, "fulfilment", None) if order is not None else None
     if order is None or fulfilment is None or not order.email:
+        return
+    if _told_since(message, fulfilment):
         return
     email = queue_update_email(order, fulfilment, message.update_state)
     if email is None:
@@ -73,3 +76,18 @@ def email_failed_order_update(message: Message) -> None:
         message_id=message.pk,
         email_id=email.pk,
     )
+
+
+def _told_since(message: Message, fulfilment: Fulfilment) -> bool:
+    """The customer heard of a later state since ``message``: a newer update of the
+    order (a report may come minutes late, after the next one), or its cancellation or
+    failure (told by email once they replied STOP). Its email would come out of order:
+    e.g. "ready for pickup" after "cancelled"."""
+    if fulfilment.state in _ENDED and message.update_state not in _ENDED:
+        return True
+    return Message.objects.filter(
+        order_id=message.order_id, kind=MessageKind.ORDER_UPDATE, pk__gt=message.pk
+    ).exists()
+
+
+_ENDED = frozenset({FulfilmentState.CANCELLED, FulfilmentState.FAILED})
