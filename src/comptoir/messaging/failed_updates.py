@@ -86,7 +86,7 @@ def _told_since(message: Message, fulfilment: Fulfilment) -> bool:
     if fulfilment.state in _ENDED and message.update_state not in _ENDED:
         return True
     return Message.objects.filter(
-        order_id=message.order_id, kind=MessageKind.ORDER_UPDATE, pk__gt=message.pk
+        order=fulfilment.order_id, kind=MessageKind.ORDER_UPDATE, pk__gt=message.pk
     ).exists()
 
 
