@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from comptoir.catalog.models import Availability, Product
 from comptoir.checkout.locks import lock_carts
 from comptoir.checkout.models import MAX_QUANTITY, Cart, CartLine
+from comptoir.compiled_read import CompiledValues
 from comptoir.errors import Conflict, DomainError, NotFound
 from comptoir.shop.models import Location
 from comptoir.users.models import User
@@ -179,26 +180,37 @@ def _check_quantity(quantity: int) -> None:
         )
 
 
+# Whether a product is sold at a location, and its counted stock there (every add to
+# cart): the statement compiled once per process.
+_availability = CompiledValues(
+    lambda _key, product_id, location_id: Availability.objects.filter(
+        product_id=product_id, location_id=location_id
+    ).values_list("is_available", "stock"),
+    placeholders=(-7_913_572_468_135, -7_913_572_468_136),
+)
+
+
 def _check_sellable(product: Product, location: Location, quantity: int) -> None:
     """Refuses ``quantity`` of ``product`` at ``location`` with the shopper's reason."""
     names = {"product": product.name, "location": location.name}
     if not product.is_active:
         raise DomainError(_("%(product)s is no longer sold.") % names, code="product_not_sold")
-    availability = Availability.objects.filter(product=product, location=location).first()
-    if availability is None or not availability.is_available:
+    found = _availability.rows(None, product.pk, location.pk)
+    if not found or not found[0][0]:
         raise DomainError(
             _("%(product)s is not sold at %(location)s.") % names, code="not_sold_here"
         )
-    if availability.stock is not None and quantity > availability.stock:
-        if availability.stock == 0:
+    stock = found[0][1]
+    if stock is not None and quantity > stock:
+        if stock == 0:
             raise Conflict(_("%(product)s is sold out at %(location)s.") % names, code="sold_out")
         raise Conflict(
             ngettext(
                 "Only %(count)d left of %(product)s.",
                 "Only %(count)d left of %(product)s.",
-                availability.stock,
+                stock,
             )
-            % {"count": availability.stock, **names},
+            % {"count": stock, **names},
             code="not_enough_stock",
         )
 
