@@ -67,17 +67,21 @@ def order_placed_with(idempotency_key: str) -> Order | None:
     return _order_with_key.first(idempotency_key)
 
 
+# Shown after every checkout: the order with its fulfilment and location, the SQL
+# compiled once per process.
+_order_to_confirm = CompiledRead(
+    lambda number: Order.objects.select_related("fulfilment", "location").filter(number=number),
+    placeholder="compiled-read-placeholder",
+)
+
+
 def order_for_confirmation(
     number: str, *, placed_here: Collection[str], user_id: int | None
 ) -> Order:
     """The order a confirmation page shows: only to the browser session that placed it
-    (``placed_here``: the numbers it placed) or to the account that owns it."""
-    order = (
-        Order.objects.select_related("fulfilment", "location")
-        .prefetch_related("lines")
-        .filter(number=number)
-        .first()
-    )
+    (``placed_here``: the numbers it placed) or to the account that owns it. Its lines
+    are read by the page (``order.lines.all()``)."""
+    order = _order_to_confirm.first(number)
     if order is None or not (
         number in placed_here or (user_id is not None and order.account_id == user_id)
     ):
