@@ -319,6 +319,9 @@ def test_the_last_failed_try_gives_up_and_says_so(twilio):
         "credentials in the URL",
         "another account",
         "not a URL",
+        "another resource of the account",
+        "dot segments",
+        "a query",
     ],
 )
 def test_urls_off_the_twilio_api_host_are_never_fetched(
@@ -335,6 +338,11 @@ def test_urls_off_the_twilio_api_host_are_never_fetched(
         "credentials in the URL": f"http://someone@{parts.netloc}{parts.path}",
         "another account": twilio.add(JPEG, "image/jpeg", sid="AC" + "9" * 32),
         "not a URL": "http://[::1",
+        # Our account's message list, fetched with its credentials, kept as a "picture".
+        "another resource of the account": f"{twilio.url}/2010-04-01/Accounts/{ACCOUNT_SID}/"
+        "Messages.json",
+        "dot segments": f"{good}/../../../../Messages.json",
+        "a query": f"{good}?PageSize=1000",
     }[where]
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:

@@ -71,7 +71,8 @@ def api_base() -> str:
 
 def is_provider_media_url(url: str) -> bool:
     """``url`` is one of our account's media on the configured Twilio API host (same
-    scheme and host, no credentials in it, under ``/2010-04-01/Accounts/<our SID>/``)."""
+    scheme and host, no credentials in it, exactly
+    ``/2010-04-01/Accounts/<our SID>/Messages/<id>/Media/<id>``)."""
     try:
         parts, base = urlsplit(url), urlsplit(api_base())
     except ValueError:
@@ -79,9 +80,17 @@ def is_provider_media_url(url: str) -> bool:
     if (parts.scheme, parts.netloc.lower()) != (base.scheme, base.netloc.lower()):
         return False
     sid = getattr(settings, "TWILIO_ACCOUNT_SID", "") or ""
-    if not sid:
+    if not sid or parts.query or parts.fragment:
         return False
-    return parts.path.startswith(f"{base.path}/2010-04-01/Accounts/{sid}/")
+    # A media of a message, nothing else of the account (its message list, a ``..``).
+    prefix = f"{base.path}/2010-04-01/Accounts/{sid}/Messages/"
+    return parts.path.startswith(prefix) and bool(
+        _MEDIA_PATH.fullmatch(parts.path.removeprefix(prefix))
+    )
+
+
+# What follows ``Messages/`` in a media URL: the message's and the media's ids.
+_MEDIA_PATH = re.compile(r"[A-Za-z0-9]+/Media/[A-Za-z0-9]+")
 
 
 def store_text_media(*, message_id: int, media: list[tuple[str, str]]) -> None:
