@@ -14,7 +14,7 @@ is cached but the statement, so a change made by another process is seen at once
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -96,10 +96,7 @@ class CompiledRead(Generic[M]):
         if row is None:
             return None
         if compiled.converters:
-            row = list(row)
-            for position, (functions, expression) in compiled.converters.items():
-                for convert in functions:
-                    row[position] = convert(row[position], expression, connection)
+            row = _converted(row, compiled.converters, connection)
         obj = compiled.model.from_db(using, compiled.init_list, row[compiled.model_fields])
         for populator in compiled.populators:
             populator.populate(row, obj)
@@ -159,11 +156,14 @@ class CompiledValues:
             found = cursor.fetchall()
         if not converters:
             return [tuple(row) for row in found]
-        rows = []
-        for row in found:
-            row = list(row)
-            for position, (functions, expression) in converters.items():
-                for convert in functions:
-                    row[position] = convert(row[position], expression, connection)
-            rows.append(tuple(row))
-        return rows
+        return [tuple(_converted(row, converters, connection)) for row in found]
+
+
+def _converted(row: Sequence[Any], converters: dict[int, Any], connection: Any) -> list[Any]:
+    """``row`` with Django's converters applied (the backend's and the fields', e.g.
+    SQLite's text dates to aware datetimes), as the queryset's iterator would."""
+    values = list(row)
+    for position, (functions, expression) in converters.items():
+        for convert in functions:
+            values[position] = convert(values[position], expression, connection)
+    return values
