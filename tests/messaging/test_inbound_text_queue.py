@@ -178,11 +178,20 @@ def test_a_picture_message_keeps_its_media_list_until_applied(twilio_settings, s
         MediaUrl1="https://api.twilio.com/2010-04-01/Accounts/AC0/Messages/MM1/Media/ME2",
         MediaContentType1="image/png",
     )
-
-    assert ReceivedText.objects.get().media == [
+    media = [
         ["https://api.twilio.com/2010-04-01/Accounts/AC0/Messages/MM1/Media/ME1", "image/jpeg"],
         ["https://api.twilio.com/2010-04-01/Accounts/AC0/Messages/MM1/Media/ME2", "image/png"],
     ]
+
+    assert ReceivedText.objects.get().media == media
+    # The list is the customer's data while it waits: in the export.
+    assert [t["media"] for t in consent_of(customer)["texts_waiting"]] == [media]
+
+    assert apply_inbound_texts.call(MOBILE) == 1
+
+    assert ReceivedText.objects.get().media == []  # applied: the list is gone
+    assert consent_of(customer)["texts_waiting"] == []
+    assert [m.body for m in messages_of(customer)] == ["Voici la photo"]
 
 
 @pytest.mark.postgres

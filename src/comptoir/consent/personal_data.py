@@ -70,11 +70,14 @@ def _value(value: Any) -> Any:
 def consent_of(customer: Customer) -> dict[str, list[dict[str, Any]]]:
     subscriptions = TextSubscription.objects.filter(customer=customer).order_by("number")
     records = ConsentRecord.objects.filter(customer=customer).order_by("at", "id")
-    waiting = waiting_texts(numbers_of(customer)).values_list("from_number", "body", "received_at")
+    waiting = waiting_texts(numbers_of(customer)).values_list(
+        "from_number", "body", "media", "received_at"
+    )
     return {
         "texts_waiting": [
-            {"number": number, "body": body, "received_at": _value(received_at)}
-            for number, body, received_at in waiting
+            # ``media``: the picture message's [url, content type] pairs at the provider.
+            {"number": number, "body": body, "media": media, "received_at": _value(received_at)}
+            for number, body, media, received_at in waiting
         ],
         "subscriptions": [
             {name: _value(getattr(sub, name)) for name in SUBSCRIPTION_FIELDS}
