@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from comptoir.consent.models import TextSubscription
+from comptoir.consent.models import ReceivedText, TextSubscription
 from comptoir.customers.models import Customer
 from comptoir.messaging.delivery import deliver_message
 from comptoir.messaging.models import Channel, Direction, Message, MessageKind, MessageStatus
@@ -99,6 +99,7 @@ def test_unsigned_or_badly_signed_requests_get_403_and_nothing_happens(
 
     assert response.status_code == 403 and status.status_code == 403
     assert apply_stored_texts() == 0
+    assert not ReceivedText.objects.exists()  # not even stored
     assert not Customer.objects.exists() and not Message.objects.exists()
 
 
