@@ -28,10 +28,10 @@ from comptoir.messaging.models import (
     Channel,
     Conversation,
     Direction,
-    Message,
     MessageKind,
     MessageStatus,
 )
+from comptoir.messaging.selectors import PageMessage
 
 # Kinds whose label the meta line leaves out (a message someone wrote).
 _UNLABELLED_KINDS = frozenset({MessageKind.STAFF.value, MessageKind.CUSTOMER.value})
@@ -67,19 +67,20 @@ class MessageCells:
         """``moment|date:"SHORT_DATETIME_FORMAT"``, the format read once."""
         return self.date_format(self.local(moment))
 
-    def sender(self, message: Message) -> str:
+    def sender(self, message: PageMessage) -> str:
         if message.direction == Direction.INBOUND:
             return self.customer
         if message.author_id is None:
             return self.the_shop
         name = self.authors.get(message.author_id)
         if name is None:
-            user = message.author.user  # type: ignore[union-attr]
-            name = self.authors[message.author_id] = escaped(user.get_full_name() or user.email)
+            # The user's get_full_name(): their full name, else their email.
+            name = escaped(message.author_name or message.author_email or "")
+            self.authors[message.author_id] = name
         return name
 
 
-def message_html(message: Message, cells: MessageCells) -> SafeString:
+def message_html(message: PageMessage, cells: MessageCells) -> SafeString:
     """The message's ``<li>`` (the former ``_message.html``): who, channel, kind, time,
     status, the quiet hours' wait, the opt-out flag, subject, body, why it failed,
     attachments and its order. Every value is escaped."""
@@ -119,22 +120,19 @@ def message_html(message: Message, cells: MessageCells) -> SafeString:
         parts.append(
             f'  <p class="helptext">{cells.retrying} {escaped(message.failure_reason)}</p>\n'
         )
-    # Read with the page (messaging.selectors.message_page), else through the manager.
-    attachments = getattr(message, "attachment_list", None)
-    if attachments is None:
-        attachments = list(message.attachments.all())
+    attachments = message.attachment_list
     if attachments:
         parts.append('  <ul class="attachments">')
         for attachment in attachments:
             parts.append(
-                f'<li><a href="{cells.attachment_href}?file={attachment.pk}">'
+                f'<li><a href="{cells.attachment_href}?file={attachment.id}">'
                 f"{escaped(attachment.filename)}</a>"
                 f' <span class="helptext">{escaped(filesizeformat(attachment.size))}</span></li>'
             )
         parts.append("</ul>\n")
-    if message.order_id is not None and message.order is not None:
+    if message.order_id is not None and message.order_number is not None:
         start, end = cells.order_href
-        label = cells.order % {"number": message.order.number}
+        label = cells.order % {"number": message.order_number}
         parts.append(
             f'  <p class="helptext"><a href="{escaped(f"{start}{message.order_id}{end}")}">'
             f"{escaped(label)}</a></p>\n"
@@ -143,7 +141,7 @@ def message_html(message: Message, cells: MessageCells) -> SafeString:
     return mark_safe("".join(parts))  # noqa: S308 -- every value above is escaped
 
 
-def messages_html(messages: Iterable[Message], customer: Customer) -> list[SafeString]:
+def messages_html(messages: Iterable[PageMessage], customer: Customer) -> list[SafeString]:
     cells = MessageCells(customer)
     return [message_html(message, cells) for message in messages]
 
