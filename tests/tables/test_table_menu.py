@@ -135,6 +135,9 @@ def test_an_email_brings_a_receipt(client, place, table):
     order = Order.objects.get()
     assert (order.email, order.first_name) == ("camille@example.com", "Camille")
     assert OutgoingEmail.objects.filter(kind="order_receipt", to_address="camille@example.com")
+    # Accepted as placed, by the shop: the shopper is at the table, no "accepted" email.
+    assert order.fulfilment.state == FulfilmentState.RESERVED
+    assert list(OutgoingEmail.objects.values_list("kind", flat=True)) == ["order_receipt"]
 
 
 def gift_card(balance: int) -> GiftCard:
