@@ -6,15 +6,18 @@ a delivered text, never twice, never without an address, never for other texts."
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core import mail
+from django.db import connections
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from twilio.request_validator import RequestValidator
 
 from comptoir.mail.models import OutgoingEmail
-from comptoir.messaging.delivery import deliver_message
+from comptoir.messaging.delivery import SENDING_LEASE, deliver_message
 from comptoir.messaging.failed_updates import FAILED_TEXT_EMAILED
 from comptoir.messaging.models import Channel, Direction, Message, MessageKind, MessageStatus
 from comptoir.messaging.services import send_message
@@ -313,6 +316,58 @@ def test_no_ready_email_once_the_order_is_cancelled(
     # No "ready for pickup" after "cancelled".
     assert [email.kind for email in update_emails(order)] == ["order_cancelled"]
     assert not OrderEvent.objects.filter(order=order, kind=FAILED_TEXT_EMAILED).exists()
+
+
+def _taken_over_while_sending(order, then=None):
+    """The first attempt at ``order``'s update text waits on the provider past its lease:
+    meanwhile another worker claims the text and sends it (in the stand-in's thread, on
+    its own connection); ``then`` runs before the first attempt is answered."""
+
+    def another_worker() -> None:
+        text = update_text(order)
+        late = timezone.now() - SENDING_LEASE - timedelta(seconds=1)
+        Message.objects.filter(pk=text.pk).update(sending_since=late)
+        deliver_message(text.pk, last_attempt=True)
+        if then is not None:
+            then()
+        connections.close_all()
+
+    return another_worker
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_text_taken_over_by_another_worker_fails_and_is_emailed_once(
+    location, manager, twilio_standin
+):
+    order = place(location)
+    twilio_standin.reject(PHONE, 21211)  # both attempts are refused
+    twilio_standin.before_answer = _taken_over_while_sending(order)
+
+    accept_order(actor=manager, order_id=order.pk, expected_version=order.version)
+
+    text = update_text(order)
+    assert (text.status, text.error_code) == (MessageStatus.FAILED, "21211")
+    assert [email.kind for email in update_emails(order)] == ["order_accepted"]
+    assert OrderEvent.objects.filter(order=order, kind=FAILED_TEXT_EMAILED).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_text_another_worker_sent_is_not_put_back_in_the_queue_by_the_first(
+    location, manager, twilio_standin
+):
+    order = place(location)
+    sent_before = len(twilio_standin.delivered)
+    # The other worker's send goes through; the first attempt then gets a 503.
+    twilio_standin.before_answer = _taken_over_while_sending(
+        order, then=lambda: twilio_standin.outage(1)
+    )
+
+    accept_order(actor=manager, order_id=order.pk, expected_version=order.version)
+
+    text = update_text(order)
+    assert text.status == MessageStatus.SENT and text.provider_message_id
+    assert len(twilio_standin.delivered) == sent_before + 1  # sent once, not again
+    assert update_emails(order) == []
 
 
 @pytest.mark.postgres

@@ -14,6 +14,7 @@ import json
 import re
 import secrets
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
@@ -50,6 +51,9 @@ class TwilioStandIn:
     failure_status: int = 503
     server: ThreadingHTTPServer | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # Run once, in the server's thread, before the next request is answered: what
+    # happens meanwhile (e.g. another worker taking over a send that takes long).
+    before_answer: Callable[[], None] | None = None
 
     @property
     def url(self) -> str:
@@ -89,6 +93,9 @@ class TwilioStandIn:
             self.server.server_close()
 
     def _handle(self, handler: BaseHTTPRequestHandler, method: str) -> None:
+        hook, self.before_answer = self.before_answer, None
+        if hook is not None:
+            hook()
         parts = urlsplit(handler.path)
         length = int(handler.headers.get("Content-Length") or 0)
         body = handler.rfile.read(length).decode() if length else ""

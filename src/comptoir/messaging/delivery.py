@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db.models import F, Q
 from django.urls import reverse
@@ -62,12 +62,13 @@ def deliver_message(message_id: int, *, last_attempt: bool) -> str:
         provider_id = _send(message)
     except SmsSendError as error:
         return _failed(
-            message, error.code, error.message, retry=error.retryable and not last_attempt
+            message, now, error.code, error.message, retry=error.retryable and not last_attempt
         )
     except smtplib.SMTPRecipientsRefused as error:
-        return _failed(message, "smtp", f"{type(error).__name__}: {error}", retry=False)
+        return _failed(message, now, "smtp", f"{type(error).__name__}: {error}", retry=False)
     except (smtplib.SMTPException, OSError) as error:
-        return _failed(message, "smtp", f"{type(error).__name__}: {error}", retry=not last_attempt)
+        reason = f"{type(error).__name__}: {error}"
+        return _failed(message, now, "smtp", reason, retry=not last_attempt)
     Message.objects.filter(pk=message_id).update(
         status=MessageStatus.SENT,
         sent_at=timezone.now(),
@@ -86,15 +87,25 @@ def _send(message: Message) -> str:
     return ""
 
 
-def _failed(message: Message, code: str, reason: str, *, retry: bool) -> str:
+def _failed(message: Message, claimed_at: datetime, code: str, reason: str, *, retry: bool) -> str:
     """Keep the reason on the message; a retryable error leaves it QUEUED and raises
-    (the worker tries again with backoff), otherwise it is FAILED for good."""
-    Message.objects.filter(pk=message.pk).update(
+    (the worker tries again with backoff), otherwise it is FAILED for good.
+
+    Only while the message is still this attempt's (QUEUED, claimed at ``claimed_at``):
+    an attempt that waited on the provider past the lease finds it taken over by another
+    and leaves it to that one: no second email for a failed order update, no message put
+    back in the queue after the other sent it."""
+    mine = Message.objects.filter(
+        pk=message.pk, status=MessageStatus.QUEUED, sending_since=claimed_at
+    ).update(
         sending_since=None,
         error_code=code[:20],
         error_message=reason[:500],
         status=MessageStatus.QUEUED if retry else MessageStatus.FAILED,
     )
+    if not mine:
+        logger.warning("Message %s: failed after another attempt took it over", message.pk)
+        return "taken over by another attempt"
     if retry:
         raise SendFailed(f"message {message.pk}: {reason}")
     # An order update refused for good (e.g. an invalid number) is told by email.
