@@ -44,7 +44,7 @@ from django_tasks import TaskContext
 from comptoir.jobs.dispatch import enqueue_after_commit
 from comptoir.jobs.retry import attempts_left, retrying
 from comptoir.messaging.models import Attachment, Message
-from comptoir.messaging.services import NewAttachment, _store_attachments
+from comptoir.messaging.services import NewAttachment, store_attachments
 from comptoir.shop.selectors import get_shop
 
 logger = logging.getLogger(__name__)
@@ -164,7 +164,7 @@ def fetch_and_store(
             return "missing"
         if Attachment.objects.filter(message_id=message_id, filename=filename).exists():
             return "already stored"
-        _store_attachments(message, [NewAttachment(filename, content_type, content)])
+        store_attachments(message, [NewAttachment(filename, content_type, content)])
     return "stored"
 
 

@@ -208,7 +208,7 @@ def send_message(
             send_after=send_after,
             update_state=update_state,
         )
-        _store_attachments(message, attachments)
+        store_attachments(message, attachments)
         bump(conversation, message, unread=False)
     # A backend that cannot defer (the ImmediateBackend of some tests) runs it now: the
     # claim then leaves the message queued until ``send_after``.
@@ -258,7 +258,7 @@ def record_inbound(
             order=order,
             appointment_id=appointment_id,
         )
-        _store_attachments(message, attachments)
+        store_attachments(message, attachments)
         bump(conversation, message, unread=True)
         transaction.on_commit(
             lambda: notifications.notify_staff_of_inbound(message.pk), robust=True
@@ -266,7 +266,9 @@ def record_inbound(
     return message
 
 
-def _store_attachments(message: Message, attachments: Iterable[AttachmentData]) -> None:
+def store_attachments(message: Message, attachments: Iterable[AttachmentData]) -> None:
+    """Keep ``attachments`` as ``message``'s files (in the caller's transaction): sent and
+    received messages here, a picture message's files in ``inbound_media``."""
     for new in attachments:
         attachment = Attachment(
             message=message,
