@@ -8,20 +8,23 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from comptoir.compiled_read import CompiledValues
 from comptoir.customers.phones import InvalidPhone, to_e164
 from comptoir.errors import NotFound
 from comptoir.orders.late_risk import orders_awaiting_acceptance
 from comptoir.orders.models import FulfilmentState, FulfilmentType, Order
 from comptoir.orders.search import OrderSearchText, fold_query
-from comptoir.orders.selectors import orders_visible_to
+from comptoir.orders.selectors import orders_at, orders_visible_to
 from comptoir.shop.models import Location
 from comptoir.shop.selectors import get_shop
+from comptoir.team.access import visible_location_ids
 from comptoir.team.models import TeamMember
 
 # The sections of the page, by how the order reaches the customer.
@@ -77,13 +80,18 @@ _ROW_FIELDS = (
 # more to build than the query takes to answer (``listed_orders`` makes them rows).
 _LISTED_ORDER = (
     *("id", "number", "state", "source", "location_id", "placed_at", "total"),
-    *("first_name", "last_name", "email", "phone", "partner_name", "partner_unknown_items"),
+    *("first_name", "last_name", "email", "phone"),
 )
 _LISTED_FULFILMENT = (
     *("id", "type", "state", "preparation_minutes", "curbside", "table_label", "placed_at"),
     *("accepted_at", "pickup_at", "deliver_at", "arrived_at"),
 )
-LISTED_COLUMNS = (*_LISTED_ORDER, *(f"fulfilment__{name}" for name in _LISTED_FULFILMENT))
+# The annotations last, as a values_list() returns them (CompiledValues checks it).
+LISTED_COLUMNS = (
+    *_LISTED_ORDER,
+    *(f"fulfilment__{name}" for name in _LISTED_FULFILMENT),
+    *("partner_name", "partner_unknown_items"),
+)
 
 
 @dataclass(slots=True)
@@ -136,25 +144,65 @@ def listed_values(orders: QuerySet[Order]) -> QuerySet[Order, tuple]:
 
 def listed_orders(rows: Iterable[tuple]) -> list[ListedOrder]:
     """The rows of a page of ``listed_values``."""
-    split = len(_LISTED_ORDER)
+    split, end = len(_LISTED_ORDER), len(_LISTED_ORDER) + len(_LISTED_FULFILMENT)
     listed = []
     for row in rows:
         order = ListedOrder(*row[:split])
+        order.partner_name, order.partner_unknown_items = row[end:]
         if row[split] is not None:  # the fulfilment's id (None: a donation, an e-gift card)
-            order.fulfilment = ListedFulfilment(*row[split:])
+            order.fulfilment = ListedFulfilment(*row[split:end])
         listed.append(order)
     return listed
+
+
+def _plain_page_values(
+    key: tuple[tuple[int, ...] | None, bool, int, int], location_id: int
+) -> QuerySet[Order, tuple]:
+    allowed, by_location, offset, size = key
+    filters = OrderFilters(location_id=location_id if by_location else None)
+    return listed_values(_filtered(orders_at(allowed), filters))[offset : offset + size]
+
+
+# The page as staff leave it open (every location, or one, nothing else chosen), asked
+# again by its live refresh every few seconds: its statement costs more to compile
+# than to run, so it is compiled once per process for each set of the member's
+# locations and each page (the location is a parameter).
+_plain_page = CompiledValues(_plain_page_values, placeholders=(-7_913_572_468_139,))
+
+
+def listed_page(
+    member: TeamMember, filters: OrderFilters, page_rows: QuerySet[Any, tuple]
+) -> list[ListedOrder]:
+    """The rows of one page of ``listed_values(orders_for_page(member, filters))``
+    (``page_rows``, its slice as the paginator cut it), read through a statement
+    compiled once when the only filter is the location."""
+    low, high = page_rows.query.low_mark, page_rows.query.high_mark
+    if filters != OrderFilters(location_id=filters.location_id) or high is None:
+        return listed_orders(page_rows)
+    allowed = visible_location_ids(member)
+    if high == low or (allowed is not None and not allowed):
+        return []  # an empty page, or no location of theirs (neither compiles: no SQL)
+    key = (
+        None if allowed is None else tuple(allowed),
+        filters.location_id is not None,
+        low,
+        high - low,
+    )
+    return listed_orders(_plain_page.rows(key, filters.location_id or 0))
 
 
 def orders_for_page(member: TeamMember, filters: OrderFilters) -> QuerySet[Order]:
     """The member's orders matching ``filters``, newest first, with their fulfilment
     and, for partner orders, ``partner_name`` and ``partner_unknown_items`` (the
     location is the caller's to attach)."""
+    return _filtered(orders_visible_to(member), filters)
+
+
+def _filtered(orders: QuerySet[Order], filters: OrderFilters) -> QuerySet[Order]:
     # What a row shows; not the customer record (the order carries the contact), nor
     # the location (the page has the member's locations already).
     orders = (
-        orders_visible_to(member)
-        .select_related(None)
+        orders.select_related(None)
         .select_related("fulfilment")
         .only(*_ROW_FIELDS)
         # Two columns rather than two more objects per row (most orders have no

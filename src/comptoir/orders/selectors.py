@@ -4,7 +4,7 @@ their status link names, staff the orders of the locations they work at."""
 from __future__ import annotations
 
 import hmac
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -47,11 +47,16 @@ def order_by_status_token(number: str, token: str) -> Order:
 def orders_visible_to(member: TeamMember) -> QuerySet[Order]:
     """Orders of the locations ``member`` works at (needs "view orders")."""
     require(member, Permission.VIEW_ORDERS)
+    return orders_at(visible_location_ids(member))
+
+
+def orders_at(location_ids: Iterable[int] | None) -> QuerySet[Order]:
+    """Orders of the given locations (None: every location), newest first. The caller
+    has checked who asks (``orders_visible_to``)."""
     orders = Order.objects.select_related("customer", "fulfilment", "location").order_by(
         "-placed_at", "-id"
     )
-    allowed = visible_location_ids(member)
-    return orders if allowed is None else orders.filter(location_id__in=allowed)
+    return orders if location_ids is None else orders.filter(location_id__in=location_ids)
 
 
 # Every placing request asks twice (before charging, then in the order's transaction):

@@ -9,6 +9,7 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.forms.utils import flatatt
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -150,7 +151,8 @@ def order_list(request: StaffRequest) -> HttpResponse:
     page = paginator.get_page(request.GET.get("page"))
     now = timezone.now()
     cells = RowCells(locations)
-    listed = cells.attach_locations(pages.listed_orders(page.object_list))
+    page_rows = cast("QuerySet[Any, tuple]", page.object_list)  # a slice of listed_values
+    listed = cells.attach_locations(pages.listed_page(request.member, filters, page_rows))
     rows = [order_row(order, now, cells) for order in listed]
     for row in rows:
         row["html"] = row_html(row, cells)
