@@ -25,6 +25,12 @@ class Everything(forms.Form):
         ),
     )
     choice = forms.ChoiceField(choices=[("a", "A <b>"), ("b", "B")], required=False)
+    kind = forms.ChoiceField(
+        choices=[("pickup", "Pickup"), ("x&y", "X <and> Y")], widget=forms.RadioSelect
+    )
+    several = forms.MultipleChoiceField(
+        choices=[("1", "One"), ("2", "Two")], widget=forms.CheckboxSelectMultiple, required=False
+    )
 
 
 DATA = [
@@ -39,6 +45,8 @@ DATA = [
         "count": "x",
         "hint": "ok",
         "choice": "a",
+        "kind": "x&y",
+        "several": ["2"],
     },
 ]
 
@@ -53,6 +61,10 @@ def test_inputs_are_written_as_djangos_templates_write_them(data, name):
         plain.is_valid()
 
     assert str(quick[name]) == str(plain[name])
+    # Each option on its own, bare and in its label, as a template places them.
+    for mine, django in zip(quick[name].subwidgets, plain[name].subwidgets, strict=True):
+        assert str(mine.tag()) == str(django.tag())
+        assert str(mine) == str(django)
 
 
 def test_a_safe_value_is_written_as_it_is():

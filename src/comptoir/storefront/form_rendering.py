@@ -2,7 +2,9 @@
 password, hidden, checkbox...) is written here in Python, the same markup as Django's
 ``input.html`` and ``attrs.html`` templates write, instead of through those two
 templates per field (a checkout page has a dozen: about 4 ms of its rendering, 0.2 ms
-here). Every other widget (select, radio, textarea) goes through its template as usual."""
+here), and so is a radio button or checkbox of a choice list placed on its own
+(``{{ choice.tag }}``). Every other widget (a select, a whole radio list, a text area,
+an option wrapped in its label) goes through its template as usual."""
 
 from __future__ import annotations
 
@@ -52,10 +54,20 @@ def input_html(widget: dict[str, Any]) -> SafeString:
     return mark_safe("".join(parts))  # noqa: S308 -- every value above is escaped
 
 
+# One radio button or checkbox of a choice list: ``input_option.html``, which wraps the
+# input in its label only when asked (``{{ choice }}``; ``{{ choice.tag }}`` does not).
+OPTION_TEMPLATES = frozenset(
+    {"django/forms/widgets/radio_option.html", "django/forms/widgets/checkbox_option.html"}
+)
+
+
 class QuickInputs(DjangoTemplates):
     def render(self, template_name: str, context: dict[str, Any], request: Any = None) -> str:
+        widget = context.get("widget")
         if template_name in INPUT_TEMPLATES:
-            return input_html(context["widget"])
+            return input_html(widget)  # type: ignore[arg-type]
+        if template_name in OPTION_TEMPLATES and widget and not widget.get("wrap_label"):
+            return input_html(widget)
         return super().render(template_name, context, request)
 
 
