@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from comptoir.alerts.services import announce_new_order
 from comptoir.catalog.models import Availability, Product, in_language
 from comptoir.catalog.services import decrement_stock
+from comptoir.compiled_read import CompiledValues
 from comptoir.customers.phones import to_e164
 from comptoir.customers.services import find_or_create_for_order, normalise_email
 from comptoir.customers.services.order_stats import count_new_order
@@ -452,9 +453,7 @@ def _sold_products(
     not active or not sold here."""
     availabilities = {
         a.product_id: a
-        for a in Availability.objects.select_related("product").filter(
-            location=location, product_id__in=quantities
-        )
+        for a in _availabilities_with_products(location.pk, list(quantities))
         if a.is_available and a.product.is_active
     }
     sold = {pk: a.product for pk, a in availabilities.items()}
@@ -467,6 +466,40 @@ def _sold_products(
             code="not_sold",
         )
     return sold, availabilities
+
+
+# The availability rows of an order's products, with the products: the statement of
+# each number of products (up to MAX_COMPILED_PRODUCTS) compiled once per process, the
+# rows read in the order's transaction each time and made into objects as the ORM does.
+_AVAILABILITY_FIELDS = [field.attname for field in Availability._meta.concrete_fields]
+_PRODUCT_FIELDS = [field.attname for field in Product._meta.concrete_fields]
+MAX_COMPILED_PRODUCTS = 12
+_availability_reads: dict[int, CompiledValues] = {}
+
+
+def _availabilities_with_products(location_id: int, product_ids: list[int]) -> list[Availability]:
+    count = len(product_ids)
+    if count > MAX_COMPILED_PRODUCTS:
+        return list(
+            Availability.objects.select_related("product").filter(
+                location_id=location_id, product_id__in=product_ids
+            )
+        )
+    read = _availability_reads.get(count)
+    if read is None:
+        read = _availability_reads[count] = CompiledValues(
+            lambda _key, location, *products: Availability.objects.filter(
+                location_id=location, product_id__in=products
+            ).values_list(*_AVAILABILITY_FIELDS, *(f"product__{name}" for name in _PRODUCT_FIELDS)),
+            placeholders=tuple(-7_913_572_468_135 - n for n in range(count + 1)),
+        )
+    split = len(_AVAILABILITY_FIELDS)
+    found = []
+    for row in read.rows(None, location_id, *product_ids):
+        availability = Availability.from_db("default", _AVAILABILITY_FIELDS, row[:split])
+        availability.product = Product.from_db("default", _PRODUCT_FIELDS, row[split:])
+        found.append(availability)
+    return found
 
 
 def _offer_for(choice: FulfilmentChoice) -> Offer:
