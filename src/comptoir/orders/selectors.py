@@ -9,10 +9,10 @@ from collections.abc import Collection, Iterable
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from comptoir.compiled_read import CompiledRead
+from comptoir.compiled_read import CompiledRead, CompiledValues
 from comptoir.customers.models import Customer
 from comptoir.errors import NotFound
-from comptoir.orders.models import Order
+from comptoir.orders.models import Order, OrderLine
 from comptoir.team.access import require, visible_location_ids
 from comptoir.team.models import TeamMember
 from comptoir.team.permissions import Permission
@@ -28,15 +28,18 @@ def orders_of_customer(customer: Customer) -> QuerySet[Order]:
     )
 
 
+# The order a confirmation or status page shows (after every checkout), with its
+# fulfilment and location: the SQL compiled once per process.
+_order_by_number = CompiledRead(
+    lambda number: Order.objects.select_related("fulfilment", "location").filter(number=number),
+    placeholder="compiled-read-placeholder",
+)
+
+
 def order_by_status_token(number: str, token: str) -> Order:
     """The order a guest status link names. The same NotFound whether the number is
     unknown or the token wrong, so a link reveals nothing about other orders."""
-    order = (
-        Order.objects.select_related("fulfilment", "location")
-        .prefetch_related("lines")
-        .filter(number=number)
-        .first()
-    )
+    order = _order_by_number.first(number)  # its lines: ``order_lines``
     # Compared even when there is no order, so the timing does not tell either.
     expected = order.status_token if order is not None else "-" * 32
     if not hmac.compare_digest(expected.encode(), (token or "").encode()) or order is None:
@@ -72,12 +75,20 @@ def order_placed_with(idempotency_key: str) -> Order | None:
     return _order_with_key.first(idempotency_key)
 
 
-# Shown after every checkout: the order with its fulfilment and location, the SQL
-# compiled once per process.
-_order_to_confirm = CompiledRead(
-    lambda number: Order.objects.select_related("fulfilment", "location").filter(number=number),
-    placeholder="compiled-read-placeholder",
+_LINE_FIELDS = [field.attname for field in OrderLine._meta.concrete_fields]
+_lines_of_order = CompiledValues(
+    lambda _key, order_id: OrderLine.objects.filter(order_id=order_id).values_list(*_LINE_FIELDS),
+    placeholders=(-7_913_572_468_135,),
 )
+
+
+def order_lines(order: Order) -> list[OrderLine]:
+    """The order's lines in their order, for the confirmation and status pages: the
+    statement compiled once per process, the rows made into objects as the ORM does."""
+    return [
+        OrderLine.from_db("default", _LINE_FIELDS, row)
+        for row in _lines_of_order.rows(None, order.pk)
+    ]
 
 
 def order_for_confirmation(
@@ -86,7 +97,7 @@ def order_for_confirmation(
     """The order a confirmation page shows: only to the browser session that placed it
     (``placed_here``: the numbers it placed) or to the account that owns it. Its lines
     are read by the page (``order.lines.all()``)."""
-    order = _order_to_confirm.first(number)
+    order = _order_by_number.first(number)
     if order is None or not (
         number in placed_here or (user_id is not None and order.account_id == user_id)
     ):

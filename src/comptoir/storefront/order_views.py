@@ -13,7 +13,7 @@ from comptoir.errors import DomainError, NotFound
 from comptoir.orders.arrival import record_arrival
 from comptoir.orders.links import status_path
 from comptoir.orders.models import Order
-from comptoir.orders.selectors import order_by_status_token, order_for_confirmation
+from comptoir.orders.selectors import order_by_status_token, order_for_confirmation, order_lines
 from comptoir.orders.states import order_label
 from comptoir.storefront.account.access import account_page
 from comptoir.storefront.checkout_views import PLACED_SESSION_KEY
@@ -46,7 +46,7 @@ def order_page_context(order: Order) -> dict[str, object]:
     fulfilment = getattr(order, "fulfilment", None)
     return {
         "order": order,
-        "lines": list(order.lines.all()),
+        "lines": order_lines(order),
         "fulfilment": fulfilment,
         "label": order_label(
             order.state,
