@@ -114,6 +114,28 @@ def home(using: str) -> list[str]:
     return ["/"]
 
 
+@scenario("category")
+def category(using: str) -> list[str]:
+    """Storefront category page: the first page of the first location's first category."""
+    from comptoir.catalog.models import Category
+    from comptoir.shop.models import Location
+
+    locations = Location.objects.using(using).filter(is_active=True)
+    first = locations.order_by("position", "name").first()
+    slug = (
+        Category.objects.using(using)
+        .filter(
+            products__is_active=True,
+            products__availabilities__location=first,
+            products__availabilities__is_available=True,
+        )
+        .order_by("position", "id")
+        .values_list("slug", flat=True)
+        .first()
+    )
+    return [f"/categories/{slug}/"] if slug else []
+
+
 @scenario("product")
 def product(using: str) -> list[str]:
     """Storefront product pages, cycling through up to 200 products sold at the first location."""

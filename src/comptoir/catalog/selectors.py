@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 
 from comptoir.catalog.models import Availability, Category, Product
@@ -13,13 +16,26 @@ from comptoir.shop.models import Location
 from comptoir.team.access import require_location, visible_location_ids
 from comptoir.team.models import TeamMember
 
+# The storefront home shows each category with its first products at the location and
+# a link to the category's page when it has more; categories are paged too (a shop may
+# have over a thousand). The category page pages through all of a category's products.
+HOME_PRODUCTS_PER_CATEGORY = 8
+HOME_CATEGORIES_PER_PAGE = 24
+CATEGORY_PRODUCTS_PER_PAGE = 48
+
 
 @dataclass(frozen=True)
 class Shelf:
-    """One category with the products a location sells, for the storefront."""
+    """One category with the products a location sells, for the storefront. ``count``:
+    how many the location sells in the category (0 when ``products`` are all of them)."""
 
     category: Category
     products: list[Product]
+    count: int = 0
+
+    @property
+    def has_more(self) -> bool:
+        return self.count > len(self.products)
 
 
 def sellable_products(location: Location) -> QuerySet[Product]:
@@ -49,6 +65,65 @@ def storefront_shelves(location: Location) -> list[Shelf]:
         shelf = shelves.setdefault(product.category_id, Shelf(product.category, []))
         shelf.products.append(product)
     return list(shelves.values())
+
+
+# A product card shows no description: not read for the home's and category pages' cards.
+_CARD_UNUSED = ("description_fr", "description_en")
+
+
+def storefront_home_shelves(location: Location, page_number: str | int | None) -> Page[Shelf]:
+    """A page of the home's categories (in order, only those with a product sold at
+    ``location``); its ``object_list`` holds each category's ``Shelf`` with its first
+    ``HOME_PRODUCTS_PER_CATEGORY`` products and its count. Two queries and the
+    availabilities' prefetch, whatever the size of the catalog."""
+    counts = list(
+        sellable_products(location)
+        .select_related(None)
+        .prefetch_related(None)
+        .order_by("category__position", "category_id")
+        .values_list("category_id")
+        .annotate(count=Count("pk"))
+    )
+    # Pages of (category id, count) rows; the page returned holds the categories' shelves.
+    paginator: Paginator[Any] = Paginator(counts, HOME_CATEGORIES_PER_PAGE)
+    counted = paginator.get_page(page_number)
+    count_of: dict[int, int] = dict(counted.object_list)
+    first_products = (
+        sellable_products(location)
+        .filter(category_id__in=list(count_of))
+        .defer(*_CARD_UNUSED)
+        .annotate(
+            rank=Window(
+                RowNumber(), partition_by=[F("category_id")], order_by=[F("position"), F("id")]
+            )
+        )
+        .filter(rank__lte=HOME_PRODUCTS_PER_CATEGORY)
+        .order_by("category__position", "category_id", "position", "id")
+    )
+    shelves: dict[int, Shelf] = {}
+    for product in first_products:
+        shelf = shelves.get(product.category_id)
+        if shelf is None:
+            shelf = shelves[product.category_id] = Shelf(
+                product.category, [], count_of[product.category_id]
+            )
+        shelf.products.append(product)
+    shown = [shelves[category_id] for category_id in count_of if category_id in shelves]
+    return Page(shown, counted.number, paginator)
+
+
+def storefront_category(slug: str) -> Category | None:
+    return Category.objects.filter(slug=slug).first()
+
+
+def storefront_category_products(category: Category, location: Location) -> QuerySet[Product]:
+    """The products of ``category`` sold at ``location``, in the category's order."""
+    return (
+        sellable_products(location)
+        .filter(category=category)
+        .defer(*_CARD_UNUSED)
+        .order_by("position", "id")
+    )
 
 
 def storefront_product(slug: str, location: Location) -> Product | None:

@@ -6,6 +6,7 @@ app_name = "storefront"
 urlpatterns = [
     path("", views.home, name="home"),
     path("products/<slug:slug>/", views.product_detail, name="product"),
+    path("categories/<slug:slug>/", views.category, name="category"),
     path("cart/", cart_views.cart_page, name="cart"),
     path("cart/add/", cart_views.cart_add, name="cart_add"),
     path("cart/update/", cart_views.cart_update, name="cart_update"),

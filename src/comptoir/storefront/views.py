@@ -1,3 +1,4 @@
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -46,15 +47,40 @@ def current_location(request: HttpRequest) -> Location | None:
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    """Each category with its first products at the location, a page of categories at
+    a time; a category with more links to its own page."""
     location = current_location(request)
-    shelves = catalog.storefront_shelves(location) if location else []
+    page = catalog.storefront_home_shelves(location, request.GET.get("page")) if location else None
     return render(
         request,
         "storefront/home.html",
         {
             "location": location,
             "locations": getattr(request, "storefront_locations", []),
-            "shelves": shelves,
+            "page": page,
+            "shelves": page.object_list if page else [],
+        },
+    )
+
+
+def category(request: HttpRequest, slug: str) -> HttpResponse:
+    """All of a category's products sold at the location, a page at a time."""
+    location = current_location(request)
+    found = catalog.storefront_category(slug) if location else None
+    if location is None or found is None:
+        raise Http404
+    products = catalog.storefront_category_products(found, location)
+    page = Paginator(products, catalog.CATEGORY_PRODUCTS_PER_PAGE).get_page(request.GET.get("page"))
+    if not page.object_list:  # nothing of this category is sold here
+        raise Http404
+    return render(
+        request,
+        "storefront/category.html",
+        {
+            "location": location,
+            "locations": getattr(request, "storefront_locations", []),
+            "category": found,
+            "page": page,
         },
     )
 
