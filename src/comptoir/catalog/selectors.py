@@ -76,13 +76,17 @@ def storefront_home_shelves(location: Location, page_number: str | int | None) -
     ``location``); its ``object_list`` holds each category's ``Shelf`` with its first
     ``HOME_PRODUCTS_PER_CATEGORY`` products and its count. Two queries and the
     availabilities' prefetch, whatever the size of the catalog."""
+    # Grouped by category (PostgreSQL hashes ~30,000 rows into the categories, then
+    # sorts those: faster than sorting the products by category position first).
     counts = list(
-        sellable_products(location)
-        .select_related(None)
-        .prefetch_related(None)
-        .order_by("category__position", "category_id")
-        .values_list("category_id")
-        .annotate(count=Count("pk"))
+        Category.objects.filter(
+            products__is_active=True,
+            products__availabilities__location=location,
+            products__availabilities__is_available=True,
+        )
+        .annotate(count=Count("products"))
+        .order_by("position", "id")
+        .values_list("id", "count")
     )
     # Pages of (category id, count) rows; the page returned holds the categories' shelves.
     paginator: Paginator[Any] = Paginator(counts, HOME_CATEGORIES_PER_PAGE)
