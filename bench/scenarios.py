@@ -110,7 +110,8 @@ def select(names: str | None) -> list[Scenario]:
 
 @scenario("home")
 def home(using: str) -> list[str]:
-    """Storefront home: every category with the products of the first location."""
+    """Storefront home: the first page of categories of the first location, each with its
+    first products and a link to the category's page."""
     return ["/"]
 
 
