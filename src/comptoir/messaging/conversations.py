@@ -5,9 +5,12 @@ message, its preview, the unread count): the lowest layer of the messaging app, 
 from __future__ import annotations
 
 from django.db.models import F, Q
+from django.utils import timezone
 
 from comptoir.customers.models import Customer
-from comptoir.messaging.models import Conversation, Message
+from comptoir.mail.models import OutgoingEmail
+from comptoir.messaging.models import Channel, Conversation, Direction, Message, MessageStatus
+from comptoir.orders.models import Order
 
 PREVIEW_LENGTH = 200
 
@@ -35,3 +38,33 @@ def bump(conversation: Conversation, message: Message, *, unread: bool) -> None:
         Conversation.objects.filter(pk=conversation.pk).filter(
             last_message_at__gt=message.created_at
         ).update(unread_count=F("unread_count") + 1, last_inbound_channel=message.channel)
+
+
+def record_email_sent(
+    conversation: Conversation,
+    email: OutgoingEmail,
+    *,
+    kind: str,
+    body: str,
+    order: Order,
+    update_state: str = "",
+) -> Message:
+    """An email the mail outbox sends for an order (the receipt, an update told by email)
+    shown in the customer's conversation: SENT as soon as queued (the outbox's row says
+    whether it went), threaded by the email's Message-ID so a reply lands there."""
+    message = Message.objects.create(
+        conversation=conversation,
+        direction=Direction.OUTBOUND,
+        channel=Channel.EMAIL,
+        kind=kind,
+        status=MessageStatus.SENT,
+        body=body,
+        subject=email.subject,
+        to_address=email.to_address,
+        email_message_id=email.provider_message_id,
+        order=order,
+        update_state=update_state,
+        sent_at=timezone.now(),
+    )
+    bump(conversation, message, unread=False)
+    return message

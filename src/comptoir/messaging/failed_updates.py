@@ -8,11 +8,11 @@ text, by ``delivery`` (refused when sent) and ``services.update_delivery_status`
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
-from comptoir.messaging.conversations import bump, conversation_for
-from comptoir.messaging.models import Channel, Direction, Message, MessageKind, MessageStatus
+from comptoir.messaging.conversations import conversation_for, record_email_sent
+from comptoir.messaging.models import Channel, Message, MessageKind
 from comptoir.orders.events import record_event as record_order_event
 from comptoir.orders.models import Fulfilment, FulfilmentState, Order, OrderEventKind
 from comptoir.orders.update_emails import queue_update_email
@@ -53,22 +53,14 @@ def email_failed_order_update(message: Message) -> None:
             "number": order.number
         }
     conversation = conversation_for(order.customer)
-    emailed = Message.objects.create(
-        conversation=conversation,
-        direction=Direction.OUTBOUND,
-        channel=Channel.EMAIL,
+    record_email_sent(
+        conversation,
+        email,
         kind=MessageKind.ORDER_UPDATE,
-        # Sent by the mail outbox, whose row says whether it went (like the receipt).
-        status=MessageStatus.SENT,
         body=body,
-        subject=email.subject,
-        to_address=email.to_address,
-        email_message_id=email.provider_message_id,
         order=order,
         update_state=message.update_state,
-        sent_at=timezone.now(),
     )
-    bump(conversation, emailed, unread=False)
     record_order_event(
         order,
         FAILED_TEXT_EMAILED,

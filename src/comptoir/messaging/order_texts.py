@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 from comptoir.consent.rules import text_refusal
 from comptoir.errors import DomainError
 from comptoir.mail.models import OutgoingEmail
-from comptoir.messaging.conversations import bump, conversation_for
+from comptoir.messaging.conversations import conversation_for, record_email_sent
 from comptoir.messaging.email_channel import reply_address
 from comptoir.messaging.models import (
     Channel,
@@ -43,7 +43,6 @@ from comptoir.messaging.models import (
     Direction,
     Message,
     MessageKind,
-    MessageStatus,
 )
 from comptoir.messaging.selectors import last_notification_channel, sms_number
 from comptoir.messaging.services import send_message
@@ -228,21 +227,7 @@ def receipt_reply_to(email: OutgoingEmail) -> str | None:
         if not recorded:
             with translation.override(email.language):
                 body = _("Receipt for order %(number)s, sent by email.") % {"number": order.number}
-            message = Message.objects.create(
-                conversation=conversation,
-                direction=Direction.OUTBOUND,
-                channel=Channel.EMAIL,
-                kind=MessageKind.RECEIPT,
-                # Sent by the mail outbox, whose row says whether it went.
-                status=MessageStatus.SENT,
-                body=body,
-                subject=email.subject,
-                to_address=email.to_address,
-                email_message_id=email.provider_message_id,
-                order=order,
-                sent_at=timezone.now(),
-            )
-            bump(conversation, message, unread=False)
+            record_email_sent(conversation, email, kind=MessageKind.RECEIPT, body=body, order=order)
     return reply_address(conversation)
 
 
