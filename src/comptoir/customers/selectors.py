@@ -15,9 +15,10 @@ from django.db.models import (
     OuterRef,
     QuerySet,
     Sum,
+    Value,
     Window,
 )
-from django.db.models.functions import Coalesce, Lower
+from django.db.models.functions import Coalesce, Lower, StrIndex
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.customers.models import Customer, CustomerKind
@@ -105,8 +106,13 @@ def directory(member: TeamMember, filters: DirectoryFilters) -> QuerySet[Custome
         # index in order and stop after a page.
         customers = customers.filter(spending__isnull=False)
     words = _search_words(filters.search)
-    for word in words:
-        customers = customers.filter(search_text__contains=word)
+    for n, word in enumerate(words):
+        indexed = _indexed_part(word)
+        customers = customers.filter(search_text__contains=indexed)
+        if indexed != word:
+            # The rest of the word is checked on the rows the index found.
+            customers = customers.alias(**{f"word_{n}_at": StrIndex("search_text", Value(word))})
+            customers = customers.filter(**{f"word_{n}_at__gt": 0})
     if filters.has_account is True:
         customers = customers.filter(user__isnull=False)
     elif filters.has_account is False:
@@ -141,6 +147,18 @@ def _search_words(search: str) -> list[str]:
         except InvalidPhone:
             pass
     return fold(search).split()
+
+
+def _indexed_part(word: str) -> str:
+    """The part of ``word`` the trigram index looks up: for an email, its local part and
+    "@" ("customer1027@"), since the trigrams of a domain ("bench.example.com",
+    "gmail.com") are in many records and reading them cost the index scan 40 of 50 ms
+    for one full email at 200,000 records; the domain is then checked on the few rows
+    found. Always a substring of ``word``, so the matches are the same."""
+    local, at, domain = word.partition("@")
+    if at and domain and len(local) >= 3:
+        return local + at
+    return word
 
 
 # What a directory row shows of a record (and the messages' "new message" search: the
