@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from comptoir.alerts.models import StaffAlertSettings
 from comptoir.alerts.tasks import email_new_order, remind_not_accepted
 from comptoir.errors import InvalidInput
-from comptoir.jobs.dispatch import deferred, enqueue_after_commit
+from comptoir.jobs.dispatch import deferred, enqueue_with_transaction
 from comptoir.orders.late_risk import acceptance_reminder_after
 from comptoir.orders.models import Order
 from comptoir.shop.models import Location, Shop
@@ -73,9 +73,11 @@ def announce_new_order(order: Order, *, shop: Shop, accept_from: datetime | None
     """Called inside the transaction that creates an order (site, table, counter,
     partner): once it commits, email the staff who opted in for its location and, when
     there is a fulfilment to accept (``accept_from``: its placement), schedule the "not
-    accepted yet" reminder at placement + the shop's delay. Costs no query now."""
-    enqueue_after_commit(email_new_order, order.pk)
+    accepted yet" reminder at placement + the shop's delay. Costs no query now (inside
+    ``jobs.dispatch.enqueued_together``, the tasks' rows join that block's one INSERT,
+    committed with the order)."""
+    enqueue_with_transaction(email_new_order, order.pk)
     if accept_from is None:
         return  # nothing to accept (a donation, an e-gift card)
     reminder_at = accept_from + acceptance_reminder_after(shop)
-    enqueue_after_commit(deferred(remind_not_accepted, reminder_at), order.pk)
+    enqueue_with_transaction(deferred(remind_not_accepted, reminder_at), order.pk)

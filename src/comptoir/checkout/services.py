@@ -234,5 +234,6 @@ def empty_cart(*, cart: Cart) -> None:
             )
         return
     # Deleting the instance (not a queryset) spares the SELECT of the cart to collect.
-    with transaction.atomic():
+    # No savepoint: in the order's transaction a failure rolls the order back anyway.
+    with transaction.atomic(savepoint=False):
         Cart(pk=cart.pk).delete()

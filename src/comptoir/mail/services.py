@@ -2,7 +2,8 @@
 
 Callers (other services) run ``queue_email`` inside their own transaction: the row commits
 with the business change or not at all, and the ``send_email`` task is enqueued only after
-that commit (see ``comptoir.mail.delivery`` for the sending side)."""
+that commit, or with it inside ``jobs.dispatch.enqueued_together`` (placing an order; see
+``comptoir.mail.delivery`` for the sending side)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from comptoir.errors import DomainError
-from comptoir.jobs.dispatch import enqueue_after_commit
+from comptoir.jobs.dispatch import enqueue_with_transaction
 from comptoir.mail.models import OutgoingEmail
 from comptoir.mail.rendering import render_email, render_later_supported, render_subject
 from comptoir.mail.tasks import send_email
@@ -119,7 +120,7 @@ def _queue(
             # and mail clients can tell it is the same message.
             provider_message_id=make_msgid(domain=_sender_domain()),
         )
-        enqueue_after_commit(send_email, email.pk)
+        enqueue_with_transaction(send_email, email.pk)
     return email
 
 

@@ -29,6 +29,7 @@ from comptoir.customers.services.order_stats import count_new_order
 from comptoir.errors import Conflict, DomainError, InvalidInput
 from comptoir.giftcards.models import GiftCard
 from comptoir.giftcards.services import redeem as redeem_gift_card
+from comptoir.jobs.dispatch import enqueued_together
 from comptoir.mail.services import queue_rendered_later
 from comptoir.messaging.order_texts import text_receipt
 from comptoir.orders.models import (
@@ -273,8 +274,9 @@ def _place(
             discount.apply(order)
         if on_placed is not None:
             on_placed(order)
-        _queue_receipt(order, shop=shop)
-        announce_new_order(order, shop=shop, accept_from=now if fulfilment else None)
+        with enqueued_together():  # the receipt's, alert's and reminder's tasks: one INSERT
+            _queue_receipt(order, shop=shop)
+            announce_new_order(order, shop=shop, accept_from=now if fulfilment else None)
     return order
 
 
