@@ -26,9 +26,11 @@ master and its workers, sampled every 0.25 s. The client runs on the same machin
 shares its cores with the server, so throughput is a lower bound of the server's own.
 The background worker (`comptoir worker`) runs beside the server during the whole run; a
 run on a reused database first drops the tasks earlier runs left waiting, and after each
-scenario it waits for the worker to run what that scenario queued (receipts, staff emails)
-before measuring the next, so that no scenario is measured beside another's backlog (the
-wait is `worker_catch_up_s` in the results file).
+scenario it waits for the worker to run what that scenario queued to run at once (receipts,
+staff emails) before measuring the next, so that no scenario is measured beside another's
+backlog (the wait is `worker_catch_up_s` in the results file); what a scenario queued for
+later (the acceptance reminders of the orders it placed, due minutes after them) is dropped
+then (`deferred_tasks_dropped`), since it would come due in another scenario's measurement.
 
 Flow scenarios (`checkout`, `place_order`) measure a unit of several requests: each
 unit is a new shopper (fresh cookies) and its latency is the whole unit's. `place_order`
