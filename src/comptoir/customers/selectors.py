@@ -2,25 +2,32 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from typing import Any
 
-from django.db import models
+from django.db import DEFAULT_DB_ALIAS, connection, models
 from django.db.models import (
     Count,
     Exists,
     F,
+    IntegerField,
     Max,
     Min,
     OuterRef,
     QuerySet,
+    Subquery,
     Sum,
     Value,
     Window,
 )
 from django.db.models.functions import Coalesce, Lower, StrIndex
+from django.db.models.lookups import Contains, PatternLookup
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from comptoir.compiled_read import CompiledValues
 from comptoir.customers.models import Customer, CustomerKind
 from comptoir.customers.phones import InvalidPhone, to_e164
 from comptoir.customers.search import fold
@@ -100,16 +107,62 @@ def directory(member: TeamMember, filters: DirectoryFilters) -> QuerySet[Custome
     (``customer.spending``: order count, total spent without cancelled orders, last order
     and its location) are kept in their own table (customers.services.order_stats), so
     sorting and filtering by them use its indexes. One query per page (plus the count)."""
-    customers = visible_customers(member)
+    return _directory(
+        visible_location_ids(member),
+        _structure(filters),
+        _search_terms(_search_words(filters.search)),
+        filters.last_location_id,
+        filters.kind,
+    )
+
+
+class _Like(Contains):
+    """``search_text LIKE %s`` as ``search_text__contains`` writes it, but given the
+    pattern whole ("%word%", escaped by ``_search_terms``), so that a statement compiled
+    once (``_page_rows``) takes each search's words as its parameters."""
+
+    def process_rhs(self, qn: Any, connection: Any) -> Any:
+        return super(PatternLookup, self).process_rhs(qn, connection)
+
+
+def _search_terms(words: list[str]) -> list[tuple[str, str | None]]:
+    """For each word, the LIKE pattern the trigram index looks up and, when that is only
+    part of the word (``_indexed_part``), the whole word checked on the rows found."""
+    terms: list[tuple[str, str | None]] = []
+    for word in words:
+        indexed = _indexed_part(word)
+        pattern = f"%{connection.ops.prep_for_like_query(indexed)}%"
+        terms.append((pattern, word if indexed != word else None))
+    return terms
+
+
+def _structure(filters: DirectoryFilters) -> DirectoryFilters:
+    """What of ``filters`` shapes the statement: the search, location and type are its
+    parameters (``_directory``'s arguments) and stand apart."""
+    return replace(filters, search="", last_location_id=None, kind=None)
+
+
+def _directory(
+    allowed: Collection[int] | None,
+    filters: DirectoryFilters,
+    terms: Sequence[tuple[str, str | None]],
+    last_location_id: int | None,
+    kind: str | None,
+) -> QuerySet[Customer]:
+    """``directory``'s queryset from its parts: ``allowed``, the member's locations
+    (None: every one); ``filters``, the rest (its search, location and type unused)."""
+    customers = Customer.objects.all()
+    if allowed is not None:
+        customers = customers.filter(
+            Exists(Order.objects.filter(customer=OuterRef("pk"), location_id__in=allowed))
+        )
     if filters.sort in (Sort.LAST_ORDER, Sort.TOTAL_SPENT):
         # Every record has its row: an inner join lets PostgreSQL walk the spending
         # index in order and stop after a page.
         customers = customers.filter(spending__isnull=False)
-    words = _search_words(filters.search)
-    for n, word in enumerate(words):
-        indexed = _indexed_part(word)
-        customers = customers.filter(search_text__contains=indexed)
-        if indexed != word:
+    for n, (pattern, word) in enumerate(terms):
+        customers = customers.filter(_Like(F("search_text"), pattern))
+        if word is not None:
             # The rest of the word is checked on the rows the index found.
             customers = customers.alias(**{f"word_{n}_at": StrIndex("search_text", Value(word))})
             customers = customers.filter(**{f"word_{n}_at__gt": 0})
@@ -121,15 +174,15 @@ def directory(member: TeamMember, filters: DirectoryFilters) -> QuerySet[Custome
         customers = customers.filter(created_at__date__gte=filters.created_from)
     if filters.created_to:
         customers = customers.filter(created_at__date__lte=filters.created_to)
-    if filters.last_location_id:
-        customers = customers.filter(spending__last_location_id=filters.last_location_id)
-    if filters.kind:
-        customers = customers.filter(kind=filters.kind)
+    if last_location_id:
+        customers = customers.filter(spending__last_location_id=last_location_id)
+    if kind:
+        customers = customers.filter(kind=kind)
     if filters.accepts_marketing is not None:
         customers = customers.filter(accepts_marketing=filters.accepts_marketing)
     if filters.pending_approval is not None:
         customers = customers.filter(pending_approval=filters.pending_approval)
-    if words and filters.sort == Sort.NAME:
+    if terms and filters.sort == Sort.NAME:
         # Sorted on an expression rather than the name index: with the index, PostgreSQL
         # walks names in order until 50 match, which for a common word late in the
         # alphabet means most of the table (390 ms at 200,000); this way it takes the
@@ -177,10 +230,21 @@ DIRECTORY_ROW_FIELDS = (
 COUNT_CAP = 1_000
 
 
+@dataclass(frozen=True, slots=True)
+class DirectorySpending:
+    """A listed record's order columns (``CustomerSpending``'s), read with it."""
+
+    order_count: int
+    total_spent: int
+    last_order_at: datetime | None
+    last_location_id: int | None
+
+
 @dataclass(frozen=True)
 class DirectoryPage(PageLinks):
     """One page of the directory, with the number of matching records: exact when
-    ``total_is_exact``, else at least ``total``."""
+    ``total_is_exact``, else at least ``total``. ``spending``: the order columns of the
+    page's records that have them, by record id."""
 
     customers: list[Customer]
     number: int
@@ -188,61 +252,173 @@ class DirectoryPage(PageLinks):
     total: int
     total_is_exact: bool
     has_next: bool
+    spending: dict[int, DirectorySpending] = field(default_factory=dict)
 
     @property
     def num_pages(self) -> int:
         return max(1, -(-self.total // self.per_page))
 
 
+# A page's rows are read as values, its statements compiled once per process (Django
+# took longer to compile them than PostgreSQL to run them, and to make 100 model
+# objects of the rows than to read them). The record's columns a row shows, then its
+# spending's (NULL without a spending row).
+# (In the model's order, as ``Model.from_db`` takes them.)
+_RECORD_COLUMNS = (
+    *("id", "first_name", "initials", "last_name", "email", "pending_approval", "phone"),
+    *("mobile", "kind", "company_name", "user_id", "erased_at", "created_at"),
+)
+_ROW_COLUMNS = (
+    *_RECORD_COLUMNS,
+    *(f"spending__{name}" for name in ("order_count", "total_spent", "last_order_at")),
+    "spending__last_location",
+)
+_RECORDS = len(_RECORD_COLUMNS)
+
+# Stand for a statement's parameters while it is compiled (values no row holds): the
+# search words' LIKE patterns, the same words whole (checked after the index), the
+# location and the type filtered on. A search of more words goes through the ORM.
+_WORDS = 4
+_PLACEHOLDERS: tuple[Any, ...] = (
+    *(f"%-7913572468140-pattern-{n}%" for n in range(_WORDS)),
+    *(f"-7913572468140-word-{n}" for n in range(_WORDS)),
+    -7_913_572_468_140,
+    "-7913572468140-kind",
+)
+# The records of a search's page, by id: always this many ids (unused ones are 0).
+_ID_PLACEHOLDERS = tuple(-7_913_572_468_200 - n for n in range(50))
+
+
+class _CappedCount(Subquery):
+    """How many rows the subquery gives (it stops at COUNT_CAP + 1), in the page's own
+    statement: ``(SELECT COUNT(*) FROM (<subquery>) capped)``."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) capped)"
+    output_field = IntegerField()
+
+
+def _page_query(
+    key: tuple[Any, ...],
+    terms: Sequence[tuple[str, str | None]],
+    last_location_id: int | None,
+    kind: str | None,
+) -> QuerySet[Any, Any]:
+    """A page of ``_directory`` as values. ``key``: the member's locations, the other
+    filters, the search words' split, the page's slice and whether it is a search."""
+    allowed, structure, _splits, low, high, searched = key[:6]
+    customers = _directory(allowed, structure, terms, last_location_id, kind)
+    if searched:
+        # The page's ids with the number of matches (a window count: the matches are
+        # all read to be sorted anyway), carrying narrow rows through the count and
+        # the sort; the records are read by ``_records_by_id``.
+        return customers.annotate(matches=Window(Count("pk"))).values_list("pk", "matches")[
+            low:high
+        ]
+    capped = customers.order_by().values("pk")[: COUNT_CAP + 1]
+    return customers.annotate(total=_CappedCount(capped)).values_list(*_ROW_COLUMNS, "total")[
+        low:high
+    ]
+
+
+def _page_statement(key: tuple[Any, ...], *values: Any) -> QuerySet[Any, Any]:
+    """``_page_query`` with the placeholders (``_PLACEHOLDERS``) for its parameters."""
+    splits, has_location, has_kind = key[2], key[6], key[7]
+    return _page_query(
+        key,
+        [(values[n], values[_WORDS + n] if split else None) for n, split in enumerate(splits)],
+        values[2 * _WORDS] if has_location else None,
+        values[2 * _WORDS + 1] if has_kind else None,
+    )
+
+
+_page_rows = CompiledValues(_page_statement, _PLACEHOLDERS)
+_records_by_id = CompiledValues(
+    lambda _key, *ids: Customer.objects.filter(pk__in=ids).values_list(*_ROW_COLUMNS),
+    _ID_PLACEHOLDERS,
+)
+
+
+def _read_rows(
+    found: Sequence[Sequence[Any]],
+) -> tuple[list[Customer], dict[int, DirectorySpending]]:
+    """The records of ``found`` (``_ROW_COLUMNS`` first), and their order columns."""
+    customers, spending = [], {}
+    for row in found:
+        customers.append(Customer.from_db(DEFAULT_DB_ALIAS, _RECORD_COLUMNS, row[:_RECORDS]))
+        if row[_RECORDS] is not None:
+            spending[row[0]] = DirectorySpending(*row[_RECORDS : _RECORDS + 4])
+    return customers, spending
+
+
 def directory_page(
     member: TeamMember, filters: DirectoryFilters, number: int, *, per_page: int
 ) -> DirectoryPage:
     """Page ``number`` (from 1; past the end gives the last page) of ``directory``, in
-    two queries whatever the filters. A search counts its matches in the page's own
-    query (a window count: the matches are all read to be sorted anyway); otherwise the
-    count stops at COUNT_CAP."""
-    customers = directory(member, filters)
+    two queries whatever the filters: a search reads its page's ids and counts its
+    matches (exactly, in the same statement), then reads those records; otherwise the
+    page's records come with their number, counted up to COUNT_CAP."""
     number = max(1, number)
-    if filters.search.strip():
-        # First the page's ids with the number of matches (a window count: the matches
-        # are all read to be sorted anyway), carrying narrow rows through the count and
-        # the sort; then those 50 records, with their spending.
-        counted = customers.annotate(matches=Window(Count("pk"))).values_list("pk", "matches")
-        found = list(counted[(number - 1) * per_page : number * per_page])
+    words = _search_words(filters.search)
+    allowed = visible_location_ids(member)
+    terms = _search_terms(words)
+    values: list[Any] = [None] * len(_PLACEHOLDERS)
+    for n, (pattern, word) in enumerate(terms[:_WORDS]):
+        values[n], values[_WORDS + n] = pattern, word
+    values[2 * _WORDS], values[2 * _WORDS + 1] = filters.last_location_id, filters.kind
+    shape = (
+        None if allowed is None else tuple(sorted(allowed)),
+        _structure(filters),
+        tuple(word is not None for _pattern, word in terms),
+    )
+    rest: tuple[Any, ...] = (bool(filters.last_location_id), bool(filters.kind))
+    if filters.created_from or filters.created_to:
+        # Their statement names the time zone of the moment.
+        rest = (*rest, timezone.get_current_timezone_name())
+
+    def statement(number: int, searched: bool, extra: int = 0) -> list[tuple[Any, ...]]:
+        low = (number - 1) * per_page
+        key = (*shape, low, number * per_page + extra, searched, *rest)
+        if len(terms) > _WORDS:  # more words than placeholders: through the ORM
+            return list(_page_query(key, terms, filters.last_location_id, filters.kind))
+        return _page_rows.rows(key, *values)
+
+    if words:
+        found = statement(number, True)
         if not found and number > 1:
-            total = customers.count()
+            total = directory(member, filters).count()
             number = max(1, -(-total // per_page))
-            found = list(counted[(number - 1) * per_page : number * per_page])
+            found = statement(number, True)
         total = found[0][1] if found else 0
-        by_id = (
-            Customer.objects.select_related("spending")
-            .only(*DIRECTORY_ROW_FIELDS)
-            .in_bulk([pk for pk, _n in found])
-        )
-        rows: list[Customer] = [by_id[pk] for pk, _n in found if pk in by_id]
+        ids = [pk for pk, _n in found]
+        if len(ids) > len(_ID_PLACEHOLDERS):  # a page longer than the statement's
+            read = list(Customer.objects.filter(pk__in=ids).values_list(*_ROW_COLUMNS))
+        else:
+            padding = [0] * (len(_ID_PLACEHOLDERS) - len(ids))
+            read = _records_by_id.rows(None, *ids, *padding)
+        by_id = {row[0]: row for row in read}
+        customers, spending = _read_rows([by_id[pk] for pk in ids if pk in by_id])
         exact = True
     else:
-        total = customers.order_by()[: COUNT_CAP + 1].count()
+        # One more than a page: is there a next one?
+        found = statement(number, False, 1)
+        if not found and number > 1:  # past the end: the last page, or the first
+            total = directory(member, filters).order_by()[: COUNT_CAP + 1].count()
+            if total > COUNT_CAP:
+                return directory_page(member, filters, 1, per_page=per_page)
+            return directory_page(member, filters, -(-total // per_page), per_page=per_page)
+        total = found[0][-1] if found else 0
         exact = total <= COUNT_CAP
         total = min(total, COUNT_CAP)
-        if exact:
-            number = min(number, max(1, -(-total // per_page)))
-        # One more than a page: is there a next one?
-        rows = list(
-            customers.select_related("spending").only(*DIRECTORY_ROW_FIELDS)[
-                (number - 1) * per_page : number * per_page + 1
-            ]
-        )
-        if not rows and number > 1:  # past the end of a list longer than the cap
-            return directory_page(member, filters, 1, per_page=per_page)
-    has_next = len(rows) > per_page or (number * per_page < total)
+        customers, spending = _read_rows(found)
+    has_next = len(customers) > per_page or number * per_page < total
     return DirectoryPage(
-        customers=rows[:per_page],
+        customers=customers[:per_page],
         number=number,
         per_page=per_page,
         total=total,
         total_is_exact=exact,
         has_next=has_next,
+        spending=spending,
     )
 
 

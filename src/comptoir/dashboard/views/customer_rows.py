@@ -15,11 +15,12 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.formats import get_format, localize
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import localtime
+from django.utils.timezone import get_current_timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from comptoir.customers.models import Customer, CustomerKind
+from comptoir.customers.selectors import DirectoryPage
 from comptoir.dashboard.views.order_rows import DateFormatter, escaped
 from comptoir.shop.money import format_money
 from comptoir.shop.selectors import get_shop
@@ -44,8 +45,9 @@ def _number(value: int) -> str:
     return localize(value) if settings.USE_THOUSAND_SEPARATOR else str(value)
 
 
-def directory_rows(customers: list[Customer], location_names: dict[int, str]) -> list[DirectoryRow]:
+def directory_rows(page: DirectoryPage, location_names: dict[int, str]) -> list[DirectoryRow]:
     shop = get_shop()
+    zone = get_current_timezone()
     language = get_language() or shop.published_language
     short_date = DateFormatter(get_format("SHORT_DATE_FORMAT"))
     # /dashboard/customers/<id>/ for every row from one reverse().
@@ -57,15 +59,15 @@ def directory_rows(customers: list[Customer], location_names: dict[int, str]) ->
         f' title="{has_account}">✓</span>'
     )
     rows = []
-    for customer in customers:
-        spending = getattr(customer, "spending", None)
+    for customer in page.customers:
+        spending = page.spending.get(customer.pk)
         last_at = spending.last_order_at if spending else None
         url = f"{start}{customer.pk}{end}"
         orders = spending.order_count if spending else 0
         spent = format_money(spending.total_spent if spending else 0, shop.currency, language)
-        last_order = short_date(localtime(last_at)) if last_at else ""
+        last_order = short_date(last_at.astimezone(zone)) if last_at else ""
         location = location_names.get(spending.last_location_id or 0, "") if spending else ""
-        created = short_date(localtime(customer.created_at))
+        created = short_date(customer.created_at.astimezone(zone))
         company = (
             f"<br><small data-company>{escaped(customer.company_name)}</small>"
             if customer.company_name and customer.kind == CustomerKind.BUSINESS

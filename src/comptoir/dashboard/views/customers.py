@@ -66,7 +66,7 @@ def customer_list(request: StaffRequest) -> HttpResponse:
         per_page=CUSTOMERS_PER_PAGE,
     )
     locations = locations_for_staff(request.member)
-    rows = directory_rows(page.customers, {location.pk: location.name for location in locations})
+    rows = directory_rows(page, {location.pk: location.name for location in locations})
     query = request.GET.copy()
     query.pop("page", None)
     return render(
