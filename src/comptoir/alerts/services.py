@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from comptoir.alerts.models import StaffAlertSettings
 from comptoir.alerts.tasks import email_new_order, remind_not_accepted
+from comptoir.compiled_read import CompiledRead, CompiledValues
 from comptoir.errors import InvalidInput
 from comptoir.jobs.dispatch import deferred, enqueue_with_transaction
 from comptoir.orders.late_risk import acceptance_reminder_after
@@ -20,20 +21,27 @@ from comptoir.team.access import can_access_location, require
 from comptoir.team.models import TeamMember
 from comptoir.team.permissions import Permission
 
+# Read by the Orders page on each request and each live refresh: the statements are
+# compiled once per process (the rows are read every time).
+_settings_row = CompiledRead(
+    lambda member_id: StaffAlertSettings.objects.filter(member_id=member_id).order_by("pk")
+)
+_email_locations = CompiledValues(
+    lambda _key, member_id: StaffAlertSettings.email_locations.through.objects.filter(
+        staffalertsettings__member_id=member_id
+    ).values_list("location_id"),
+    placeholders=(-7_913_572_468_141,),
+)
+
 
 def alert_settings_of(member: TeamMember) -> StaffAlertSettings:
     """The member's settings, or the defaults (unsaved) when they never changed them."""
-    found = StaffAlertSettings.objects.filter(member=member).first()
-    return found or StaffAlertSettings(member=member)
+    return _settings_row.first(member.pk) or StaffAlertSettings(member=member)
 
 
 def email_location_ids(member: TeamMember) -> set[int]:
     """Locations whose new orders the member asked to receive by email."""
-    return set(
-        StaffAlertSettings.email_locations.through.objects.filter(
-            staffalertsettings__member=member
-        ).values_list("location_id", flat=True)
-    )
+    return {location_id for (location_id,) in _email_locations.rows(None, member.pk)}
 
 
 def set_alert_settings(

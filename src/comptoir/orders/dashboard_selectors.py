@@ -18,14 +18,15 @@ from django.utils.translation import gettext_lazy
 from comptoir.compiled_read import CompiledValues
 from comptoir.customers.phones import InvalidPhone, to_e164
 from comptoir.errors import NotFound
-from comptoir.orders.late_risk import orders_awaiting_acceptance
+from comptoir.orders.late_risk import acceptance_reminder_after
 from comptoir.orders.models import FulfilmentState, FulfilmentType, Order
 from comptoir.orders.search import OrderSearchText, fold_query
 from comptoir.orders.selectors import orders_at, orders_visible_to
 from comptoir.shop.models import Location
 from comptoir.shop.selectors import get_shop
-from comptoir.team.access import visible_location_ids
+from comptoir.team.access import require, visible_location_ids
 from comptoir.team.models import TeamMember
+from comptoir.team.permissions import Permission
 
 # The sections of the page, by how the order reaches the customer.
 KINDS = {
@@ -170,6 +171,56 @@ def _plain_page_values(
 _plain_page = CompiledValues(_plain_page_values, placeholders=(-7_913_572_468_139,))
 
 
+def is_plain(filters: OrderFilters) -> bool:
+    """Nothing chosen but, perhaps, the location: the page as staff leave it open."""
+    return filters == OrderFilters(location_id=filters.location_id)
+
+
+def _location_scope(member: TeamMember) -> tuple[int, ...] | None:
+    """The member's locations as a key of compiled statements (None: every location)."""
+    require(member, Permission.VIEW_ORDERS)
+    allowed = visible_location_ids(member)
+    return None if allowed is None else tuple(sorted(allowed))
+
+
+def _plain_ids_values(
+    key: tuple[tuple[int, ...] | None, bool, int], location_id: int
+) -> QuerySet[Order, tuple]:
+    allowed, by_location, limit = key
+    orders = orders_at(allowed)
+    if by_location:
+        orders = orders.filter(location_id=location_id)
+    return orders.order_by().values_list("pk")[:limit]
+
+
+# The count of the plain page (up to the paginator's cap), compiled once per process
+# for each set of the member's locations: the ids of at most ``limit`` orders, which
+# costs less to read than a COUNT query costs to compile.
+_plain_ids = CompiledValues(_plain_ids_values, placeholders=(-7_913_572_468_143,))
+
+
+def plain_count(member: TeamMember, filters: OrderFilters, *, limit: int) -> int:
+    """``min(limit, orders_for_page(member, filters).count())`` for plain ``filters``
+    (``is_plain``)."""
+    assert is_plain(filters)
+    allowed = _location_scope(member)
+    if allowed is not None and not allowed:
+        return 0  # no location of theirs (an empty IN does not compile: no SQL)
+    key = (allowed, filters.location_id is not None, limit)
+    return len(_plain_ids.rows(key, filters.location_id or 0))
+
+
+def plain_page(member: TeamMember, filters: OrderFilters, low: int, high: int) -> list[ListedOrder]:
+    """Rows ``low`` to ``high`` of ``listed_values(orders_for_page(member, filters))``
+    for plain ``filters`` (``is_plain``), read through a statement compiled once."""
+    assert is_plain(filters)
+    allowed = _location_scope(member)
+    if high <= low or (allowed is not None and not allowed):
+        return []  # an empty page, or no location of theirs (neither compiles: no SQL)
+    key = (allowed, filters.location_id is not None, low, high - low)
+    return listed_orders(_plain_page.rows(key, filters.location_id or 0))
+
+
 def listed_page(
     member: TeamMember, filters: OrderFilters, page_rows: QuerySet[Any, tuple]
 ) -> list[ListedOrder]:
@@ -177,18 +228,9 @@ def listed_page(
     (``page_rows``, its slice as the paginator cut it), read through a statement
     compiled once when the only filter is the location."""
     low, high = page_rows.query.low_mark, page_rows.query.high_mark
-    if filters != OrderFilters(location_id=filters.location_id) or high is None:
+    if not is_plain(filters) or high is None:
         return listed_orders(page_rows)
-    allowed = visible_location_ids(member)
-    if high == low or (allowed is not None and not allowed):
-        return []  # an empty page, or no location of theirs (neither compiles: no SQL)
-    key = (
-        None if allowed is None else tuple(allowed),
-        filters.location_id is not None,
-        low,
-        high - low,
-    )
-    return listed_orders(_plain_page.rows(key, filters.location_id or 0))
+    return plain_page(member, filters, low, high)
 
 
 def orders_for_page(member: TeamMember, filters: OrderFilters) -> QuerySet[Order]:
@@ -281,14 +323,39 @@ def order_for_page(member: TeamMember, order_id: int) -> Order:
 AWAITING_SHOWN = 20
 
 
-def awaiting_acceptance(member: TeamMember, location_ids: list[int]) -> list[ListedOrder]:
+def _awaiting_values(location_ids: tuple[int, ...]) -> QuerySet[Order, tuple]:
+    # ``orders_awaiting_acceptance`` (its filter, its order) without the cut-off time,
+    # which the caller applies to the rows: the only value that changes between two
+    # requests stays out of the statement, compiled once per set of locations.
+    return (
+        Order.objects.filter(
+            location_id__in=location_ids, fulfilment__state=FulfilmentState.PROPOSED
+        )
+        .order_by("fulfilment__placed_at", "id")
+        .values_list(
+            *("id", "number", "state", "source", "location_id", "placed_at"),
+            "fulfilment__placed_at",
+        )[:AWAITING_SHOWN]
+    )
+
+
+_awaiting = CompiledValues(_awaiting_values, placeholders=())
+
+
+def awaiting_acceptance(
+    member: TeamMember, location_ids: list[int], *, now: datetime | None = None
+) -> list[ListedOrder]:
     """The oldest orders not accepted in time at the given locations (already the
-    member's), at most AWAITING_SHOWN, in one query whatever their number."""
-    orders_visible_to(member)  # the permission check
+    member's), at most AWAITING_SHOWN, in one query whatever their number: the rows of
+    ``orders_awaiting_acceptance(location_ids)``. Read oldest first without the
+    cut-off, the orders placed before it are the first rows read: those are kept."""
+    require(member, Permission.VIEW_ORDERS)
     if not location_ids:
         return []
-    # A line shows the number, the location (the page has it) and the time placed.
-    waiting = orders_awaiting_acceptance(location_ids).values_list(
-        "id", "number", "state", "source", "location_id", "placed_at"
-    )
-    return [ListedOrder(*row) for row in waiting[:AWAITING_SHOWN]]
+    cutoff = (now or timezone.now()) - acceptance_reminder_after()
+    waiting = []
+    for row in _awaiting.rows(tuple(sorted(set(location_ids)))):
+        if row[6] > cutoff:
+            break  # this one and the newer ones were placed less than the delay ago
+        waiting.append(ListedOrder(*row[:6]))
+    return waiting

@@ -108,11 +108,33 @@ def promised_at(fulfilment: FulfilmentTimes) -> datetime | None:
     return fulfilment.placed_at + timedelta(minutes=fulfilment.preparation_minutes)
 
 
+class LateRiskReasons:
+    """The two texts of a flag's reason in the active language, looked up once for a
+    page of rows (``late_risk(..., reasons=...)``) rather than once per row."""
+
+    __slots__ = ("proposed", "reserved")
+
+    def __init__(self) -> None:
+        self.proposed = _("ready at %(ready)s at the earliest, promised %(promised)s")
+        self.reserved = _("expected ready at %(ready)s, promised %(promised)s")
+
+
+def _hour_minute(moment: datetime, zone: tzinfo | None) -> str:
+    """``timezone.localtime(moment, zone).strftime("%H:%M")``."""
+    local = moment.astimezone(zone if zone is not None else timezone.get_current_timezone())
+    return f"{local.hour:02d}:{local.minute:02d}"
+
+
 def late_risk(
-    fulfilment: FulfilmentTimes, now: datetime, *, time_zone: str | tzinfo | None = None
+    fulfilment: FulfilmentTimes,
+    now: datetime,
+    *,
+    time_zone: str | tzinfo | None = None,
+    reasons: LateRiskReasons | None = None,
 ) -> LateRisk:
     """The flag of ``fulfilment`` at ``now``. ``time_zone`` (the location's) is the zone
-    of the times in ``reason``; default: the current time zone."""
+    of the times in ``reason``; default: the current time zone. ``reasons``: the texts,
+    when the caller looked them up already (in the active language)."""
     if FulfilmentState(fulfilment.state) not in _FLAGGED:
         return NO_FLAG
     promised = promised_at(fulfilment)
@@ -125,14 +147,12 @@ def late_risk(
     shown_ready = ready + (
         timedelta(minutes=1) if ready.second or ready.microsecond else timedelta()
     )
-    times = {
-        "ready": timezone.localtime(shown_ready, zone).strftime("%H:%M"),
-        "promised": timezone.localtime(promised, zone).strftime("%H:%M"),
-    }
+    times = {"ready": _hour_minute(shown_ready, zone), "promised": _hour_minute(promised, zone)}
+    reasons = reasons or LateRiskReasons()
     if fulfilment.state == FulfilmentState.PROPOSED:
-        reason = _("ready at %(ready)s at the earliest, promised %(promised)s") % times
+        reason = reasons.proposed % times
     else:
-        reason = _("expected ready at %(ready)s, promised %(promised)s") % times
+        reason = reasons.reserved % times
     return LateRisk(
         is_late=ready > promised, expected_ready_at=ready, promised_at=promised, reason=reason
     )

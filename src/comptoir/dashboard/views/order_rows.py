@@ -15,7 +15,8 @@ from datetime import datetime
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.dateformat import DateFormat, re_escaped, re_formatchars
 from django.utils.dates import MONTHS_3
@@ -25,7 +26,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from comptoir.orders.dashboard_selectors import ListedFulfilment, ListedOrder
-from comptoir.orders.late_risk import acceptance_reminder_after, late_risk, promised_at
+from comptoir.orders.late_risk import (
+    LateRiskReasons,
+    acceptance_reminder_after,
+    late_risk,
+    promised_at,
+)
 from comptoir.orders.models import (
     Fulfilment,
     FulfilmentState,
@@ -46,12 +52,11 @@ def _epoch_ms(moment: datetime | None) -> int | str:
     return int(moment.timestamp() * 1000) if moment else ""
 
 
-class RowCells:
-    """What the rows of one page share: labels of the states, sources and fulfilment
-    types, the order page's address, month names, the shop's currency, the member's
-    locations (so that no row joins its own)."""
+class _Labels:
+    """The rows' labels in one language (they never change while the process runs),
+    and the same escaped for the markup ``listed_rows`` writes."""
 
-    def __init__(self, locations: list[Location] | None = None) -> None:
+    def __init__(self) -> None:
         self.sources = {value: str(label) for value, label in OrderSource.choices}
         self.types = {value: str(label) for value, label in FulfilmentType.choices}
         self.fulfilment_states = {value: str(label) for value, label in FulfilmentState.choices}
@@ -64,8 +69,73 @@ class RowCells:
         self.unknown_item = _("unknown item")
         self.arrived_at = _("Customer arrived at %(time)s")
         self.placed_ago = _("placed %(since)s ago")
+        self.reasons = LateRiskReasons()
+        self.escaped: dict[str, Any] = {
+            "sources": {key: escaped(label) for key, label in self.sources.items()},
+            "types": {key: escaped(label) for key, label in self.types.items()},
+            "fulfilment_states": {
+                key: escaped(label) for key, label in self.fulfilment_states.items()
+            },
+            "order_states": {key: escaped(label) for key, label in self.order_states.items()},
+            "months": {number: escaped(name) for number, name in self.months.items()},
+            "curbside": escaped(self.curbside),
+            "late": escaped(self.late),
+            "on_time": escaped(self.on_time),
+            "not_accepted": escaped(self.not_accepted),
+            "unknown_item": escaped(self.unknown_item),
+        }
+
+
+_labels_by_language: dict[str, _Labels] = {}
+
+
+def _labels() -> _Labels:
+    """The labels in the active language, looked up once per process and language."""
+    language = get_language()
+    if language is None:
+        return _Labels()  # translations deactivated: nothing to key them by
+    labels = _labels_by_language.get(language)
+    if labels is None:
+        labels = _labels_by_language[language] = _Labels()
+    return labels
+
+
+_hrefs: dict[tuple[str, str], tuple[str, str]] = {}
+
+
+def _order_href_parts() -> tuple[str, str]:
+    """The order page's address around its id, reversed once per URL configuration."""
+    key = (get_script_prefix(), str(get_urlconf() or settings.ROOT_URLCONF))
+    parts = _hrefs.get(key)
+    if parts is None:
+        start, end = reverse("dashboard:order_detail", args=[0]).rsplit("0", 1)
+        parts = _hrefs[key] = (start, end)
+    return parts
+
+
+class RowCells:
+    """What the rows of one page share: labels of the states, sources and fulfilment
+    types, the order page's address, month names, the shop's currency, the member's
+    locations (so that no row joins its own)."""
+
+    def __init__(self, locations: list[Location] | None = None) -> None:
+        labels = _labels()
+        self.sources = labels.sources
+        self.types = labels.types
+        self.fulfilment_states = labels.fulfilment_states
+        self.order_states = labels.order_states
+        self.months = labels.months
+        self.curbside = labels.curbside
+        self.late = labels.late
+        self.on_time = labels.on_time
+        self.not_accepted = labels.not_accepted
+        self.unknown_item = labels.unknown_item
+        self.arrived_at = labels.arrived_at
+        self.placed_ago = labels.placed_ago
+        self.escaped = labels.escaped
+        self.reasons = labels.reasons
         # "/dashboard/orders/0/" -> the parts around the id.
-        self.href_start, self.href_end = reverse("dashboard:order_detail", args=[0]).rsplit("0", 1)
+        self.href_start, self.href_end = _order_href_parts()
         shop = get_shop()
         self.currency = shop.currency
         self.language = get_language() or shop.published_language
@@ -145,7 +215,7 @@ def order_row(order: AnyOrder, now: datetime, cells: RowCells | None = None) -> 
     row.update(
         kind=" · ".join(kind),
         state=cells.fulfilment_states.get(fulfilment.state, fulfilment.state),
-        risk=late_risk(fulfilment, now, time_zone=zone),
+        risk=late_risk(fulfilment, now, time_zone=zone, reasons=cells.reasons),
         promised_ms=_epoch_ms(promised_at(fulfilment)),
         placed_ms=_epoch_ms(fulfilment.placed_at),
         accepted_ms=_epoch_ms(fulfilment.accepted_at),
@@ -255,3 +325,116 @@ def awaiting_row(order: AnyOrder, now: datetime, cells: RowCells) -> dict[str, A
         "location": order.location.name,
         "since": cells.placed_ago % {"since": timesince(order.placed_at, now)},
     }
+
+
+def listed_rows(
+    orders: Iterable[ListedOrder], now: datetime, cells: RowCells
+) -> tuple[list[dict[str, Any]], SafeString]:
+    """The rows of the list, each ``{"order", "risk"}``, and their markup joined: what
+    ``row_html(order_row(order, now, cells), cells)`` writes for each (a test holds them
+    equal), with the labels escaped once per language, each location's zone and name
+    once per page, and only the values read from the database escaped per row."""
+    esc = html.escape
+    labels = cells.escaped
+    sources, types = labels["sources"], labels["types"]
+    fulfilment_states, order_states = labels["fulfilment_states"], labels["order_states"]
+    months = labels["months"]
+    href_start, href_end = esc(cells.href_start), esc(cells.href_end)
+    awaiting_badge = f' <span class="badge awaiting-badge">{labels["not_accepted"]}</span>'
+    unknown_badge = f' <span class="badge failed">{labels["unknown_item"]}</span>'
+    late_flag = f'<span class="flag late" data-late="true">{labels["late"]}</span>'
+    on_time_flag = f'<span class="flag on-time" data-late="false">{labels["on_time"]}</span>'
+    awaiting_before = now - cells.reminder_after
+    places: dict[int, tuple[ZoneInfo, str, str]] = {}
+    rows: list[dict[str, Any]] = []
+    parts: list[str] = []
+    for order in orders:
+        location = order.location
+        assert location is not None  # attached (attach_locations)
+        place = places.get(location.pk)
+        if place is None:
+            zone = ZoneInfo(location.time_zone)
+            place = places[location.pk] = (zone, esc(location.time_zone), esc(location.name))
+        zone, zone_text, location_text = place
+        placed = order.placed_at.astimezone(zone)
+        number = esc(order.number)
+        partner = ""
+        unknown = ""
+        if order.source == OrderSource.PARTNER:
+            partner = order.partner_name or ""
+            if order.partner_unknown_items:
+                unknown = unknown_badge
+        source = esc(partner) if partner else sources.get(order.source) or esc(order.source)
+        classes = "order-row"
+        data = f' data-order-id="{order.id}" data-number="{number}" data-zone="{zone_text}"'
+        badge = arrival = flag = ""
+        risk = None
+        fulfilment = order.fulfilment
+        if fulfilment is None:
+            kind = "—"
+            state = order_states.get(order.state) or esc(order.state)
+        else:
+            kind = types.get(fulfilment.type) or esc(fulfilment.type)
+            if fulfilment.curbside:
+                kind += " · " + labels["curbside"]
+            if fulfilment.table_label:
+                kind += " · " + esc(fulfilment.table_label)
+            state = fulfilment_states.get(fulfilment.state) or esc(fulfilment.state)
+            risk = late_risk(fulfilment, now, time_zone=zone, reasons=cells.reasons)
+            promised = promised_at(fulfilment)
+            data += (
+                f' data-state="{esc(fulfilment.state)}"'
+                f' data-placed="{_epoch_ms(fulfilment.placed_at)}"'
+                f' data-accepted="{_epoch_ms(fulfilment.accepted_at)}"'
+                f' data-prep="{fulfilment.preparation_minutes}"'
+                f' data-promised="{_epoch_ms(promised)}"'
+            )
+            if (
+                fulfilment.state == FulfilmentState.PROPOSED
+                and fulfilment.placed_at <= awaiting_before
+            ):
+                classes += " awaiting"
+                badge = awaiting_badge
+            if fulfilment.arrived_at:
+                arrived = fulfilment.arrived_at.astimezone(zone)
+                arrived_text = f"{arrived.hour:02d}:{arrived.minute:02d}"
+                classes += " arrived"
+                data += f' data-arrived="{arrived_text}"'
+                arrival = (
+                    '<br><strong class="arrival">'
+                    f"{esc(cells.arrived_at % {'time': arrived_text})}</strong>"
+                )
+            if risk.is_late is not None:
+                flag = (
+                    f"{late_flag if risk.is_late else on_time_flag}"
+                    f' <small class="reason">{esc(risk.reason)}</small>'
+                )
+        parts.append(
+            f'<tr id="order-{order.id}" class="{classes}"{data}>\n'
+            f'  <td><a href="{href_start}{order.id}{href_end}">{number}</a>{badge}</td>\n'
+            f"  <td>{placed.day} {months[placed.month]} {placed.hour:02d}:{placed.minute:02d}"
+            f"<br><small>{location_text}</small></td>\n"
+            f"  <td>{esc(f'{order.first_name} {order.last_name}')}"
+            f"<br><small>{esc(f'{order.email} {order.phone}')}</small></td>\n"
+            f"  <td>{source}{unknown}</td>\n"
+            f"  <td>{kind}</td>\n"
+            f"  <td>{state}{arrival}</td>\n"
+            f'  <td class="late-flag">{flag}</td>\n'
+            f"  <td>{esc(format_money(order.total, cells.currency, cells.language))}</td>\n"
+            "</tr>\n"
+        )
+        rows.append({"order": order, "risk": risk})
+    return rows, mark_safe("".join(parts))  # noqa: S308 -- every value above is escaped
+
+
+def awaiting_html(rows: Iterable[dict[str, Any]]) -> SafeString:
+    """The reminder's lines (``awaiting_row``), each value escaped, as the template
+    wrote them."""
+    esc = html.escape
+    return mark_safe(  # noqa: S308 -- every value is escaped
+        "".join(
+            f'<li><a href="{esc(row["href"])}">{esc(row["number"])}</a>'
+            f" · {esc(row['location'])} · {esc(row['since'])}</li>"
+            for row in rows
+        )
+    )

@@ -24,7 +24,13 @@ from comptoir.alerts.services import alert_settings_of, set_alert_settings
 from comptoir.dashboard.access import StaffRequest, staff_view
 from comptoir.dashboard.forms.alerts import AlertSettingsForm
 from comptoir.dashboard.paging import CappedPaginator
-from comptoir.dashboard.views.order_rows import RowCells, awaiting_row, order_row, row_html
+from comptoir.dashboard.views.order_rows import (
+    RowCells,
+    awaiting_html,
+    awaiting_row,
+    listed_rows,
+    order_row,
+)
 from comptoir.errors import DomainError, InvalidInput
 from comptoir.orders import dashboard_selectors as pages
 from comptoir.orders.events import order_timeline
@@ -35,7 +41,6 @@ from comptoir.orders.fulfilment import (
     fail_order,
     mark_order_ready,
 )
-from comptoir.orders.late_risk import acceptance_reminder_after
 from comptoir.orders.models import (
     FulfilmentState,
     OrderEventKind,
@@ -139,42 +144,59 @@ def _partner_sources(request: StaffRequest) -> list[tuple[str, str]]:
 @staff_view(Permission.VIEW_ORDERS)
 @require_GET
 def order_list(request: StaffRequest) -> HttpResponse:
+    member = request.member
     # Names, time zones and ids: not their opening hours.
-    locations = list(locations_for_staff(request.member).prefetch_related(None))
+    locations = list(locations_for_staff(member).prefetch_related(None))
     form = OrderFilterForm(request.GET, locations=locations, partners=_partner_sources(request))
     filters = form.filters()
-    orders = pages.orders_for_page(request.member, filters)
-    # Counted by id only: PostgreSQL then drops the joins to the partner's columns.
-    paginator = CappedPaginator(
-        pages.listed_values(orders), PAGE_SIZE, counted_rows=orders.values("pk")
-    )
-    page = paginator.get_page(request.GET.get("page"))
+    if pages.is_plain(filters):
+        # The page as staff leave it open, refreshed every few seconds: its count and
+        # rows through statements compiled once per process.
+        paginator = CappedPaginator(cast("QuerySet[Any]", range(0)), PAGE_SIZE)
+        counted = pages.plain_count(member, filters, limit=paginator.cap + 1)
+        paginator.object_list = cast("QuerySet[Any]", range(counted))
+        paginator.counted = counted
+        page = paginator.get_page(request.GET.get("page"))
+        span = cast(range, page.object_list)
+        listed = pages.plain_page(member, filters, span.start, span.stop)
+    else:
+        orders = pages.orders_for_page(member, filters)
+        # Counted by id only: PostgreSQL then drops the joins to the partner's columns.
+        paginator = CappedPaginator(
+            pages.listed_values(orders), PAGE_SIZE, counted_rows=orders.values("pk")
+        )
+        page = paginator.get_page(request.GET.get("page"))
+        page_rows = cast("QuerySet[Any, tuple]", page.object_list)  # a slice of listed_values
+        listed = pages.listed_page(member, filters, page_rows)
     now = timezone.now()
     cells = RowCells(locations)
-    page_rows = cast("QuerySet[Any, tuple]", page.object_list)  # a slice of listed_values
-    listed = cells.attach_locations(pages.listed_page(request.member, filters, page_rows))
-    rows = [order_row(order, now, cells) for order in listed]
-    for row in rows:
-        row["html"] = row_html(row, cells)
-    alerts = alert_settings_of(request.member)
+    rows, rows_html = listed_rows(cells.attach_locations(listed), now, cells)
+    alerts = alert_settings_of(member)
     shown_locations = [loc.pk for loc in locations if filters.location_id in (None, loc.pk)]
-    awaiting = pages.awaiting_acceptance(request.member, shown_locations)
+    awaiting = [
+        awaiting_row(order, now, cells)
+        for order in cells.attach_locations(
+            pages.awaiting_acceptance(member, shown_locations, now=now)
+        )
+    ]
     context = {
         "form": form,
         "page": page,
         "rows": rows,
-        "awaiting": [awaiting_row(order, now, cells) for order in cells.attach_locations(awaiting)],
+        "rows_html": rows_html,
+        "awaiting": awaiting,
+        "awaiting_html": awaiting_html(awaiting),
         "refresh_seconds": REFRESH_SECONDS,
         "alerts": alerts,
-        **_alert_form_context(
-            AlertSettingsForm(member=request.member, current=alerts, locations=locations)
-        ),
-        "reminder_ms": int(acceptance_reminder_after().total_seconds() * 1000),
+        "reminder_ms": int(cells.reminder_after.total_seconds() * 1000),
         "query": request.GET.urlencode(),
     }
     template = "dashboard/orders/order_list.html"
     if request.htmx:
         return render(request, f"{template}#live", context)
+    context.update(
+        _alert_form_context(AlertSettingsForm(member=member, current=alerts, locations=locations))
+    )
     return render(request, template, context)
 
 
