@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
@@ -13,7 +14,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from comptoir.compiled_read import CompiledValues
+from comptoir.compiled_read import CompiledRead, CompiledValues
 from comptoir.customers.models import Customer
 from comptoir.customers.phones import InvalidPhone, to_e164
 from comptoir.customers.search import fold
@@ -21,6 +22,7 @@ from comptoir.customers.selectors import visible_customers
 from comptoir.errors import NotFound
 from comptoir.messaging.models import (
     Attachment,
+    BusinessVerification,
     Channel,
     Conversation,
     Direction,
@@ -87,43 +89,140 @@ def default_channel(customer: Customer, conversation: Conversation | None = None
 # --- the inbox -----------------------------------------------------------------------
 
 
-def conversations_for(member: TeamMember) -> QuerySet[Conversation]:
-    """Conversations of the customers ``member`` may see (as the customer directory:
-    a member limited to some locations sees the customers with an order there), newest
-    first. Unfiltered for the others, so the list walks its index and stops at a page."""
+def _visible(allowed: Collection[int] | None) -> QuerySet[Conversation]:
+    """Conversations of the customers with an order at one of the locations ``allowed``
+    (every conversation when None), unordered."""
     conversations = Conversation.objects.filter(last_message_at__isnull=False)
-    allowed = visible_location_ids(member)
     if allowed is not None:
         conversations = conversations.filter(
             Exists(
                 Order.objects.filter(customer_id=OuterRef("customer_id"), location_id__in=allowed)
             )
         )
-    return conversations.select_related("customer").order_by("-last_message_at", "-id")
+    return conversations
 
 
-# What an inbox row shows: not the customer's other columns (a wide row: notes, company
-# details, the folded search text), 30 of which cost more to load than to find.
-INBOX_FIELDS = (
+def conversations_for(member: TeamMember) -> QuerySet[Conversation]:
+    """Conversations of the customers ``member`` may see (as the customer directory:
+    a member limited to some locations sees the customers with an order there), newest
+    first. Unfiltered for the others, so the list walks its index and stops at a page."""
+    return (
+        _visible(visible_location_ids(member))
+        .select_related("customer")
+        .order_by("-last_message_at", "-id")
+    )
+
+
+# What an inbox row shows, read as values: not the customer's other columns (a wide
+# row: notes, company details, the folded search text), nor model objects (30 rows of
+# two models cost more to build than to find).
+INBOX_COLUMNS = (
     *("id", "customer_id", "last_message_at", "last_message_preview", "unread_count"),
     "last_inbound_channel",
     # What the customer's name is made of (Customer.__str__).
     *(
         f"customer__{name}"
-        for name in ("id", "erased_at", "first_name", "initials", "last_name", "email", "phone")
+        for name in ("erased_at", "first_name", "initials", "last_name", "email", "phone")
     ),
 )
 
 
-def inbox(member: TeamMember) -> QuerySet[Conversation]:
-    """The inbox without a search: every conversation ``member`` may see, newest first,
-    with the columns its rows show (``INBOX_FIELDS``)."""
-    return conversations_for(member).only(*INBOX_FIELDS)
+@dataclass(slots=True)
+class InboxCustomer:
+    """The customer of an inbox row: what their name is made of."""
+
+    id: int
+    erased_at: datetime | None
+    first_name: str
+    initials: str
+    last_name: str
+    email: str | None
+    phone: str
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+    @property
+    def full_name(self) -> str:
+        # The model's own rules, on these values.
+        return cast(str, cast(Any, Customer).full_name.fget(self))
+
+    def __str__(self) -> str:
+        return Customer.__str__(cast(Any, self))
 
 
-# A search pages through its newest matches up to this many (as the unfiltered list,
-# CappedPaginator's cap): enough to find a conversation, cheap to merge in Python.
+@dataclass(slots=True)
+class InboxRow:
+    """A conversation as an inbox row shows it (dashboard/views/message_rows.py)."""
+
+    id: int
+    customer_id: int
+    last_message_at: datetime | None
+    last_message_preview: str
+    unread_count: int
+    last_inbound_channel: str
+    customer: InboxCustomer
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
+def _inbox_row(row: tuple[Any, ...]) -> InboxRow:
+    pk, customer_id, at, preview, unread, channel, *customer = row
+    return InboxRow(
+        pk, customer_id, at, preview, unread, channel, InboxCustomer(customer_id, *customer)
+    )
+
+
+def _newest(conversations: QuerySet[Conversation]) -> QuerySet[Conversation]:
+    return conversations.order_by("-last_message_at", "-id")
+
+
+# The inbox lists (and a search pages through) the newest conversations up to this many,
+# as CappedPaginator does: enough to find one, cheap to count or merge in Python.
 INBOX_SEARCH_CAP = 1_000
+
+# Without a search, a page's rows and the capped count cost more to compile than to run:
+# compiled once per process (each page's slice apart) for the members who see every
+# location; the others' location ids make their SQL, compiled at each request.
+_inbox_page = CompiledValues(
+    lambda key: _newest(_visible(None)).values_list(*INBOX_COLUMNS)[key[0] : key[1]],
+    placeholders=(),
+)
+_inbox_ids = CompiledValues(
+    lambda key: _visible(None).order_by().values_list("id")[:key], placeholders=()
+)
+
+
+class Inbox:
+    """The inbox without a search, for Django's ``Paginator``: every conversation
+    ``member`` may see, newest first, as ``InboxRow``; ``count()`` counts up to
+    ``INBOX_SEARCH_CAP`` (CappedPaginator's cap: the pages reach the newest 1,000)."""
+
+    def __init__(self, member: TeamMember) -> None:
+        self.allowed = visible_location_ids(member)
+
+    def count(self) -> int:
+        limit = INBOX_SEARCH_CAP + 1
+        if self.allowed is None:
+            found = len(_inbox_ids.rows(limit))
+        else:
+            found = _visible(self.allowed).order_by()[:limit].count()
+        return min(found, INBOX_SEARCH_CAP)
+
+    def __getitem__(self, page: slice) -> list[InboxRow]:
+        low, high = page.start or 0, page.stop
+        if high is not None and high <= low:  # an empty inbox's page: nothing to read
+            return []
+        if self.allowed is None:
+            rows = _inbox_page.rows((low, high))
+        else:
+            rows = list(_newest(_visible(self.allowed)).values_list(*INBOX_COLUMNS)[low:high])
+        return [_inbox_row(row) for row in rows]
+
+
 _PHONE_CHARACTERS = re.compile(r"^\+?[\d\s().\-/]{6,}$")
 
 
@@ -132,7 +231,7 @@ class InboxSearchPage(PageLinks):
     """A page of an inbox search: the conversations, newest first, and whether there is a
     next one (a search is not counted: the count is what made it slow)."""
 
-    object_list: list[Conversation]
+    object_list: list[InboxRow]
     number: int
     has_next: bool
     paginator: None = None  # the templates' "Page n of m" needs a count: "Page n" here
@@ -164,23 +263,20 @@ def _by_contact(
     return None
 
 
-Found = list[tuple[datetime, int, Conversation | None]]
+Found = list[tuple[datetime, int, InboxRow | None]]
 
 
 def _merge(sources: list[QuerySet[Conversation]], wanted: int, *, loaded: bool) -> Found:
     """The ``wanted`` newest conversations of all ``sources``, once each, as (last message
-    time, id, the conversation when ``loaded``, else None)."""
-    rows: dict[int, tuple[datetime, int, Conversation | None]] = {}
+    time, id, the row when ``loaded``, else None)."""
+    rows: dict[int, tuple[datetime, int, InboxRow | None]] = {}
     for source in sources:
-        newest = source.order_by("-last_message_at", "-id")[:wanted]
+        newest = _newest(source)[:wanted]
         if loaded:
-            for conversation in newest:
-                assert conversation.last_message_at is not None  # conversations_for's filter
-                rows[conversation.pk] = (
-                    conversation.last_message_at,
-                    conversation.pk,
-                    conversation,
-                )
+            for values in newest.values_list(*INBOX_COLUMNS):
+                row = _inbox_row(values)
+                assert row.last_message_at is not None  # _visible's filter
+                rows[row.id] = (row.last_message_at, row.id, row)
         else:
             for at, pk in newest.values_list("last_message_at", "id"):
                 assert at is not None
@@ -189,7 +285,7 @@ def _merge(sources: list[QuerySet[Conversation]], wanted: int, *, loaded: bool) 
 
 
 # Up to this page a search loads its candidates whole (one query less, a few dozen
-# objects more); beyond, it reads their ids and then the page's conversations.
+# rows more); beyond, it reads their ids and then the page's conversations.
 _LOADED_PAGES = 3
 
 
@@ -211,7 +307,7 @@ def search_inbox(
     hashed every match of a common word, or walked every conversation for a rare one
     (65-310 ms a page)."""
     search = search.strip()
-    conversations = conversations_for(member).only(*INBOX_FIELDS)
+    conversations = _visible(visible_location_ids(member))
     pages = -(-INBOX_SEARCH_CAP // per_page)
     number = min(max(1, number), pages)
     wanted = number * per_page + 1
@@ -239,11 +335,14 @@ def search_inbox(
         number = max(1, -(-len(found) // per_page))
     shown = found[(number - 1) * per_page : number * per_page]
     if loaded:
-        page = [conversation for _at, _pk, conversation in shown if conversation is not None]
+        page = [row for _at, _pk, row in shown if row is not None]
     else:
-        ids = [pk for _at, pk, _c in shown]
+        ids = [pk for _at, pk, _row in shown]
         by_id = (
-            Conversation.objects.select_related("customer").only(*INBOX_FIELDS).in_bulk(ids)
+            {
+                values[0]: _inbox_row(values)
+                for values in Conversation.objects.filter(pk__in=ids).values_list(*INBOX_COLUMNS)
+            }
             if ids
             else {}
         )
@@ -291,6 +390,48 @@ def customer_to_message(member: TeamMember, customer_id: int, *, sending: bool =
     if customer is None:
         raise NotFound(_("No such customer."))
     return customer
+
+
+# The conversation page (and its updates, polled every few seconds) reads its customer
+# and their conversation in one statement, compiled once per process.
+_customer_and_conversation = CompiledRead(
+    lambda pk: Customer.objects.filter(pk=pk).select_related("conversation")
+)
+
+
+def customer_and_conversation(
+    member: TeamMember, customer_id: int
+) -> tuple[Customer, Conversation | None]:
+    """``customer_to_message`` and ``conversation_of`` in one query: a customer
+    ``member`` may write to (NotFound otherwise) and their conversation, None when there
+    is none yet."""
+    if visible_location_ids(member) is None:
+        customer = _customer_and_conversation.first(customer_id)
+    else:
+        customer = (
+            visible_customers(member).select_related("conversation").filter(pk=customer_id).first()
+        )
+    if customer is None:
+        raise NotFound(_("No such customer."))
+    try:
+        conversation: Conversation | None = customer.conversation  # read with the customer
+    except Conversation.DoesNotExist:
+        conversation = None
+    return customer, conversation
+
+
+_VERIFIED = CompiledValues(
+    lambda key: BusinessVerification.objects.filter(verified_at__isnull=False).values_list("id")[
+        :1
+    ],
+    placeholders=(),
+)
+
+
+def business_verified() -> bool:
+    """``verification.is_verified()`` (messaging is on: the business identity is
+    verified) with its SQL compiled once per process: every inbox page asks."""
+    return bool(_VERIFIED.rows(None))
 
 
 @dataclass(slots=True)
@@ -376,6 +517,28 @@ def _page_values(key: tuple[bool, int], conversation_id: int, before: int) -> Qu
 _page_rows = CompiledValues(_page_values, placeholders=(-7_913_572_468_137, -7_913_572_468_138))
 
 
+def _attachment_values(key: int, *message_ids: int) -> QuerySet[Any]:
+    return (
+        Attachment.objects.filter(message_id__in=message_ids)
+        .order_by("id")
+        .values_list("message_id", "id", "filename", "size")
+    )
+
+
+# The attachments of a page's messages: a statement compiled once per process with
+# MESSAGES_PER_PAGE ids (a shorter page repeats its last id).
+_ATTACHMENT_SLOTS = tuple(-7_913_572_468_200 - n for n in range(MESSAGES_PER_PAGE))
+_attachment_rows = CompiledValues(_attachment_values, placeholders=_ATTACHMENT_SLOTS)
+
+
+def _attachments_of(message_ids: list[int]) -> list[tuple[Any, ...]]:
+    """(message id, id, filename, size) of the attachments of ``message_ids``, by id."""
+    if len(message_ids) > MESSAGES_PER_PAGE:
+        return list(_attachment_values(0, *message_ids))
+    padded = message_ids + message_ids[-1:] * (MESSAGES_PER_PAGE - len(message_ids))
+    return _attachment_rows.rows(MESSAGES_PER_PAGE, *padded)
+
+
 def message_page(
     conversation: Conversation, *, before: int | None = None, per_page: int = MESSAGES_PER_PAGE
 ) -> MessagePage:
@@ -394,11 +557,7 @@ def message_page(
     messages = [PageMessage(*row) for row in reversed(found[:per_page])]
     if messages:
         by_id = {message.id: message for message in messages}
-        attachments = (
-            Attachment.objects.filter(message_id__in=by_id)
-            .order_by("id")
-            .values_list("message_id", "id", "filename", "size")
-        )
+        attachments = _attachments_of(list(by_id))
         for message_id, attachment_id, filename, size in attachments:
             by_id[message_id].attachment_list.append(PageAttachment(attachment_id, filename, size))
     return MessagePage(messages=messages, older_cursor=older)

@@ -26,12 +26,11 @@ from comptoir.customers.models import Customer
 from comptoir.dashboard.views.order_rows import DateFormatter, escaped
 from comptoir.messaging.models import (
     Channel,
-    Conversation,
     Direction,
     MessageKind,
     MessageStatus,
 )
-from comptoir.messaging.selectors import PageMessage
+from comptoir.messaging.selectors import InboxRow, PageMessage
 
 # Kinds whose label the meta line leaves out (a message someone wrote).
 _UNLABELLED_KINDS = frozenset({MessageKind.STAFF.value, MessageKind.CUSTOMER.value})
@@ -156,7 +155,7 @@ def _preview(text: str) -> str:
     return text if len(text) <= PREVIEW_CHARACTERS else Truncator(text).chars(PREVIEW_CHARACTERS)
 
 
-def inbox_rows_html(conversations: Iterable[Conversation]) -> list[SafeString]:
+def inbox_rows_html(conversations: Iterable[InboxRow]) -> list[SafeString]:
     """The inbox's ``<tr>`` of each conversation (the template's former loop, with a
     ``{% url %}``, three filters and a label lookup per row): the customer and the link
     to the conversation, the last message's preview, the channel it came by, the unread

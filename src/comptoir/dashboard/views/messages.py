@@ -6,11 +6,12 @@ send messages to customers" permission; sending also needs the business verified
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages as flash
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -123,7 +124,7 @@ def _conversation_url(customer_id: int) -> str:
 def _gate(request: StaffRequest) -> dict[str, Any]:
     """What every inbox page shows about the business verification."""
     return {
-        "verified": verification.is_verified(),
+        "verified": selectors.business_verified(),
         "can_verify": request.member.has_permission(Permission.MANAGE_SETTINGS),
     }
 
@@ -141,9 +142,9 @@ def message_inbox(request: StaffRequest) -> HttpResponse:
             request.member, query, _int(request.GET.get("page")) or 1, per_page=INBOX_PAGE_SIZE
         )
     else:
-        page = CappedPaginator(selectors.inbox(request.member), INBOX_PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
+        # Inbox has what Paginator reads (count() and slices), not a whole sequence.
+        inbox = cast(Any, selectors.Inbox(request.member))
+        page = Paginator(inbox, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "dashboard/messages/inbox.html",
@@ -231,8 +232,7 @@ def _int(raw: str | None) -> int | None:
 @staff_view(PERMISSION)
 @require_GET
 def message_conversation(request: StaffRequest, customer_id: int) -> HttpResponse:
-    customer = selectors.customer_to_message(request.member, customer_id)
-    conversation = selectors.conversation_of(customer)
+    customer, conversation = selectors.customer_and_conversation(request.member, customer_id)
     if conversation is not None:
         services.mark_read(actor=request.member, conversation=conversation)
     return render(
@@ -246,8 +246,7 @@ def message_conversation(request: StaffRequest, customer_id: int) -> HttpRespons
 @require_GET
 def message_conversation_updates(request: StaffRequest, customer_id: int) -> HttpResponse:
     """The latest messages (htmx polling): new ones appear, statuses move, unread 0."""
-    customer = selectors.customer_to_message(request.member, customer_id)
-    conversation = selectors.conversation_of(customer)
+    customer, conversation = selectors.customer_and_conversation(request.member, customer_id)
     if conversation is not None:
         services.mark_read(actor=request.member, conversation=conversation)
     page = (
