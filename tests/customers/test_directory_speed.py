@@ -122,3 +122,38 @@ def test_the_page_count_is_capped_in_the_pages_own_statement(owner, monkeypatch)
         assert (searched.total, searched.total_is_exact) == (7, True)
     finally:
         selectors._page_rows._compiled.clear()
+
+
+def test_the_filter_form_shows_the_chosen_filters_escaped(viewer):
+    location = LocationFactory(name="Rue <Martyrs>")
+    response = viewer.get(
+        URL,
+        {
+            "q": 'a"<b',
+            "account": "no",
+            "type": "business",
+            "marketing": "yes",
+            "pending": "no",
+            "created_from": "2025-01-02",
+            "location": location.pk,
+            "sort": "-created",
+        },
+    )
+    body = response.content.decode()
+    assert 'name="q" value="a&quot;&lt;b"' in body
+    assert '<option value="no" selected>Without an account</option>' in body
+    assert '<option value="business" selected>Business</option>' in body
+    assert 'name="created_from" value="2025-01-02"' in body
+    assert 'name="created_to" value=""' in body
+    assert f'<option value="{location.pk}" selected>Rue &lt;Martyrs&gt;</option>' in body
+    assert '<option value="-created" selected>Newest first</option>' in body
+    assert 'href="/dashboard/customers/export.csv?q=a%22%3Cb&amp;account=no' in body
+    assert body.count(" selected>") == 6  # account, type, marketing, pending, location, sort
+
+
+def test_the_filter_form_is_in_the_members_language(staff_client):
+    french = staff_client(Permission.VIEW_CUSTOMERS, user__language="fr")
+    english = staff_client(Permission.VIEW_CUSTOMERS, user__language="en")
+    assert "Créé jusqu'au" in french.get(URL).content.decode()
+    assert "Created until" in english.get(URL).content.decode()
+    assert "Créé jusqu'au" in french.get(URL).content.decode()

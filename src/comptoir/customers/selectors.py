@@ -35,6 +35,7 @@ from comptoir.errors import NotFound
 from comptoir.orders.models import Order
 from comptoir.orders.states import NOT_REVENUE
 from comptoir.paging import PageLinks
+from comptoir.shop.models import Location
 from comptoir.shop.selectors import get_shop
 from comptoir.team.access import visible_location_ids
 from comptoir.team.models import TeamMember
@@ -420,6 +421,27 @@ def directory_page(
         has_next=has_next,
         spending=spending,
     )
+
+
+_locations = CompiledValues(
+    lambda allowed: (
+        (Location.objects.all() if allowed is None else Location.objects.filter(pk__in=allowed))
+        .order_by("position", "name")
+        .values_list("id", "name")
+    ),
+    (),
+)
+
+
+def directory_locations(member: TeamMember) -> list[tuple[int, str]]:
+    """The id and name of every location ``member`` works at, in the shop's order (as
+    ``catalog.selectors.locations_for_staff``): the directory's location filter and
+    its rows' last order location. Its statement compiled once per process for each
+    set of locations."""
+    allowed = visible_location_ids(member)
+    if allowed is not None and not allowed:
+        return []
+    return [(pk, name) for pk, name in _locations.rows(allowed and tuple(sorted(allowed)))]
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,7 @@ class DirectoryRow:
     html: SafeString
 
 
-def _number(value: int) -> str:
+def number_text(value: int) -> str:
     # What ``{{ value }}`` prints for an integer: grouped only with the thousand separator.
     return localize(value) if settings.USE_THOUSAND_SEPARATOR else str(value)
 
@@ -80,7 +80,7 @@ def directory_rows(page: DirectoryPage, location_names: dict[int, str]) -> list[
             f"      <td>{escaped(customer.email or '')}</td>\n"
             f"      <td>{escaped(customer.phone)}</td>\n"
             f"      <td>{account if customer.user_id else ''}</td>\n"
-            f"      <td>{_number(orders)}</td>\n"
+            f"      <td>{number_text(orders)}</td>\n"
             f"      <td>{escaped(spent)}</td>\n"
             f"      <td>{escaped(last_order)}"
             f"{f'<br><small>{escaped(location)}</small>' if location else ''}</td>\n"

@@ -12,13 +12,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from comptoir.appointments.selectors import customer_appointments
-from comptoir.catalog.selectors import locations_for_staff
 from comptoir.customers import selectors
 from comptoir.customers.models import AddressRole, Customer, CustomerKind
 from comptoir.customers.password_links import refusal_for, send_password_link
 from comptoir.customers.selectors import DirectoryFilters, Sort
 from comptoir.customers.timeline import timeline
 from comptoir.dashboard.access import StaffRequest, staff_view
+from comptoir.dashboard.views.customer_filter_form import filter_form_html
 from comptoir.dashboard.views.customer_rows import directory_rows
 from comptoir.errors import DomainError, NotFound
 from comptoir.shop.links import absolute_url
@@ -65,10 +65,11 @@ def customer_list(request: StaffRequest) -> HttpResponse:
         int(number) if number.isdigit() else 1,
         per_page=CUSTOMERS_PER_PAGE,
     )
-    locations = locations_for_staff(request.member)
-    rows = directory_rows(page, {location.pk: location.name for location in locations})
+    locations = selectors.directory_locations(request.member)
+    rows = directory_rows(page, dict(locations))
     query = request.GET.copy()
     query.pop("page", None)
+    query_string = query.urlencode()
     return render(
         request,
         "dashboard/customers/customer_list.html",
@@ -76,14 +77,16 @@ def customer_list(request: StaffRequest) -> HttpResponse:
             "page": page,
             "rows": rows,
             "filters": filters,
-            "account": request.GET.get("account", ""),
-            "marketing": request.GET.get("marketing", ""),
-            "pending": request.GET.get("pending", ""),
-            "kinds": CustomerKind.choices,
+            "filter_form": filter_form_html(
+                filters,
+                account=request.GET.get("account", ""),
+                marketing=request.GET.get("marketing", ""),
+                pending=request.GET.get("pending", ""),
+                locations=locations,
+                query=query_string,
+            ),
             "can_manage": request.member.has_permission(Permission.MANAGE_CUSTOMERS),
-            "locations": locations,
-            "sorts": Sort.choices,
-            "query": query.urlencode(),
+            "query": query_string,
         },
     )
 
