@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from comptoir.alerts.services import alert_settings_of, set_alert_settings
+from comptoir.compiled_read import CompiledValues
 from comptoir.dashboard.access import StaffRequest, staff_view
 from comptoir.dashboard.forms.alerts import AlertSettingsForm
 from comptoir.dashboard.paging import CappedPaginator
@@ -48,7 +49,6 @@ from comptoir.orders.models import (
 )
 from comptoir.orders.states import can_transition
 from comptoir.partners.selectors import partners
-from comptoir.shop.selectors import locations_for_staff
 from comptoir.team.access import visible_location_ids
 from comptoir.team.permissions import Permission
 
@@ -132,13 +132,22 @@ class OrderFilterForm(forms.Form):
         )
 
 
+_partner_rows = CompiledValues(
+    lambda allowed: (
+        partners() if allowed is None else partners().filter(location_id__in=allowed)
+    ).values_list("pk", "name"),
+    placeholders=(),
+)
+
+
 def _partner_sources(request: StaffRequest) -> list[tuple[str, str]]:
-    """The source filter's partner entries: partners of the member's locations."""
-    found = partners().select_related(None).only("pk", "name")
+    """The source filter's partner entries: partners of the member's locations (the
+    statement compiled once per process for each set of locations)."""
     allowed = visible_location_ids(request.member)
-    if allowed is not None:
-        found = found.filter(location_id__in=allowed)
-    return [(f"partner:{partner.pk}", partner.name) for partner in found]
+    if allowed is not None and not allowed:
+        return []
+    key = None if allowed is None else tuple(sorted(allowed))
+    return [(f"partner:{pk}", name) for pk, name in _partner_rows.rows(key)]
 
 
 @staff_view(Permission.VIEW_ORDERS)
@@ -146,7 +155,7 @@ def _partner_sources(request: StaffRequest) -> list[tuple[str, str]]:
 def order_list(request: StaffRequest) -> HttpResponse:
     member = request.member
     # Names, time zones and ids: not their opening hours.
-    locations = list(locations_for_staff(member).prefetch_related(None))
+    locations = pages.staff_locations(member)
     form = OrderFilterForm(request.GET, locations=locations, partners=_partner_sources(request))
     filters = form.filters()
     if pages.is_plain(filters):
