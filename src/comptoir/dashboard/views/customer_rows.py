@@ -9,7 +9,9 @@ one the template wrote."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.conf import settings
 from django.urls import reverse
@@ -26,7 +28,7 @@ from comptoir.shop.money import format_money
 from comptoir.shop.selectors import get_shop
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class DirectoryRow:
     """One line of the directory: the record, its cells formatted once, and its markup."""
 
@@ -40,6 +42,27 @@ class DirectoryRow:
     html: SafeString
 
 
+# Date specifiers written as ``DateFormat`` writes them, by ``str.format`` (the short date
+# formats of English and French, "m/d/Y" and "d/m/Y", use only these): a date then costs
+# 0.5 us instead of 5 (a DateFormat object and a method call per specifier).
+_FORMAT_FIELDS = {"d": "{0.day:02d}", "j": "{0.day}", "m": "{0.month:02d}", "n": "{0.month}"}
+_FORMAT_FIELDS["Y"] = "{0.year:04d}"
+
+
+def date_writer(format_string: str) -> Callable[[datetime], str]:
+    """``dateformat.format(value, format_string)`` for a value in the time zone it is to
+    be shown in: by ``str.format`` when every specifier is one of ``_FORMAT_FIELDS``,
+    else by ``DateFormatter``."""
+    formatter = DateFormatter(format_string)
+    if not all(piece in _FORMAT_FIELDS for specifier, piece in formatter.pieces if specifier):
+        return formatter
+    template = "".join(
+        _FORMAT_FIELDS[piece] if specifier else piece.replace("{", "{{").replace("}", "}}")
+        for specifier, piece in formatter.pieces
+    )
+    return template.format
+
+
 def number_text(value: int) -> str:
     # What ``{{ value }}`` prints for an integer: grouped only with the thousand separator.
     return localize(value) if settings.USE_THOUSAND_SEPARATOR else str(value)
@@ -49,9 +72,10 @@ def directory_rows(page: DirectoryPage, location_names: dict[int, str]) -> list[
     shop = get_shop()
     zone = get_current_timezone()
     language = get_language() or shop.published_language
-    short_date = DateFormatter(get_format("SHORT_DATE_FORMAT"))
+    short_date = date_writer(get_format("SHORT_DATE_FORMAT"))
     # /dashboard/customers/<id>/ for every row from one reverse().
-    start, end = reverse("dashboard:customer_detail", args=[0]).rsplit("0", 1)
+    # (Escaped once: the id between them is a number.)
+    start, end = map(escaped, reverse("dashboard:customer_detail", args=[0]).rsplit("0", 1))
     has_account = escaped(_("Has an account"))
     pending = f' <span class="badge failed">{escaped(_("Pending approval"))}</span>'
     account = (
@@ -75,7 +99,7 @@ def directory_rows(page: DirectoryPage, location_names: dict[int, str]) -> list[
         )
         html = (
             "\n    <tr>\n"
-            f'      <td><a href="{escaped(url)}">{escaped(customer)}</a>{company}'
+            f'      <td><a href="{url}">{escaped(customer)}</a>{company}'
             f"{pending if customer.pending_approval else ''}</td>\n"
             f"      <td>{escaped(customer.email or '')}</td>\n"
             f"      <td>{escaped(customer.phone)}</td>\n"
