@@ -141,3 +141,19 @@ def test_the_plain_page_counts_and_reads_what_the_queryset_does(owner, make_memb
             assert pages.plain_count(member, filters, limit=4) == min(4, orders.count())
             expected = pages.listed_orders(pages.listed_values(orders)[1:3])
             assert pages.plain_page(member, filters, 1, 3) == expected
+
+
+def test_the_filters_written_once_follow_the_language_names_and_query(staff_client):
+    location = LocationFactory(name="Lyon")
+    english = staff_client(Permission.VIEW_ORDERS, access=Access.FULL, user__language="en")
+    french = staff_client(Permission.VIEW_ORDERS, access=Access.FULL, user__language="fr")
+
+    assert '<option value="" selected>All</option>' in english.get(LIST).content.decode()
+    assert '<option value="" selected>Tous</option>' in french.get(LIST).content.decode()
+    location.name = "Lyon Part-Dieu"
+    location.save()
+    renamed = english.get(LIST, {"location": location.pk}).content.decode()
+    assert f'<option value="{location.pk}" selected>Lyon Part-Dieu</option>' in renamed
+    invalid = english.get(LIST, {"day": "2026-13-01", "q": "<b>"}).content.decode()
+    assert 'id="id_day_error"' in invalid and 'value="&lt;b&gt;"' in invalid
+    assert 'id="id_day_error"' not in english.get(LIST).content.decode()

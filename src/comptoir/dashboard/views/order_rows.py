@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.dateformat import DateFormat, re_escaped, re_formatchars
 from django.utils.dates import MONTHS_3
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timesince import timesince
+from django.utils.timesince import TIME_STRINGS, timesince
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -52,6 +52,26 @@ def _epoch_ms(moment: datetime | None) -> int | str:
     return int(moment.timestamp() * 1000) if moment else ""
 
 
+class _CountedText:
+    """One of ``timesince``'s texts ("%(num)d minutes") in one language, each count's
+    translation kept: the reminder's twenty lines asked gettext forty times a page."""
+
+    __slots__ = ("known", "text")
+
+    def __init__(self, text: Any) -> None:
+        self.text = text
+        self.known: dict[int, str] = {}
+
+    def __mod__(self, values: dict[str, int]) -> str:
+        count = values["num"]
+        known = self.known.get(count)
+        if known is None:
+            known = str(self.text % values)
+            if len(self.known) < 1_000:
+                self.known[count] = known
+        return known
+
+
 class _Labels:
     """The rows' labels in one language (they never change while the process runs),
     and the same escaped for the markup ``listed_rows`` writes."""
@@ -70,6 +90,10 @@ class _Labels:
         self.arrived_at = _("Customer arrived at %(time)s")
         self.placed_ago = _("placed %(since)s ago")
         self.reasons = LateRiskReasons()
+        # ``timesince`` only applies ``%`` to them (typed as strings by django-stubs).
+        self.time_strings = cast(
+            dict[str, str], {name: _CountedText(text) for name, text in TIME_STRINGS.items()}
+        )
         self.escaped: dict[str, Any] = {
             "sources": {key: escaped(label) for key, label in self.sources.items()},
             "types": {key: escaped(label) for key, label in self.types.items()},
@@ -132,6 +156,7 @@ class RowCells:
         self.unknown_item = labels.unknown_item
         self.arrived_at = labels.arrived_at
         self.placed_ago = labels.placed_ago
+        self.time_strings = labels.time_strings
         self.escaped = labels.escaped
         self.reasons = labels.reasons
         # "/dashboard/orders/0/" -> the parts around the id.
@@ -323,7 +348,8 @@ def awaiting_row(order: AnyOrder, now: datetime, cells: RowCells) -> dict[str, A
         "number": order.number,
         "href": cells.href(order.pk),
         "location": order.location.name,
-        "since": cells.placed_ago % {"since": timesince(order.placed_at, now)},
+        "since": cells.placed_ago
+        % {"since": timesince(order.placed_at, now, time_strings=cells.time_strings)},
     }
 
 

@@ -5,6 +5,7 @@ shown (a stale one shows the conflict and the fresh order)."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, cast
 
 from django import forms
@@ -13,7 +14,9 @@ from django.db.models import QuerySet
 from django.forms.utils import flatatt
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.datastructures import MultiValueDict
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -49,6 +52,7 @@ from comptoir.orders.models import (
 )
 from comptoir.orders.states import can_transition
 from comptoir.partners.selectors import partners
+from comptoir.shop.models import Location
 from comptoir.team.access import visible_location_ids
 from comptoir.team.permissions import Permission
 
@@ -100,11 +104,13 @@ class OrderFilterForm(forms.Form):
         help_text=gettext_lazy("Order number, customer name, email or phone"),
     )
 
-    def __init__(self, data: Any, *, locations: list, partners: list) -> None:
+    def __init__(
+        self, data: Any, *, locations: list[tuple[int, str]], partners: list[tuple[str, str]]
+    ) -> None:
         super().__init__(data)
-        everything = [("", _("All"))]
-        choices = {
-            "location": everything + [(loc.pk, loc.name) for loc in locations],
+        everything: list[tuple[Any, Any]] = [("", _("All"))]
+        choices: dict[str, list[tuple[Any, Any]]] = {
+            "location": everything + list(locations),
             "kind": everything + list(pages.KINDS.items()),
             "state": [
                 *everything,
@@ -132,6 +138,51 @@ class OrderFilterForm(forms.Form):
         )
 
 
+# The filters' fields as the page writes them, and what they ask for, by what they
+# depend on: the language, the query string's values of the fields, the member's
+# locations and partners (ids and names, read by each request). The same few come
+# back on every request and every live refresh of an open page.
+_FilterKey = tuple[
+    tuple[tuple[str, tuple[str, ...]], ...],
+    tuple[tuple[int, str], ...],
+    tuple[tuple[str, str], ...],
+]
+
+
+def _filter_form(key: _FilterKey) -> tuple[pages.OrderFilters, SafeString]:
+    data, locations, partner_sources = key
+    form = OrderFilterForm(
+        MultiValueDict({name: list(values) for name, values in data}),
+        locations=list(locations),
+        partners=list(partner_sources),
+    )
+    filters = form.filters()
+    return filters, render_to_string("dashboard/orders/order_list.html#filters", {"form": form})
+
+
+@lru_cache(maxsize=512)
+def _filter_form_in(language: str, key: _FilterKey) -> tuple[pages.OrderFilters, SafeString]:
+    with translation.override(language):
+        return _filter_form(key)
+
+
+def _filters(
+    request: StaffRequest, locations: list[Location]
+) -> tuple[pages.OrderFilters, SafeString]:
+    """What the query string asks for (what is valid of it: a stale value, e.g. a
+    location no longer theirs, is dropped) and the filters' fields, written."""
+    names = OrderFilterForm.base_fields
+    key: _FilterKey = (
+        tuple((name, tuple(values)) for name, values in request.GET.lists() if name in names),
+        tuple((location.pk, location.name) for location in locations),
+        tuple(_partner_sources(request)),
+    )
+    language = translation.get_language()
+    if language is None:
+        return _filter_form(key)
+    return _filter_form_in(language, key)
+
+
 _partner_rows = CompiledValues(
     lambda allowed: (
         partners() if allowed is None else partners().filter(location_id__in=allowed)
@@ -156,8 +207,7 @@ def order_list(request: StaffRequest) -> HttpResponse:
     member = request.member
     # Names, time zones and ids: not their opening hours.
     locations = pages.staff_locations(member)
-    form = OrderFilterForm(request.GET, locations=locations, partners=_partner_sources(request))
-    filters = form.filters()
+    filters, filters_html = _filters(request, locations)
     if pages.is_plain(filters):
         # The page as staff leave it open, refreshed every few seconds: its count and
         # rows through statements compiled once per process.
@@ -189,7 +239,7 @@ def order_list(request: StaffRequest) -> HttpResponse:
         )
     ]
     context = {
-        "form": form,
+        "filters_html": filters_html,
         "page": page,
         "rows": rows,
         "rows_html": rows_html,
