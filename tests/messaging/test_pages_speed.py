@@ -233,3 +233,58 @@ def test_page_dates_write_what_the_date_filter_writes(language, format_string):
         assert [dates(moment) for moment in moments] == [
             date_format(moment, format_string) for moment in moments
         ]
+
+
+# --- searches ------------------------------------------------------------------------
+
+
+def test_a_search_takes_percent_and_underscore_as_written(verified_business, messaging_client):
+    ann = CustomerFactory(first_name="Ann", mobile="+33611111111")
+    bob = CustomerFactory(first_name="Bob", mobile="+33622222222")
+    cy = CustomerFactory(first_name="Cy", last_name="snake_case", mobile="+33633333333")
+    di = CustomerFactory(first_name="Di", last_name="snakeXcase", mobile="+33644444444")
+    received(ann, "remise de 50% sur tout", minutes=1)
+    received(bob, "remise de 500 euros", minutes=2)
+    received(cy, "bonjour", minutes=3)
+    received(di, "bonjour", minutes=4)
+
+    assert names(messaging_client.get(INBOX, {"q": "50%"})) == ["Ann"]
+    assert names(messaging_client.get(INBOX, {"q": "snake_case"})) == ["Cy"]
+
+
+def test_a_search_of_many_words_finds_the_customers_holding_them_all(
+    verified_business, messaging_client
+):
+    words = [f"w{n}" for n in range(10)]
+    everything = CustomerFactory(first_name=" ".join(words), mobile="+33611111111")
+    most = CustomerFactory(first_name=" ".join(words[:9]), mobile="+33622222222")
+    received(everything, "bonjour", minutes=1)
+    received(most, "bonjour", minutes=2)
+
+    assert names(messaging_client.get(INBOX, {"q": " ".join(words[:3])})) == [
+        most.first_name,
+        everything.first_name,
+    ]
+    assert names(messaging_client.get(INBOX, {"q": " ".join(words)})) == [everything.first_name]
+
+
+def test_a_search_reads_the_same_queries_on_its_first_and_later_pages(
+    verified_business, messaging_client, count_queries
+):
+    for n in range(100):
+        received(CustomerFactory(mobile=f"+33612345{n:03d}"), f"tarte {n}", minutes=n)
+    messaging_client.get(INBOX, {"q": "tarte"})
+    with count_queries() as first:
+        one = messaging_client.get(INBOX, {"q": "tarte"})
+    with count_queries() as second:
+        two = messaging_client.get(INBOX, {"q": "tarte", "page": 2})
+    # Beyond the third page, the matches' ids first, then the page's conversations.
+    with count_queries() as fourth:
+        four = messaging_client.get(INBOX, {"q": "tarte", "page": 4})
+
+    assert len(one.context["page"].object_list) == len(two.context["page"].object_list) == 30
+    assert [row.last_message_preview for row in four.context["page"].object_list] == [
+        f"tarte {n}" for n in reversed(range(10))
+    ]
+    assert fourth.count == first.count + 1
+    assert first.count == second.count

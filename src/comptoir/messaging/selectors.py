@@ -10,8 +10,10 @@ from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db import connections
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Lower
+from django.db.models.lookups import Contains, IContains, PatternLookup
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.compiled_read import CompiledRead, CompiledValues
@@ -266,22 +268,82 @@ def _by_contact(
 Found = list[tuple[datetime, int, InboxRow | None]]
 
 
-def _merge(sources: list[QuerySet[Conversation]], wanted: int, *, loaded: bool) -> Found:
-    """The ``wanted`` newest conversations of all ``sources``, once each, as (last message
-    time, id, the row when ``loaded``, else None)."""
+def _merge(sources: list[list[tuple[Any, ...]]], wanted: int, *, loaded: bool) -> Found:
+    """The ``wanted`` newest conversations of all ``sources`` (each a list of rows, newest
+    first: ``INBOX_COLUMNS`` when ``loaded``, else (last message time, id)), once each,
+    as (last message time, id, the row when ``loaded``, else None)."""
     rows: dict[int, tuple[datetime, int, InboxRow | None]] = {}
     for source in sources:
-        newest = _newest(source)[:wanted]
         if loaded:
-            for values in newest.values_list(*INBOX_COLUMNS):
+            for values in source:
                 row = _inbox_row(values)
                 assert row.last_message_at is not None  # _visible's filter
                 rows[row.id] = (row.last_message_at, row.id, row)
         else:
-            for at, pk in newest.values_list("last_message_at", "id"):
-                assert at is not None
+            for at, pk in source:
                 rows[pk] = (at, pk, None)
     return sorted(rows.values(), key=lambda row: (row[0], row[1]), reverse=True)[:wanted]
+
+
+class _Like(Contains):
+    """``search_text__contains`` as Django writes it (``LIKE %s``), given the pattern
+    whole ("%word%", escaped): a statement compiled once takes each search's words as
+    its parameters."""
+
+    def process_rhs(self, qn: Any, connection: Any) -> Any:
+        return super(PatternLookup, self).process_rhs(qn, connection)
+
+
+class _ILike(IContains):
+    """``body__icontains`` as Django writes it (``UPPER(body) LIKE UPPER(%s)``: what the
+    trigram index ``message_body_trgm`` serves), given the pattern whole."""
+
+    def process_rhs(self, qn: Any, connection: Any) -> Any:
+        return super(PatternLookup, self).process_rhs(qn, connection)
+
+
+def _pattern(text: str) -> str:
+    """The LIKE pattern of ``contains``/``icontains``: ``text`` anywhere, escaped."""
+    return f"%{connections['default'].ops.prep_for_like_query(text)}%"
+
+
+def _search_values(
+    key: tuple[str, int, int, bool], *patterns: str, allowed: Collection[int] | None = None
+) -> QuerySet[Any]:
+    """The ``wanted`` newest conversations (of the locations ``allowed``) whose customer's
+    folded text holds every pattern (``kind`` "name") or with a message whose body holds
+    the pattern ("body"): ``INBOX_COLUMNS`` when ``loaded``, else (last message time, id)."""
+    kind, count, wanted, loaded = key
+    conversations = _visible(allowed)
+    if kind == "name":
+        for pattern in patterns[:count]:
+            conversations = conversations.filter(_Like(F("customer__search_text"), pattern))
+    else:
+        # The body only (what staff read, the subject excluded).
+        conversations = conversations.filter(
+            Exists(
+                Message.objects.filter(conversation=OuterRef("pk")).filter(
+                    _ILike(F("body"), patterns[0])
+                )
+            )
+        )
+    columns = INBOX_COLUMNS if loaded else ("last_message_at", "id")
+    return _newest(conversations).values_list(*columns)[:wanted]
+
+
+# A search's two statements (for each number of words, page and form), compiled once
+# per process for the members who see every location, the words' patterns as parameters.
+_SEARCH_SLOTS = tuple(f"compiled-inbox-search-{n}" for n in range(8))
+_search_rows = CompiledValues(_search_values, placeholders=_SEARCH_SLOTS)
+
+
+def _matches(
+    kind: str, patterns: list[str], wanted: int, loaded: bool, allowed: Collection[int] | None
+) -> list[tuple[Any, ...]]:
+    key = (kind, len(patterns), wanted, loaded)
+    if allowed is None and len(patterns) <= len(_SEARCH_SLOTS):
+        return _search_rows.rows(key, *patterns)
+    return list(_search_values(key, *patterns, allowed=allowed))
 
 
 # Up to this page a search loads its candidates whole (one query less, a few dozen
@@ -307,29 +369,25 @@ def search_inbox(
     hashed every match of a common word, or walked every conversation for a rare one
     (65-310 ms a page)."""
     search = search.strip()
-    conversations = _visible(visible_location_ids(member))
+    allowed = visible_location_ids(member)
     pages = -(-INBOX_SEARCH_CAP // per_page)
     number = min(max(1, number), pages)
     wanted = number * per_page + 1
     loaded = number <= _LOADED_PAGES
     found: Found = []
-    by_contact = _by_contact(conversations, search)
+    by_contact = _by_contact(_visible(allowed), search)
     if by_contact is not None:
-        found = _merge([by_contact], wanted, loaded=loaded)
+        columns = INBOX_COLUMNS if loaded else ("last_message_at", "id")
+        found = _merge(
+            [list(_newest(by_contact).values_list(*columns)[:wanted])], wanted, loaded=loaded
+        )
     if not found:  # not a number or an address on file: words and message text
         sources = []
         words = fold(search).split()
         if words:
-            by_name = conversations
-            for word in words:
-                by_name = by_name.filter(customer__search_text__contains=word)
-            sources.append(by_name)
-        # The body only (what staff read, the subject excluded).
-        sources.append(
-            conversations.filter(
-                Exists(Message.objects.filter(conversation=OuterRef("pk"), body__icontains=search))
-            )
-        )
+            patterns = [_pattern(word) for word in words]
+            sources.append(_matches("name", patterns, wanted, loaded, allowed))
+        sources.append(_matches("body", [_pattern(search)], wanted, loaded, allowed))
         found = _merge(sources, wanted, loaded=loaded)
     if number > 1 and len(found) <= (number - 1) * per_page:  # past the end: the last page
         number = max(1, -(-len(found) // per_page))
