@@ -157,3 +157,26 @@ def test_the_filters_written_once_follow_the_language_names_and_query(staff_clie
     invalid = english.get(LIST, {"day": "2026-13-01", "q": "<b>"}).content.decode()
     assert 'id="id_day_error"' in invalid and 'value="&lt;b&gt;"' in invalid
     assert 'id="id_day_error"' not in english.get(LIST).content.decode()
+
+
+def test_the_alert_form_written_once_follows_the_members_settings(staff_client):
+    mine, other = (
+        LocationFactory(name="Martyrs"),
+        LocationFactory(name="Bastille"),
+    )  # listed 2nd, 1st
+    client = staff_client(Permission.VIEW_ORDERS, locations=[mine, other], user__language="en")
+    settings_page = reverse("dashboard:order_alert_settings")
+
+    before = client.get(LIST).content.decode()
+    client.post(settings_page, {"curbside_arrivals": "on", "email_locations": [other.pk]})
+    after = client.get(LIST).content.decode()
+
+    assert 'name="new_orders" checked' in before and 'name="new_orders" checked' not in after
+    assert f'value="{other.pk}" id="id_email_locations_0" checked' in after
+    assert f'value="{other.pk}" id="id_email_locations_0" checked' not in before
+    # The page's own CSRF token, in the form as in the rest of the page.
+    form = after.split('class="alert-settings-form">', 1)[1]
+    token = form.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+    assert after.count(token) >= 2 and "csrf-stand-in" not in after
+    saved = client.post(settings_page, {"new_orders": "on", "csrfmiddlewaretoken": token})
+    assert saved.status_code == 302

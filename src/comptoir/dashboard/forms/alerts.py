@@ -36,14 +36,18 @@ class AlertSettingsForm(forms.Form):
         member: TeamMember,
         current: StaffAlertSettings,
         locations: Iterable[Location] | None = None,
+        email_ids: Iterable[int] | None = None,
     ) -> None:
-        """``locations``: the member's, when the page has already read them."""
+        """``locations``: the member's, when the page has already read them;
+        ``email_ids``: the locations of ``current``'s emails, when already read."""
+        if email_ids is None:
+            email_ids = email_location_ids(member) if current.pk else []
         super().__init__(
             data,
             initial={
                 "new_orders": current.new_orders,
                 "curbside_arrivals": current.curbside_arrivals,
-                "email_locations": sorted(email_location_ids(member)) if current.pk else [],
+                "email_locations": sorted(email_ids),
             },
         )
         field = self.fields["email_locations"]
