@@ -239,29 +239,20 @@ class InboxSearchPage(PageLinks):
     paginator: None = None  # the templates' "Page n of m" needs a count: "Page n" here
 
 
-def _by_contact(
-    conversations: QuerySet[Conversation], search: str
-) -> QuerySet[Conversation] | None:
-    """The conversations of the customers a whole phone number or email address is on
-    file for (exact, with their indexes: the number in E.164 as the directory reads it,
-    the address ignoring case); None when ``search`` is neither."""
+def _contact(search: str) -> tuple[str, str] | None:
+    """("email", the address lower-cased) or ("phone", the number in E.164 as the
+    directory reads it) when ``search`` is a whole address or number, else None."""
     if "@" in search:
         try:
             validate_email(search)
         except ValidationError:
             return None
-        # The conditions of the partial unique index on lower(email) (customer_by_email).
-        return (
-            conversations.alias(email_ci=Lower("customer__email"))
-            .filter(email_ci=search.lower(), customer__email__isnull=False)
-            .exclude(customer__email="")
-        )
+        return ("email", search.lower())
     if _PHONE_CHARACTERS.match(search):
         try:
-            number = to_e164(search, get_shop().country)
+            return ("phone", to_e164(search, get_shop().country))
         except InvalidPhone:
             return None
-        return conversations.filter(Q(customer__mobile=number) | Q(customer__phone=number))
     return None
 
 
@@ -310,12 +301,25 @@ def _pattern(text: str) -> str:
 def _search_values(
     key: tuple[str, int, int, bool], *patterns: str, allowed: Collection[int] | None = None
 ) -> QuerySet[Any]:
-    """The ``wanted`` newest conversations (of the locations ``allowed``) whose customer's
-    folded text holds every pattern (``kind`` "name") or with a message whose body holds
-    the pattern ("body"): ``INBOX_COLUMNS`` when ``loaded``, else (last message time, id)."""
+    """The ``wanted`` newest conversations (of the locations ``allowed``) of the customer
+    with that address or number on file (``kind`` "email" or "phone": exact, with their
+    indexes, the address ignoring case), of the customers whose folded text holds every
+    pattern ("name"), or with a message whose body holds the pattern ("body"):
+    ``INBOX_COLUMNS`` when ``loaded``, else (last message time, id)."""
     kind, count, wanted, loaded = key
     conversations = _visible(allowed)
-    if kind == "name":
+    if kind == "email":
+        # The conditions of the partial unique index on lower(email) (customer_by_email).
+        conversations = (
+            conversations.alias(email_ci=Lower("customer__email"))
+            .filter(email_ci=patterns[0], customer__email__isnull=False)
+            .exclude(customer__email="")
+        )
+    elif kind == "phone":
+        conversations = conversations.filter(
+            Q(customer__mobile=patterns[0]) | Q(customer__phone=patterns[0])
+        )
+    elif kind == "name":
         for pattern in patterns[:count]:
             conversations = conversations.filter(_Like(F("customer__search_text"), pattern))
     else:
@@ -331,8 +335,9 @@ def _search_values(
     return _newest(conversations).values_list(*columns)[:wanted]
 
 
-# A search's two statements (for each number of words, page and form), compiled once
-# per process for the members who see every location, the words' patterns as parameters.
+# A search's statements (for each kind, number of words, page and form), compiled once
+# per process for the members who see every location, the words' patterns, the address
+# or the number as parameters.
 _SEARCH_SLOTS = tuple(f"compiled-inbox-search-{n}" for n in range(8))
 _search_rows = CompiledValues(_search_values, placeholders=_SEARCH_SLOTS)
 
@@ -375,12 +380,10 @@ def search_inbox(
     wanted = number * per_page + 1
     loaded = number <= _LOADED_PAGES
     found: Found = []
-    by_contact = _by_contact(_visible(allowed), search)
-    if by_contact is not None:
-        columns = INBOX_COLUMNS if loaded else ("last_message_at", "id")
-        found = _merge(
-            [list(_newest(by_contact).values_list(*columns)[:wanted])], wanted, loaded=loaded
-        )
+    contact = _contact(search)
+    if contact is not None:
+        kind, value = contact
+        found = _merge([_matches(kind, [value], wanted, loaded, allowed)], wanted, loaded=loaded)
     if not found:  # not a number or an address on file: words and message text
         sources = []
         words = fold(search).split()
