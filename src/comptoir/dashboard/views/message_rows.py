@@ -98,9 +98,13 @@ class MessageCells:
     """What the messages of one page share, read once."""
 
     def __init__(self, customer: Customer) -> None:
-        self.channels = {value: str(label) for value, label in Channel.choices}
-        self.kinds = {value: str(label) for value, label in MessageKind.choices}
-        self.statuses = {value: str(label) for value, label in MessageStatus.choices}
+        # Labels and attribute values escaped once (a value not among the choices is
+        # escaped where it is shown).
+        self.channels = {value: escaped(label) for value, label in Channel.choices}
+        self.kinds = {value: escaped(label) for value, label in MessageKind.choices}
+        self.statuses = {value: escaped(label) for value, label in MessageStatus.choices}
+        self.status_values = {value: escaped(value) for value in MessageStatus.values}
+        self.directions = {value: escaped(value) for value in Direction.values}
         self.customer = escaped(customer)
         self.the_shop = escaped(_("The shop"))
         self.quiet_hours = _("(quiet hours: sent after %(at)s)")
@@ -142,18 +146,16 @@ def message_html(message: PageMessage, cells: MessageCells) -> SafeString:
     status, the quiet hours' wait, the opt-out flag, subject, body, why it failed,
     attachments and its order. Every value is escaped."""
     status = message.status
-    meta = [
-        cells.sender(message),
-        f' · <span class="channel">{escaped(cells.channels.get(message.channel, message.channel))}'
-        "</span>",
-    ]
+    status_value = cells.status_values.get(status) or escaped(status)
+    channel = cells.channels.get(message.channel) or escaped(message.channel)
+    meta = [cells.sender(message), f' · <span class="channel">{channel}</span>']
     if message.kind not in _UNLABELLED_KINDS:
-        meta.append(f" · {escaped(cells.kinds.get(message.kind, message.kind))}")
+        meta.append(f" · {cells.kinds.get(message.kind) or escaped(message.kind)}")
     created = cells.local(message.created_at)
     meta.append(
         f' · <time datetime="{created.isoformat()}">{escaped(cells.date_format(created))}</time>'
-        f' · <span class="status status-{escaped(status)}">'
-        f"{escaped(cells.statuses.get(status, status))}</span>"
+        f' · <span class="status status-{status_value}">'
+        f"{cells.statuses.get(status) or escaped(status)}</span>"
     )
     if status == MessageStatus.QUEUED and message.send_after:
         waiting = cells.quiet_hours % {"at": cells.short(message.send_after)}
@@ -161,8 +163,9 @@ def message_html(message: PageMessage, cells: MessageCells) -> SafeString:
     if message.possible_opt_out:
         meta.append(f' <strong class="flag">{cells.opt_out}</strong>')
     parts = [
-        f'<li class="message {escaped(message.direction)}" id="message-{message.pk}"'
-        f' data-status="{escaped(status)}">\n  <p class="meta">{"".join(meta)}</p>\n'
+        f'<li class="message {cells.directions.get(message.direction) or escaped(message.direction)}"'
+        f' id="message-{message.pk}" data-status="{status_value}">\n'
+        f'  <p class="meta">{"".join(meta)}</p>\n'
     ]
     if message.subject:
         parts.append(f'  <p class="subject"><strong>{escaped(message.subject)}</strong></p>\n')
@@ -195,7 +198,7 @@ def message_html(message: PageMessage, cells: MessageCells) -> SafeString:
             f"{escaped(label)}</a></p>\n"
         )
     parts.append("</li>")
-    return mark_safe("".join(parts))  # noqa: S308 -- every value above is escaped
+    return SafeString("".join(parts))  # every value above is escaped
 
 
 def messages_html(messages: Iterable[PageMessage], customer: Customer) -> list[SafeString]:
