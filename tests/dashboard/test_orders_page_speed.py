@@ -141,6 +141,31 @@ def test_the_plain_page_counts_and_reads_what_the_queryset_does(owner, make_memb
             assert pages.plain_count(member, filters, limit=4) == min(4, orders.count())
             expected = pages.listed_orders(pages.listed_values(orders)[1:3])
             assert pages.plain_page(member, filters, 1, 3) == expected
+            listed, counted = pages.plain_page_counted(member, filters, 1, 3, limit=4)
+            assert listed == expected
+            assert counted == (min(4, orders.count()) if expected else None)
+            assert pages.plain_page_counted(member, filters, 50, 60, limit=4) == ([], None)
+
+
+def test_a_page_past_the_end_shows_the_last_one(staff_client, count_queries):
+    location = LocationFactory()
+    for _ in range(3):
+        _order(location)
+    client = staff_client(Permission.VIEW_ORDERS, access=Access.FULL, user__language="en")
+    client.get(LIST)
+    with count_queries() as first:
+        shown = client.get(LIST)
+    with count_queries() as past:
+        past_end = client.get(LIST, {"page": "7"})
+
+    assert [row["order"] for row in past_end.context["rows"]] == [
+        row["order"] for row in shown.context["rows"]
+    ]
+    assert past_end.context["page"].number == 1
+    assert client.get(LIST, {"page": "0"}).context["page"].number == 1
+    assert client.get(LIST, {"page": "x" * 30}).context["page"].number == 1
+    assert client.get(LIST, {"page": "9" * 40}).status_code == 200
+    assert past.count <= first.count + 2
 
 
 def test_the_filters_written_once_follow_the_language_names_and_query(staff_client):

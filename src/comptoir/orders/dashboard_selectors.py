@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, IntegerField, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -156,18 +156,35 @@ def listed_orders(rows: Iterable[tuple]) -> list[ListedOrder]:
     return listed
 
 
+class _CappedCount(Subquery):
+    """How many rows its subquery gives (a LIMIT stops it), in the page's own statement:
+    ``(SELECT COUNT(*) FROM (<subquery>) capped)``, computed once by PostgreSQL."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) capped)"
+    output_field = IntegerField()
+
+
+def _plain_orders(allowed: tuple[int, ...] | None, location_id: int | None) -> QuerySet[Order]:
+    orders = orders_at(allowed)
+    return orders if location_id is None else orders.filter(location_id=location_id)
+
+
 def _plain_page_values(
-    key: tuple[tuple[int, ...] | None, bool, int, int], location_id: int
+    key: tuple[tuple[int, ...] | None, bool, int, int, int | None], location_id: int
 ) -> QuerySet[Order, tuple]:
-    allowed, by_location, offset, size = key
+    """A page of the plain list; with ``counted`` (the key's last item, a limit), each
+    row ends with the number of orders listed, counted up to that limit."""
+    allowed, by_location, offset, size, counted = key
     filters = OrderFilters(location_id=location_id if by_location else None)
-    return listed_values(_filtered(orders_at(allowed), filters))[offset : offset + size]
+    orders = _filtered(orders_at(allowed), filters)
+    if counted is None:
+        return listed_values(orders)[offset : offset + size]
+    ids = _plain_orders(allowed, filters.location_id).order_by().values("pk")[:counted]
+    return orders.annotate(counted=_CappedCount(ids)).values_list(*LISTED_COLUMNS, "counted")[
+        offset : offset + size
+    ]
 
 
-# The page as staff leave it open (every location, or one, nothing else chosen), asked
-# again by its live refresh every few seconds: its statement costs more to compile
-# than to run, so it is compiled once per process for each set of the member's
-# locations and each page (the location is a parameter).
 _plain_page = CompiledValues(_plain_page_values, placeholders=(-7_913_572_468_139,))
 
 
@@ -187,10 +204,11 @@ def _plain_ids_values(
     key: tuple[tuple[int, ...] | None, bool, int], location_id: int
 ) -> QuerySet[Order, tuple]:
     allowed, by_location, limit = key
-    orders = orders_at(allowed)
-    if by_location:
-        orders = orders.filter(location_id=location_id)
-    return orders.order_by().values_list("pk")[:limit]
+    return (
+        _plain_orders(allowed, location_id if by_location else None)
+        .order_by()
+        .values_list("pk")[:limit]
+    )
 
 
 # The count of the plain page (up to the paginator's cap), compiled once per process
@@ -217,8 +235,24 @@ def plain_page(member: TeamMember, filters: OrderFilters, low: int, high: int) -
     allowed = _location_scope(member)
     if high <= low or (allowed is not None and not allowed):
         return []  # an empty page, or no location of theirs (neither compiles: no SQL)
-    key = (allowed, filters.location_id is not None, low, high - low)
+    key = (allowed, filters.location_id is not None, low, high - low, None)
     return listed_orders(_plain_page.rows(key, filters.location_id or 0))
+
+
+def plain_page_counted(
+    member: TeamMember, filters: OrderFilters, low: int, high: int, *, limit: int
+) -> tuple[list[ListedOrder], int | None]:
+    """``plain_page`` and, in the same statement, ``plain_count(..., limit=limit)``:
+    None when the page has no rows (nothing carried the count)."""
+    assert is_plain(filters)
+    allowed = _location_scope(member)
+    if allowed is not None and not allowed:
+        return [], 0
+    key = (allowed, filters.location_id is not None, low, high - low, limit)
+    rows = _plain_page.rows(key, filters.location_id or 0)
+    if not rows:
+        return [], None
+    return listed_orders(row[:-1] for row in rows), rows[0][-1]
 
 
 def listed_page(

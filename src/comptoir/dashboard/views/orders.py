@@ -211,14 +211,27 @@ def order_list(request: StaffRequest) -> HttpResponse:
     filters, filters_html = _filters(request, locations)
     if pages.is_plain(filters):
         # The page as staff leave it open, refreshed every few seconds: its count and
-        # rows through statements compiled once per process.
+        # rows through statements compiled once per process; the page asked for comes
+        # with the count (one query), which then checks its number as Django's does.
         paginator = CappedPaginator(cast("QuerySet[Any]", range(0)), PAGE_SIZE)
-        counted = pages.plain_count(member, filters, limit=paginator.cap + 1)
+        asked = _page_number(request.GET.get("page"))
+        listed: list[pages.ListedOrder] = []
+        counted = None
+        if asked is not None and (asked - 1) * PAGE_SIZE < paginator.cap:  # may be a page
+            low = (asked - 1) * PAGE_SIZE
+            listed, counted = pages.plain_page_counted(
+                member, filters, low, low + PAGE_SIZE, limit=paginator.cap + 1
+            )
+            if counted is None and asked == 1:
+                counted = 0  # no order at all
+        if counted is None:  # a page past the end: counted apart
+            counted = pages.plain_count(member, filters, limit=paginator.cap + 1)
         paginator.object_list = cast("QuerySet[Any]", range(counted))
         paginator.counted = counted
         page = paginator.get_page(request.GET.get("page"))
-        span = cast(range, page.object_list)
-        listed = pages.plain_page(member, filters, span.start, span.stop)
+        if page.number != asked:
+            span = cast(range, page.object_list)
+            listed = pages.plain_page(member, filters, span.start, span.stop)
     else:
         orders = pages.orders_for_page(member, filters)
         # Counted by id only: PostgreSQL then drops the joins to the partner's columns.
@@ -258,6 +271,16 @@ def order_list(request: StaffRequest) -> HttpResponse:
         member, alerts, locations
     )
     return render(request, template, context)
+
+
+def _page_number(text: str | None) -> int | None:
+    """The page number asked for, as ``Paginator.get_page`` reads it when it is within
+    the pages (not an integer: the first); None when below 1 (the last page)."""
+    try:
+        number = int(text) if text is not None else 1
+    except ValueError:
+        return 1
+    return number if number >= 1 else None
 
 
 def _detail_context(request: StaffRequest, order_id: int) -> dict[str, Any]:
