@@ -217,17 +217,6 @@ def _indexed_part(word: str) -> str:
     return word
 
 
-# What a directory row shows of a record (and the messages' "new message" search: the
-# mobile): not its notes, company numbers or folded search text.
-DIRECTORY_ROW_FIELDS = (
-    *("id", "first_name", "initials", "last_name", "email", "phone", "mobile", "erased_at"),
-    *("company_name", "kind", "pending_approval", "user_id", "created_at"),
-    *(
-        f"spending__{name}"
-        for name in ("customer", "order_count", "total_spent", "last_order_at", "last_location")
-    ),
-)
-
 # Beyond this many records a directory page without a search says "more than 1,000"
 # rather than counting them all (an exact count of 200,000 rows costs 50 ms per page).
 COUNT_CAP = 1_000
@@ -264,9 +253,9 @@ class DirectoryPage(PageLinks):
 
 # A page's rows are read as values, its statements compiled once per process (Django
 # took longer to compile them than PostgreSQL to run them, and to make 100 model
-# objects of the rows than to read them). The record's columns a row shows, then its
-# spending's (NULL without a spending row).
-# (In the model's order, as ``Model.from_db`` takes them.)
+# objects of the rows than to read them). The record's columns a row shows (not its
+# notes, company numbers or folded search text; in the model's order, as
+# ``Model.from_db`` takes them), then its spending's (NULL without a spending row).
 _RECORD_COLUMNS = (
     *("id", "first_name", "initials", "last_name", "email", "pending_approval", "phone"),
     *("mobile", "kind", "company_name", "user_id", "erased_at", "created_at"),
