@@ -55,6 +55,7 @@ from comptoir.orders.states import can_transition
 from comptoir.partners.selectors import partners
 from comptoir.shop.models import Location
 from comptoir.team.access import visible_location_ids
+from comptoir.team.models import TeamMember
 from comptoir.team.permissions import Permission
 
 PAGE_SIZE = 50
@@ -419,7 +420,7 @@ _CSRF_STAND_IN = "csrf-stand-in-7913572468144"
 
 
 def _alert_form_parts(
-    member: Any, alerts: StaffAlertSettings, locations: list[Location]
+    member: TeamMember, alerts: StaffAlertSettings, locations: list[Location]
 ) -> tuple[SafeString, SafeString]:
     """The member's alert form (``_alert_settings_form.html``) around its CSRF input:
     written once per language and what it shows (the two alerts, the locations chosen
