@@ -159,21 +159,6 @@ def test_the_filter_form_is_in_the_members_language(staff_client):
     assert "Créé jusqu'au" in french.get(URL).content.decode()
 
 
-@pytest.mark.parametrize(
-    "format_string", ["m/d/Y", "d/m/Y", "j.n.Y", "Y-m-d", "{d}", r"\d\a\y d", "D j M Y"]
-)
-def test_the_rows_dates_are_written_as_django_writes_them(format_string):
-    from datetime import datetime
-
-    from django.utils.dateformat import format as django_format
-
-    from comptoir.dashboard.views.customer_rows import date_writer
-
-    write = date_writer(format_string)
-    for value in (datetime(2026, 1, 5, 9, 3), datetime(987, 12, 31, 23, 59)):
-        assert write(value) == django_format(value, format_string)
-
-
 def test_a_pages_records_read_their_other_fields_on_demand(owner, django_assert_num_queries):
     made = CustomerFactory(first_name="Noé", last_name="Notes", notes="Allergic to nuts")
     page = selectors.directory_page(owner, DirectoryFilters(search="noe"), 1, per_page=50)

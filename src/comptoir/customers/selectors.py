@@ -22,10 +22,8 @@ from django.db.models import (
     Value,
     Window,
 )
-from django.db.models.base import ModelState
 from django.db.models.functions import Coalesce, Lower, StrIndex
 from django.db.models.lookups import Contains, PatternLookup
-from django.db.models.signals import post_init, pre_init
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -330,28 +328,13 @@ _records_by_id = CompiledValues(
 )
 
 
-def _record(values: Sequence[Any]) -> Customer:
-    """``Customer.from_db(DEFAULT_DB_ALIAS, _RECORD_COLUMNS, values)`` without
-    ``Model.__init__`` (which goes through all the model's fields and sends two signals:
-    8 us a record, most of reading a page's records): the object as unpickling makes it,
-    its other fields deferred as with ``only()``. Through ``from_db`` when something
-    listens to the model's ``pre_init`` or ``post_init``."""
-    if pre_init.has_listeners(Customer) or post_init.has_listeners(Customer):
-        return Customer.from_db(DEFAULT_DB_ALIAS, _RECORD_COLUMNS, values)
-    customer = Customer.__new__(Customer)
-    customer.__dict__.update(zip(_RECORD_COLUMNS, values, strict=True))
-    state = customer._state = ModelState()
-    state.adding, state.db = False, DEFAULT_DB_ALIAS
-    return customer
-
-
 def _read_rows(
     found: Sequence[Sequence[Any]],
 ) -> tuple[list[Customer], dict[int, DirectorySpending]]:
     """The records of ``found`` (``_ROW_COLUMNS`` first), and their order columns."""
     customers, spending = [], {}
     for row in found:
-        customers.append(_record(row[:_RECORDS]))
+        customers.append(Customer.from_db(DEFAULT_DB_ALIAS, _RECORD_COLUMNS, row[:_RECORDS]))
         if row[_RECORDS] is not None:
             spending[row[0]] = DirectorySpending(*row[_RECORDS : _RECORDS + 4])
     return customers, spending
