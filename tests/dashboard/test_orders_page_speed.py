@@ -205,3 +205,20 @@ def test_the_alert_form_written_once_follows_the_members_settings(staff_client):
     assert after.count(token) >= 2 and "csrf-stand-in" not in after
     saved = client.post(settings_page, {"new_orders": "on", "csrfmiddlewaretoken": token})
     assert saved.status_code == 302
+
+
+def test_the_plain_page_reads_its_rows_and_count_in_one_query(staff_client, count_queries):
+    location = LocationFactory()
+    _order(location)
+    client = staff_client(Permission.VIEW_ORDERS, access=Access.FULL, user__language="en")
+    client.get(LIST)
+    with count_queries() as plain:
+        client.get(LIST, {"location": location.pk})
+    with count_queries() as live:
+        client.get(LIST, {"location": location.pk}, headers={"HX-Request": "true"})
+    with count_queries() as filtered:
+        client.get(LIST, {"location": location.pk, "state": "active"})
+
+    # Session, user, member, shop, locations, partners, the page with its count, the
+    # reminder, the alert settings: the filtered page counts apart.
+    assert plain.count == live.count == filtered.count - 1 == 9
