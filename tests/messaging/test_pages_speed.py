@@ -59,11 +59,13 @@ def test_the_inbox_pages_newest_first_with_page_of_pages(verified_business, mess
     second = messaging_client.get(INBOX, {"page": 2})
     beyond = messaging_client.get(INBOX, {"page": 99})
     garbled = messaging_client.get(INBOX, {"page": "x"})
+    zero = messaging_client.get(INBOX, {"page": 0})  # Django's paginator: the last page
 
     assert names(first) == [f"P{n:02d}" for n in reversed(range(5, 35))]
     assert names(second) == [f"P{n:02d}" for n in reversed(range(5))]
     assert names(beyond) == names(second)
     assert names(garbled) == names(first)
+    assert names(zero) == names(second)
     assert "Page 1 of 2" in first.content.decode()
     assert "Page 2 of 2" in second.content.decode()
 
@@ -129,8 +131,12 @@ def test_the_inbox_reads_the_same_queries_for_one_conversation_or_a_page(
         messaging_client.get(INBOX)
     with count_queries() as second:
         messaging_client.get(INBOX, {"page": 2})
+    with count_queries() as beyond:  # the last page, read with every page's rows
+        last = messaging_client.get(INBOX, {"page": 7})
 
     assert one.count == full.count == second.count
+    assert beyond.count == one.count + 1
+    assert last.context["page"].number == 2 and len(last.context["page"].object_list) == 10
 
 
 # --- the conversation page -----------------------------------------------------------

@@ -11,7 +11,7 @@ from typing import Any, cast
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connections
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Lower
 from django.db.models.lookups import Contains, IContains, PatternLookup
 from django.utils.translation import gettext_lazy as _
@@ -186,43 +186,81 @@ def _newest(conversations: QuerySet[Conversation]) -> QuerySet[Conversation]:
 # as CappedPaginator does: enough to find one, cheap to count or merge in Python.
 INBOX_SEARCH_CAP = 1_000
 
-# Without a search, a page's rows and the capped count cost more to compile than to run:
-# compiled once per process (each page's slice apart) for the members who see every
-# location; the others' location ids make their SQL, compiled at each request.
-_inbox_page = CompiledValues(
-    lambda key: _newest(_visible(None)).values_list(*INBOX_COLUMNS)[key[0] : key[1]],
-    placeholders=(),
-)
-_inbox_ids = CompiledValues(
-    lambda key: _visible(None).order_by().values_list("id")[:key], placeholders=()
-)
+
+class _CappedCount(Subquery):
+    """How many rows the subquery gives (it stops at ``INBOX_SEARCH_CAP + 1``), in the
+    page's own statement: ``(SELECT COUNT(*) FROM (<subquery>) capped)``."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) capped)"
+    output_field = IntegerField()
+
+
+def _inbox_values(allowed: Collection[int] | None, low: int, high: int) -> QuerySet[Any]:
+    """Rows ``low`` to ``high`` of the inbox (``INBOX_COLUMNS``), each with the number of
+    conversations counted up to ``INBOX_SEARCH_CAP + 1``."""
+    conversations = _visible(allowed)
+    capped = conversations.order_by().values("pk")[: INBOX_SEARCH_CAP + 1]
+    return (
+        _newest(conversations)
+        .annotate(total=_CappedCount(capped))
+        .values_list(*INBOX_COLUMNS, "total")[low:high]
+    )
+
+
+# Without a search, a page's statement costs more to compile than to run: compiled once
+# per process (each page's slice apart) for the members who see every location; the
+# others' location ids make their SQL, compiled at each request.
+_inbox_page = CompiledValues(lambda key: _inbox_values(None, *key), placeholders=())
 
 
 class Inbox:
     """The inbox without a search, for Django's ``Paginator``: every conversation
     ``member`` may see, newest first, as ``InboxRow``; ``count()`` counts up to
-    ``INBOX_SEARCH_CAP`` (CappedPaginator's cap: the pages reach the newest 1,000)."""
+    ``INBOX_SEARCH_CAP`` (CappedPaginator's cap: the pages reach the newest 1,000).
 
-    def __init__(self, member: TeamMember) -> None:
+    ``page``, the page number asked for: ``count()`` reads that page with the count in
+    one query, which the paginator's slice then takes. Past the end, it reads the rows
+    of every page (the newest ``INBOX_SEARCH_CAP + 1``: counted, and the last page taken
+    from them), one query more; a number the paginator reads otherwise (0) costs one
+    more too."""
+
+    def __init__(self, member: TeamMember, *, page: str | None, per_page: int) -> None:
         self.allowed = visible_location_ids(member)
+        try:
+            number = max(1, int(page)) if page else 1
+        except ValueError:
+            number = 1
+        self.low, self.high = (number - 1) * per_page, number * per_page
+        self.read: list[tuple[Any, ...]] | None = None  # rows low to high, once read
+        self.every: list[tuple[Any, ...]] | None = None  # every page's, past the end
+
+    def _rows(self, low: int, high: int) -> list[tuple[Any, ...]]:
+        if self.allowed is None:
+            return _inbox_page.rows((low, high))
+        return list(_inbox_values(self.allowed, low, high))
 
     def count(self) -> int:
-        limit = INBOX_SEARCH_CAP + 1
-        if self.allowed is None:
-            found = len(_inbox_ids.rows(limit))
+        self.read = self._rows(self.low, self.high)
+        if self.read:
+            found = self.read[0][-1]
+        elif self.low == 0:
+            found = 0  # no first page: no conversation
         else:
-            found = _visible(self.allowed).order_by()[:limit].count()
+            self.every = self._rows(0, INBOX_SEARCH_CAP + 1)
+            found = len(self.every)
         return min(found, INBOX_SEARCH_CAP)
 
     def __getitem__(self, page: slice) -> list[InboxRow]:
         low, high = page.start or 0, page.stop
-        if high is not None and high <= low:  # an empty inbox's page: nothing to read
+        if high is None or high <= low:  # an empty inbox's page: nothing to read
             return []
-        if self.allowed is None:
-            rows = _inbox_page.rows((low, high))
+        if self.read is not None and low == self.low and high <= self.high:
+            rows = self.read[: high - low]  # the last page may stop at the count
+        elif self.every is not None:
+            rows = self.every[low:high]
         else:
-            rows = list(_newest(_visible(self.allowed)).values_list(*INBOX_COLUMNS)[low:high])
-        return [_inbox_row(row) for row in rows]
+            rows = self._rows(low, high)
+        return [_inbox_row(row[:-1]) for row in rows]
 
 
 _PHONE_CHARACTERS = re.compile(r"^\+?[\d\s().\-/]{6,}$")

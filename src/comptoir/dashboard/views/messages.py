@@ -143,8 +143,9 @@ def message_inbox(request: StaffRequest) -> HttpResponse:
         )
     else:
         # Inbox has what Paginator reads (count() and slices), not a whole sequence.
-        inbox = cast(Any, selectors.Inbox(request.member))
-        page = Paginator(inbox, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+        number = request.GET.get("page")
+        inbox = cast(Any, selectors.Inbox(request.member, page=number, per_page=INBOX_PAGE_SIZE))
+        page = Paginator(inbox, INBOX_PAGE_SIZE).get_page(number)
     return render(
         request,
         "dashboard/messages/inbox.html",
