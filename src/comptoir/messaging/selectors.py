@@ -230,6 +230,8 @@ class Inbox:
             number = max(1, int(page)) if page else 1
         except ValueError:
             number = 1
+        # The paginator shows at most this many pages (the count stops at the cap).
+        number = min(number, -(-INBOX_SEARCH_CAP // per_page))
         self.low, self.high = (number - 1) * per_page, number * per_page
         self.read: list[tuple[Any, ...]] | None = None  # rows low to high, once read
         self.every: list[tuple[Any, ...]] | None = None  # every page's, past the end
