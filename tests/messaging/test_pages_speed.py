@@ -7,16 +7,14 @@ the bench). Runs on SQLite and on PostgreSQL (``DATABASE_URL``)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 import time_machine
 from django.core.files.base import ContentFile
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.dateformat import format as date_format
+from django.utils import timezone
 
-from comptoir.dashboard.views.message_rows import PageDates
 from comptoir.dashboard.views.messages import ComposerForm
 from comptoir.messaging import services
 from comptoir.messaging.models import Attachment, Channel, Conversation
@@ -224,23 +222,6 @@ def test_attachments_of_a_short_page_and_a_full_one_are_listed(
 
     assert f"?file={other.pk}" in html and f"?file={attachment.pk}" not in html
     assert full.count == short.count
-
-
-@pytest.mark.parametrize("language", ["en", "fr"])
-@pytest.mark.parametrize(
-    "format_string", ["m/d/Y P", "d/m/Y H:i", "j n y G g h i s f a P", r"\a\t Y-m-d", "N j, Y"]
-)
-def test_page_dates_write_what_the_date_filter_writes(language, format_string):
-    moments = [
-        datetime(1999, 1, 1, tzinfo=UTC) + timedelta(minutes=37 * n, seconds=n % 60)
-        for n in range(500)
-    ]
-    moments += [datetime(2026, 5, 3, hour, tzinfo=UTC) for hour in (0, 12)]
-    with translation.override(language):
-        dates = PageDates(format_string)
-        assert [dates(moment) for moment in moments] == [
-            date_format(moment, format_string) for moment in moments
-        ]
 
 
 # --- searches ------------------------------------------------------------------------

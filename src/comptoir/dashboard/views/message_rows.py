@@ -11,7 +11,7 @@ markup is the one the template wrote."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.template.defaultfilters import filesizeformat
@@ -36,64 +36,6 @@ from comptoir.messaging.selectors import InboxRow, PageMessage
 _UNLABELLED_KINDS = frozenset({MessageKind.STAFF.value, MessageKind.CUSTOMER.value})
 
 
-def _twelve(moment: datetime) -> str:
-    # DateFormat.f: 12-hour hours and minutes, the minutes left off when zero.
-    hour = moment.hour % 12 or 12
-    return f"{hour}:{moment.minute:02d}" if moment.minute else str(hour)
-
-
-class PageDates:
-    """``DateFormatter`` (``value|date:format``) with the specifiers of the short date
-    formats (French "d/m/Y H:i", English "m/d/Y P"...) written here, their words (a.m.,
-    noon...) translated once per page: fifty dates a page, where Django's DateFormat
-    costs an object and a method call per specifier. Any other specifier goes to
-    ``DateFormatter``."""
-
-    def __init__(self, format_string: str) -> None:
-        self.formatter = DateFormatter(format_string)
-        am, pm, midnight, noon = _("a.m."), _("p.m."), _("midnight"), _("noon")
-
-        def meridiem(moment: datetime) -> str:
-            return pm if moment.hour > 11 else am
-
-        def twelve_with_meridiem(moment: datetime) -> str:
-            if moment.minute == 0 and moment.hour in (0, 12):
-                return midnight if moment.hour == 0 else noon
-            return f"{_twelve(moment)} {meridiem(moment)}"
-
-        known: dict[str, Callable[[datetime], str]] = {
-            "d": lambda moment: f"{moment.day:02d}",
-            "j": lambda moment: str(moment.day),
-            "m": lambda moment: f"{moment.month:02d}",
-            "n": lambda moment: str(moment.month),
-            "Y": lambda moment: f"{moment.year:04d}",
-            "y": lambda moment: f"{moment.year % 100:02d}",
-            "H": lambda moment: f"{moment.hour:02d}",
-            "G": lambda moment: str(moment.hour),
-            "g": lambda moment: str(moment.hour % 12 or 12),
-            "h": lambda moment: f"{moment.hour % 12 or 12:02d}",
-            "i": lambda moment: f"{moment.minute:02d}",
-            "s": lambda moment: f"{moment.second:02d}",
-            "f": _twelve,
-            "a": meridiem,
-            "P": twelve_with_meridiem,
-        }
-        self.pieces: list[str | Callable[[datetime], str]] | None = []
-        for specifier, piece in self.formatter.pieces:
-            if not specifier:
-                self.pieces.append(piece)
-            elif piece in known:
-                self.pieces.append(known[piece])
-            else:
-                self.pieces = None
-                break
-
-    def __call__(self, moment: datetime) -> str:
-        if self.pieces is None:
-            return self.formatter(moment)
-        return "".join(piece if isinstance(piece, str) else piece(moment) for piece in self.pieces)
-
-
 class MessageCells:
     """What the messages of one page share, read once."""
 
@@ -112,7 +54,7 @@ class MessageCells:
         self.not_delivered = escaped(_("Not delivered:"))
         self.retrying = escaped(_("Retrying:"))
         self.order = _("Order %(number)s")
-        self.date_format = PageDates(get_format("SHORT_DATETIME_FORMAT"))
+        self.date_format = DateFormatter(get_format("SHORT_DATETIME_FORMAT"))
         self.zone = timezone.get_current_timezone()
         self.attachment_href = escaped(
             reverse("dashboard:message_attachment", kwargs={"customer_id": customer.pk})
@@ -222,7 +164,7 @@ def inbox_rows_html(conversations: Iterable[InboxRow]) -> list[SafeString]:
     to the conversation, the last message's preview, the channel it came by, the unread
     badge and when. Every value is escaped."""
     channels = {value: escaped(label) for value, label in Channel.choices}  # escaped once
-    date_format = PageDates(get_format("SHORT_DATETIME_FORMAT"))
+    date_format = DateFormatter(get_format("SHORT_DATETIME_FORMAT"))
     zone = timezone.get_current_timezone()
     start, end = (
         escaped(part)
