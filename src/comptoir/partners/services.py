@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from comptoir.alerts.services import announce_new_order
 from comptoir.catalog.models import Product, in_language
+from comptoir.compiled_read import CompiledValues
 from comptoir.customers.models import Customer
 from comptoir.customers.phones import InvalidPhone, to_e164
 from comptoir.customers.services import find_or_create_for_order, normalise_email
@@ -78,7 +79,7 @@ class EventOutcome:
 def receive_event(*, partner: Partner, event: ev.Event) -> EventOutcome:
     """Apply ``event`` once. Raises NotFound for an update or cancellation of an order
     we never received (not recorded: the partner's retry applies it once we have it)."""
-    if ProcessedEvent.objects.filter(partner=partner, event_id=event.id).exists():
+    if _processed(partner, event.id):
         return EventOutcome("already_processed")
     try:
         with transaction.atomic():
@@ -95,26 +96,47 @@ def receive_event(*, partner: Partner, event: ev.Event) -> EventOutcome:
             return _cancel_order(partner, event.order)
     except IntegrityError as error:
         # A twin delivery committed first (PostgreSQL made this insert wait for it).
-        if ProcessedEvent.objects.filter(partner=partner, event_id=event.id).exists():
+        if _processed(partner, event.id):
             return EventOutcome("already_processed")
-        existing = _existing(partner, event.order.id)
-        if event.type == ev.ORDER_CREATED and existing is not None:
-            return EventOutcome("duplicate_order", existing.order.number)
+        number = _existing_number(partner, event.order.id)
+        if event.type == ev.ORDER_CREATED and number is not None:
+            return EventOutcome("duplicate_order", number)
         raise Conflict(_("The event could not be saved, please retry.")) from error
 
 
-def _existing(partner: Partner, external_id: str) -> PartnerOrder | None:
-    return (
-        PartnerOrder.objects.select_related("order", "order__fulfilment")
-        .filter(partner=partner, external_id=external_id)
-        .first()
-    )
+# The reads every delivery makes, their statements compiled once per process (the
+# ORM wrote each again at every event): whether the event was applied, the number of the
+# order already received under the partner's id, the products the items are mapped to.
+_PLACEHOLDER_ID = -7_913_572_468_135
+_PLACEHOLDER_TEXT = "compiled-values-placeholder"
+_processed_event = CompiledValues(
+    lambda _key, partner_id, event_id: ProcessedEvent.objects.filter(
+        partner_id=partner_id, event_id=event_id
+    ).values_list("pk")[:1],
+    placeholders=(_PLACEHOLDER_ID, _PLACEHOLDER_TEXT),
+)
+_order_number_for = CompiledValues(
+    lambda _key, partner_id, external_id: PartnerOrder.objects.filter(
+        partner_id=partner_id, external_id=external_id
+    ).values_list("order__number")[:1],
+    placeholders=(_PLACEHOLDER_ID, _PLACEHOLDER_TEXT),
+)
+
+
+def _processed(partner: Partner, event_id: str) -> bool:
+    return bool(_processed_event.rows(None, partner.pk, event_id))
+
+
+def _existing_number(partner: Partner, external_id: str) -> str | None:
+    """The number of the order received from ``partner`` under ``external_id``, if any."""
+    found = _order_number_for.rows(None, partner.pk, external_id)
+    return found[0][0] if found else None
 
 
 def _create_order(partner: Partner, data: ev.OrderData) -> EventOutcome:
-    existing = _existing(partner, data.id)
-    if existing is not None:  # a second "created" for the same order under a new event id
-        return EventOutcome("duplicate_order", existing.order.number)
+    number = _existing_number(partner, data.id)
+    if number is not None:  # a second "created" for the same order under a new event id
+        return EventOutcome("duplicate_order", number)
     shop = get_shop()
     _check_currency(data, shop.currency)
     now = timezone.now()
@@ -269,12 +291,7 @@ def _lines(
     category recorded for kitchen routing); an unmapped one is kept as a line without
     product, named as the partner named it, and listed in the returned unknown items.
     The price is the partner's when it gives one (what its customer paid), else ours."""
-    mapped: dict[str, Product] = {
-        item.external_id: item.product
-        for item in PartnerItem.objects.select_related("product").filter(
-            partner=partner, external_id__in={i.id for i in items if i.id}
-        )
-    }
+    mapped = _mapped_products(partner, sorted({i.id for i in items if i.id}))
     lines, unknown = [], []
     for item in items:
         product = mapped.get(item.id)
@@ -297,6 +314,40 @@ def _lines(
             )
         )
     return lines, unknown
+
+
+# The products of a delivery's mapped items: the statement for each number of distinct
+# item ids (up to MAX_COMPILED_ITEMS) compiled once per process, the products made into
+# objects as the ORM does.
+_PRODUCT_FIELDS = [field.attname for field in Product._meta.concrete_fields]
+MAX_COMPILED_ITEMS = 12
+_mapped_reads: dict[int, CompiledValues] = {}
+
+
+def _mapped_products(partner: Partner, external_ids: list[str]) -> dict[str, Product]:
+    if not external_ids:
+        return {}
+    count = len(external_ids)
+    if count > MAX_COMPILED_ITEMS:
+        return {
+            item.external_id: item.product
+            for item in PartnerItem.objects.select_related("product").filter(
+                partner=partner, external_id__in=external_ids
+            )
+        }
+    read = _mapped_reads.get(count)
+    if read is None:
+        placeholders = (_PLACEHOLDER_ID, *(f"{_PLACEHOLDER_TEXT}-{n}" for n in range(count)))
+        read = _mapped_reads[count] = CompiledValues(
+            lambda _key, partner_id, *ids: PartnerItem.objects.filter(
+                partner_id=partner_id, external_id__in=ids
+            ).values_list("external_id", *(f"product__{name}" for name in _PRODUCT_FIELDS)),
+            placeholders=placeholders,
+        )
+    return {
+        row[0]: Product.from_db("default", _PRODUCT_FIELDS, row[1:])
+        for row in read.rows(None, partner.pk, *external_ids)
+    }
 
 
 def _phone(raw: str, region: str) -> str:

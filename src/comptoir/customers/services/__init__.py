@@ -7,12 +7,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Case, F, Value, When
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from comptoir.compiled_read import CompiledRead
 from comptoir.customers.models import Customer
 from comptoir.customers.phones import to_e164
-from comptoir.customers.selectors import customer_by_email
 from comptoir.customers.services.order_stats import start_spending
 from comptoir.errors import DomainError
 from comptoir.shop.selectors import get_shop
@@ -34,6 +35,19 @@ def normalise_email(email: str | None) -> str:
                 code="invalid_email",
             ) from None
     return email
+
+
+# The record with an email, ignoring case: ``customers.selectors.customer_by_email``'s
+# statement (the conditions of the partial unique index on lower(email), so that
+# PostgreSQL uses it), compiled once per process: every placed order asks.
+_customer_with_email = CompiledRead(
+    lambda email: (
+        Customer.objects.alias(email_ci=Lower("email"))
+        .filter(email_ci=email, email__isnull=False)
+        .exclude(email="")
+    ),
+    placeholder="compiled-read-placeholder@customer.invalid",
+)
 
 
 def find_or_create_for_order(
@@ -63,7 +77,7 @@ def find_or_create_for_order(
         # Two passes: the second runs after losing an insert race, when the winner's
         # row has committed (PostgreSQL makes the loser wait for it) and is visible.
         for _attempt in range(2):
-            customer = customer_by_email(email)
+            customer = _customer_with_email.first(email)
             if customer is not None:
                 _fill_blanks(customer, values)
                 return customer
