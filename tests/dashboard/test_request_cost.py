@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth import HASH_SESSION_KEY
 from django.contrib.sessions.models import Session
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -103,3 +104,13 @@ def test_a_deactivated_member_is_refused_on_a_cheap_page_too(staff_client):
     TeamMember.objects.filter(pk=client.member.pk).update(is_active=False)
 
     assert client.get(url).status_code == 403
+
+
+def test_the_base_page_writes_the_unread_badge_as_its_template_does(staff_client):
+    client = staff_client(Permission.MESSAGE_CUSTOMERS, user__language="en")
+    page = client.get(reverse("dashboard:home")).content.decode()
+
+    badge = render_to_string("dashboard/messages/_unread_badge.html", {})
+    assert badge.startswith('<span id="messages-unread" hx-get=')
+    assert f"  {badge}\n" in page  # the same bytes, its last line break included
+    assert page.count('id="messages-unread"') == 1
