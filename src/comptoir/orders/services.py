@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from comptoir.alerts.services import announce_new_order
 from comptoir.catalog.models import Availability, Product, in_language
 from comptoir.catalog.services import decrement_stock
+from comptoir.compiled_insert import insert
 from comptoir.compiled_read import CompiledValues
 from comptoir.customers.phones import to_e164
 from comptoir.customers.services import find_or_create_for_order, normalise_email
@@ -289,15 +290,17 @@ def _redeem_gift_card(order: Order, tender: GiftCardTender, idempotency_key: str
         idempotency_key=f"{idempotency_key}:gift-card",
         order=order,
     )
-    return Payment.objects.create(
-        order=order,
-        gateway="gift_card",
-        account=str(tender.card.pk),
-        reference=f"gca_{activity.pk}",
-        method="gift_card",
-        amount=tender.amount,
-        currency=order.currency,
-        card_last4=tender.card.code[-4:],
+    return insert(
+        Payment(
+            order=order,
+            gateway="gift_card",
+            account=str(tender.card.pk),
+            reference=f"gca_{activity.pk}",
+            method="gift_card",
+            amount=tender.amount,
+            currency=order.currency,
+            card_last4=tender.card.code[-4:],
+        )
     )
 
 
@@ -593,7 +596,7 @@ def _new_order(
         status_token=secrets.token_urlsafe(24),
         **amounts_and_kind,
     )
-    order.save(force_insert=True)
+    insert(order)
     count_new_order(
         customer_id=customer.pk, total=order.total, placed_at=now, location_id=location.pk
     )
@@ -601,16 +604,18 @@ def _new_order(
 
 
 def _record_payment(order: Order, payment: PaymentResult) -> Payment:
-    return Payment.objects.create(
-        order=order,
-        gateway=payment.gateway,
-        account=payment.account,
-        reference=payment.reference,
-        method=payment.method,
-        amount=payment.amount,
-        currency=payment.currency.upper(),
-        card_brand=payment.card.brand if payment.card else "",
-        card_last4=payment.card.last4 if payment.card else "",
+    return insert(
+        Payment(
+            order=order,
+            gateway=payment.gateway,
+            account=payment.account,
+            reference=payment.reference,
+            method=payment.method,
+            amount=payment.amount,
+            currency=payment.currency.upper(),
+            card_brand=payment.card.brand if payment.card else "",
+            card_last4=payment.card.last4 if payment.card else "",
+        )
     )
 
 
@@ -627,7 +632,7 @@ def _placed_meanwhile(idempotency_key: str, error: IntegrityError) -> Order:
 
 
 def _next_number() -> str:
-    return f"C-{OrderNumber.objects.create().pk:06d}"
+    return f"C-{insert(OrderNumber()).pk:06d}"
 
 
 def _create_fulfilment(
@@ -636,23 +641,25 @@ def _create_fulfilment(
     kind = FulfilmentType(choice.type)
     is_pickup = kind == FulfilmentType.PICKUP
     has_address = kind in (FulfilmentType.DELIVERY, FulfilmentType.SHIPMENT)
-    return Fulfilment.objects.create(
-        order=order,
-        type=kind,
-        state=FulfilmentState.PROPOSED,
-        preparation_minutes=location.preparation_minutes,
-        pickup_at=(choice.pickup_at or earliest_pickup(location, now)) if is_pickup else None,
-        curbside=is_pickup and choice.curbside,
-        vehicle=choice.vehicle.strip()[:120] if is_pickup and choice.curbside else "",
-        deliver_at=choice.deliver_at if kind == FulfilmentType.DELIVERY else None,
-        address_line1=choice.address_line1.strip()[:200] if has_address else "",
-        address_line2=choice.address_line2.strip()[:200] if has_address else "",
-        postal_code=choice.postal_code.strip()[:20] if has_address else "",
-        city=choice.city.strip()[:100] if has_address else "",
-        country=(choice.country or location.country).upper()[:2] if has_address else "",
-        courier_notes=choice.courier_notes.strip() if kind == FulfilmentType.DELIVERY else "",
-        table_label=choice.table_label.strip()[:40] if kind == FulfilmentType.TABLE else "",
-        placed_at=now,
+    return insert(
+        Fulfilment(
+            order=order,
+            type=kind,
+            state=FulfilmentState.PROPOSED,
+            preparation_minutes=location.preparation_minutes,
+            pickup_at=(choice.pickup_at or earliest_pickup(location, now)) if is_pickup else None,
+            curbside=is_pickup and choice.curbside,
+            vehicle=choice.vehicle.strip()[:120] if is_pickup and choice.curbside else "",
+            deliver_at=choice.deliver_at if kind == FulfilmentType.DELIVERY else None,
+            address_line1=choice.address_line1.strip()[:200] if has_address else "",
+            address_line2=choice.address_line2.strip()[:200] if has_address else "",
+            postal_code=choice.postal_code.strip()[:20] if has_address else "",
+            city=choice.city.strip()[:100] if has_address else "",
+            country=(choice.country or location.country).upper()[:2] if has_address else "",
+            courier_notes=choice.courier_notes.strip() if kind == FulfilmentType.DELIVERY else "",
+            table_label=choice.table_label.strip()[:40] if kind == FulfilmentType.TABLE else "",
+            placed_at=now,
+        )
     )
 
 

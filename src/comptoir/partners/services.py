@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from comptoir.alerts.services import announce_new_order
 from comptoir.catalog.models import Product, in_language
+from comptoir.compiled_insert import insert
 from comptoir.compiled_read import CompiledValues
 from comptoir.customers.models import Customer
 from comptoir.customers.phones import InvalidPhone, to_e164
@@ -83,11 +84,13 @@ def receive_event(*, partner: Partner, event: ev.Event) -> EventOutcome:
         return EventOutcome("already_processed")
     try:
         with transaction.atomic():
-            ProcessedEvent.objects.create(
-                partner=partner,
-                event_id=event.id,
-                event_type=event.type,
-                received_at=timezone.now(),
+            insert(
+                ProcessedEvent(
+                    partner=partner,
+                    event_id=event.id,
+                    event_type=event.type,
+                    received_at=timezone.now(),
+                )
             )
             if event.type == ev.ORDER_CREATED:
                 return _create_order(partner, event.order)
@@ -148,7 +151,7 @@ def _create_order(partner: Partner, data: ev.OrderData) -> EventOutcome:
     customer = _customer(data, email=email, phone=phone, language=language, region=shop.country)
     order = Order(
         # The same numbers as checkout orders (orders.services): one row per number.
-        number=f"C-{OrderNumber.objects.create().pk:06d}",
+        number=f"C-{insert(OrderNumber()).pk:06d}",
         source=OrderSource.PARTNER,
         customer=customer,
         location=location,
@@ -167,24 +170,24 @@ def _create_order(partner: Partner, data: ev.OrderData) -> EventOutcome:
         status_token=secrets.token_urlsafe(24),
         note=data.note,
     )
-    order.save(force_insert=True)
+    insert(order)
     count_new_order(
         customer_id=customer.pk, total=order.total, placed_at=now, location_id=location.pk
     )
     for line in lines:
         line.order = order
     OrderLine.objects.bulk_create(lines)
-    Fulfilment.objects.create(
-        order=order,
-        type=FulfilmentType.PICKUP,  # the partner's courier (or its customer) collects it
-        state=FulfilmentState.PROPOSED,
-        preparation_minutes=location.preparation_minutes,
-        pickup_at=data.pickup_at or now + timedelta(minutes=location.preparation_minutes),
-        placed_at=now,
+    insert(
+        Fulfilment(
+            order=order,
+            type=FulfilmentType.PICKUP,  # the partner's courier (or its customer) collects it
+            state=FulfilmentState.PROPOSED,
+            preparation_minutes=location.preparation_minutes,
+            pickup_at=data.pickup_at or now + timedelta(minutes=location.preparation_minutes),
+            placed_at=now,
+        )
     )
-    PartnerOrder.objects.create(
-        order=order, partner=partner, external_id=data.id, unknown_items=unknown
-    )
+    insert(PartnerOrder(order=order, partner=partner, external_id=data.id, unknown_items=unknown))
     announce_new_order(order, shop=shop, accept_from=now)
     return EventOutcome("applied", order.number)
 

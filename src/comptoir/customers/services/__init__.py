@@ -11,6 +11,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from comptoir.compiled_insert import insert
 from comptoir.compiled_read import CompiledRead
 from comptoir.customers.models import Customer
 from comptoir.customers.phones import to_e164
@@ -96,7 +97,7 @@ def find_or_create_for_order(
 def _create(*, email: str | None, values: dict[str, str]) -> Customer:
     customer = Customer(email=email, **values)
     customer.search_text = customer.computed_search_text()
-    customer.save(force_insert=True)
+    insert(customer)
     start_spending(customer)
     return customer
 

@@ -14,6 +14,7 @@ from django.db import connection
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
+from comptoir.compiled_insert import insert
 from comptoir.customers.models import Customer, CustomerSpending
 from comptoir.orders.models import Order
 from comptoir.orders.states import NOT_REVENUE
@@ -21,7 +22,7 @@ from comptoir.orders.states import NOT_REVENUE
 
 def start_spending(customer: Customer) -> None:
     """The record's row of zeros, inserted with the record (same transaction)."""
-    CustomerSpending.objects.create(customer=customer)
+    insert(CustomerSpending(customer=customer))
 
 
 def count_new_order(*, customer_id: int, total: int, placed_at: datetime, location_id: int) -> None:

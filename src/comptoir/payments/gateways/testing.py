@@ -37,6 +37,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from comptoir.compiled_insert import insert
 from comptoir.compiled_read import CompiledRead
 from comptoir.errors import Conflict, NotFound
 from comptoir.payments.gateways import failures
@@ -235,17 +236,19 @@ class TestGateway:
             # A savepoint only inside a transaction (a refused INSERT must leave it usable);
             # outside one the INSERT commits on its own, without a BEGIN and COMMIT.
             with transaction.atomic() if connection.in_atomic_block else nullcontext():
-                charge = TestCharge.objects.create(
-                    idempotency_key=idempotency_key,
-                    reference=f"ch_test_{secrets.token_hex(12)}",
-                    amount=amount,
-                    currency=currency.upper(),
-                    method=method,
-                    card_token=card.token if card else "",
-                    card_brand=card.brand if card else "",
-                    card_last4=card.last4 if card else "",
-                    card_exp_month=card.exp_month if card else None,
-                    card_exp_year=card.exp_year if card else None,
+                charge = insert(
+                    TestCharge(
+                        idempotency_key=idempotency_key,
+                        reference=f"ch_test_{secrets.token_hex(12)}",
+                        amount=amount,
+                        currency=currency.upper(),
+                        method=method,
+                        card_token=card.token if card else "",
+                        card_brand=card.brand if card else "",
+                        card_last4=card.last4 if card else "",
+                        card_exp_month=card.exp_month if card else None,
+                        card_exp_year=card.exp_year if card else None,
+                    )
                 )
         except IntegrityError:
             charge = TestCharge.objects.get(idempotency_key=idempotency_key)
