@@ -4,9 +4,9 @@ import pytest
 import time_machine
 from django.db import IntegrityError, transaction
 
-from comptoir.compiled_insert import insert
+from comptoir.compiled_insert import insert, insert_many
 from comptoir.customers.models import Customer, CustomerSpending
-from comptoir.orders.models import Order, OrderNumber, Payment
+from comptoir.orders.models import Order, OrderLine, OrderNumber, Payment
 from comptoir.partners.models import PartnerOrder
 from tests.orders.factories import PICKUP, checkout, stocked
 
@@ -74,3 +74,33 @@ def test_a_unique_constraint_refuses_as_save_does(location):
 def test_an_unsaved_related_object_is_refused_as_save_does():
     with pytest.raises(ValueError, match="unsaved related object"):
         insert(PartnerOrder(order=Order(), partner_id=1, external_id="x", unknown_items=[]))
+
+
+@time_machine.travel("2026-12-02 08:00:00+00:00", tick=False)
+def test_several_rows_are_those_bulk_create_writes_their_keys_in_order(location):
+    product = stocked(location, price=450)
+    order = checkout(location, [(product, 1)], fulfilment=PICKUP)
+
+    def lines(prefix):
+        return [
+            OrderLine(
+                order=order,
+                product=product if n else None,
+                name=f"{prefix}{n}",
+                unit_price=100 * n,
+                quantity=n + 1,
+                total=100 * n * (n + 1),
+            )
+            for n in range(3)
+        ]
+
+    bulk = OrderLine.objects.bulk_create(lines("bulk"))
+    many = insert_many(lines("many"))
+    assert [
+        line.name for line in OrderLine.objects.filter(pk__in=[m.pk for m in many]).order_by("pk")
+    ] == ["many0", "many1", "many2"]
+    for made, reference in zip(many, bulk, strict=True):
+        assert not made._state.adding
+        assert OrderLine.objects.get(pk=made.pk).name == made.name
+        assert _row(OrderLine, made.pk) == {**_row(OrderLine, reference.pk), "name": made.name}
+    assert insert_many([]) == []

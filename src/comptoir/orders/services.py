@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from comptoir.alerts.services import announce_new_order
 from comptoir.catalog.models import Availability, Product, in_language
 from comptoir.catalog.services import decrement_stock
-from comptoir.compiled_insert import insert
+from comptoir.compiled_insert import insert, insert_many
 from comptoir.compiled_read import CompiledValues
 from comptoir.customers.phones import to_e164
 from comptoir.customers.services import find_or_create_for_order, normalise_email
@@ -248,18 +248,20 @@ def _place(
                 quantity=quantities[pk],
                 availability=availabilities[pk],
             )
-        OrderLine.objects.bulk_create(
-            OrderLine(
-                order=order,
-                product=sold[pk],
-                category_id=sold[pk].category_id,
-                name=in_language(sold[pk], "name", language),
-                sku=sold[pk].sku or "",
-                unit_price=sold[pk].price,
-                quantity=quantity,
-                total=sold[pk].price * quantity,
-            )
-            for pk, quantity in quantities.items()
+        insert_many(
+            [
+                OrderLine(
+                    order=order,
+                    product=sold[pk],
+                    category_id=sold[pk].category_id,
+                    name=in_language(sold[pk], "name", language),
+                    sku=sold[pk].sku or "",
+                    unit_price=sold[pk].price,
+                    quantity=quantity,
+                    total=sold[pk].price * quantity,
+                )
+                for pk, quantity in quantities.items()
+            ]
         )
         if fulfilment is not None:
             _create_fulfilment(order, location, fulfilment, now)

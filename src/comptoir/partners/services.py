@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from comptoir.alerts.services import announce_new_order
 from comptoir.catalog.models import Product, in_language
-from comptoir.compiled_insert import insert
+from comptoir.compiled_insert import insert, insert_many
 from comptoir.compiled_read import CompiledValues
 from comptoir.customers.models import Customer
 from comptoir.customers.phones import InvalidPhone, to_e164
@@ -176,7 +176,7 @@ def _create_order(partner: Partner, data: ev.OrderData) -> EventOutcome:
     )
     for line in lines:
         line.order = order
-    OrderLine.objects.bulk_create(lines)
+    insert_many(lines)
     insert(
         Fulfilment(
             order=order,
