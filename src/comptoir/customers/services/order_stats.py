@@ -28,7 +28,24 @@ def start_spending(customer: Customer) -> None:
 def count_new_order(*, customer_id: int, total: int, placed_at: datetime, location_id: int) -> None:
     """One UPDATE in the order's transaction (the row stays locked until it ends, so two
     orders of one customer are counted one after the other). Written as SQL: on every
-    order placed, the ORM's expressions for it (two CASEs) cost about 1 ms to build."""
+    order placed, the ORM's expressions for it (two CASEs) cost about 1 ms to build; the
+    statement is written once per process."""
+    sql = _count_new_order_sql()
+    at = connection.ops.adapt_datetimefield_value(placed_at)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [total, at, at, at, location_id, customer_id])
+        updated = cursor.rowcount
+    if not updated:  # a record made before its row existed: count from its orders
+        recount_orders([customer_id])
+
+
+_COUNT_NEW_ORDER_SQL: dict[str, str] = {}
+
+
+def _count_new_order_sql() -> str:
+    sql = _COUNT_NEW_ORDER_SQL.get(connection.vendor)
+    if sql is not None:
+        return sql
     quote = connection.ops.quote_name
     meta = CustomerSpending._meta
     column = {field.name: quote(field.column or field.name) for field in meta.concrete_fields}
@@ -40,19 +57,14 @@ def count_new_order(*, customer_id: int, total: int, placed_at: datetime, locati
     )
     newer = f"{last} IS NULL OR {last} <= %s"
     # Only identifiers from the model, quoted; the values go as parameters.
-    sql = (
+    sql = _COUNT_NEW_ORDER_SQL[connection.vendor] = (
         f"UPDATE {quote(meta.db_table)} SET {count} = {count} + 1, "  # noqa: S608
         f"{spent} = {spent} + %s, "
         f"{last} = CASE WHEN {newer} THEN %s ELSE {last} END, "
         f"{where} = CASE WHEN {newer} THEN %s ELSE {where} END "
         f"WHERE {column['customer']} = %s"
     )
-    at = connection.ops.adapt_datetimefield_value(placed_at)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [total, at, at, at, location_id, customer_id])
-        updated = cursor.rowcount
-    if not updated:  # a record made before its row existed: count from its orders
-        recount_orders([customer_id])
+    return sql
 
 
 def recount_orders(customer_ids: Iterable[int] | None = None, *, using: str = "default") -> int:
