@@ -7,10 +7,11 @@ the bench machine). ``insert(obj)`` sends the same statement, written once per m
 and database alias, with the values Django's own insert would send: each field's
 ``pre_save(obj, add=True)`` (``auto_now`` / ``auto_now_add``) then
 ``get_db_prep_save``. The primary key comes back as ``save()`` sets it. As
-``jobs.dispatch`` does for task rows. A model this does not fit (save signal
-receivers, which this would not send; database defaults; no auto primary key;
-inheritance) is saved by ``save(force_insert=True)`` instead. ``insert_many(objs)``
-does the same for a few rows of one model in one statement, as ``bulk_create``."""
+``jobs.dispatch`` does for task rows. What this does not fit is saved by
+``save(force_insert=True)`` instead: a model with save signal receivers at the time of
+the call (this would not send the signals), database defaults, inheritance, or a key
+neither automatic nor given. ``insert_many(objs)`` does the same for a few rows of one
+model in one statement, as ``bulk_create``."""
 
 from __future__ import annotations
 
@@ -46,7 +47,6 @@ def _compile(model: type[Model], alias: str, rows: int) -> _Insert | None:
         (auto is not None and meta.pk is not auto)
         or meta.parents
         or meta.order_with_respect_to is not None
-        or any(signal.has_listeners(model) for signal in (signals.pre_save, signals.post_save))
     ):
         return None
     returning = auto is not None and bool(connection.features.can_return_columns_from_insert)
@@ -78,12 +78,18 @@ def _compile(model: type[Model], alias: str, rows: int) -> _Insert | None:
 
 
 def _compiled_for(model: type[Model], using: str, rows: int) -> _Insert | None:
+    if _signalled(model):
+        return None  # save() sends them: asked at each call, a receiver may come later
     key = (model, using, rows)
     if key not in _compiled:
         with _lock:
             if key not in _compiled:
                 _compiled[key] = _compile(model, using, rows)
     return _compiled[key]
+
+
+def _signalled(model: type[Model]) -> bool:
+    return signals.pre_save.has_listeners(model) or signals.post_save.has_listeners(model)
 
 
 def insert(obj: M, using: str = "default") -> M:

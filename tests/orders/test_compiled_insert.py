@@ -104,3 +104,20 @@ def test_several_rows_are_those_bulk_create_writes_their_keys_in_order(location)
         assert OrderLine.objects.get(pk=made.pk).name == made.name
         assert _row(OrderLine, made.pk) == {**_row(OrderLine, reference.pk), "name": made.name}
     assert insert_many([]) == []
+
+
+def test_a_model_with_a_save_receiver_is_saved_by_save():
+    from django.db.models.signals import post_save
+
+    seen = []
+
+    def receiver(sender, instance, created, **kwargs):
+        seen.append((instance.pk, created))
+
+    insert(OrderNumber())  # compiled before the receiver comes
+    post_save.connect(receiver, sender=OrderNumber)
+    try:
+        made = insert(OrderNumber())
+    finally:
+        post_save.disconnect(receiver, sender=OrderNumber)
+    assert seen == [(made.pk, True)]
