@@ -230,9 +230,11 @@ def order_list(request: StaffRequest) -> HttpResponse:
         paginator.object_list = cast("QuerySet[Any]", range(counted))
         paginator.counted = counted
         page = paginator.get_page(request.GET.get("page"))
+        span = cast(range, page.object_list)
         if page.number != asked:
-            span = cast(range, page.object_list)
             listed = pages.plain_page(member, filters, span.start, span.stop)
+        else:
+            listed = listed[: len(span)]  # the cap may end within the page
     else:
         orders = pages.orders_for_page(member, filters)
         # Counted by id only: PostgreSQL then drops the joins to the partner's columns.
