@@ -10,7 +10,7 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from bench.run import _drop_deferred, _wait_for_worker
+from bench.run import _drop_deferred, _wait_for_periodic_start, _wait_for_worker
 from comptoir.jobs.periodic import PERIODIC
 from tests.jobs.factories import TaskResultFactory
 
@@ -57,3 +57,18 @@ def test_the_reminders_a_scenario_queued_for_later_are_dropped_the_rest_kept():
     kept = set(DBTaskResult.objects.values_list("id", flat=True))
     assert reminder.id not in kept
     assert {before_the_scenario.id, periodic.id, due_now.id} <= kept
+
+
+def test_the_first_scenario_waits_for_the_periodic_runs_of_the_workers_start():
+    since = timezone.now()
+    for periodic in PERIODIC:  # queued by the worker as it starts, and run
+        TaskResultFactory(task_path=periodic.task_path, status=TaskResultStatus.SUCCESSFUL)
+
+    assert _wait_for_periodic_start(since, limit=30) < 30
+
+
+def test_a_worker_that_has_not_queued_them_yet_is_waited_for_up_to_the_limit():
+    since = timezone.now()
+    TaskResultFactory(task_path=PERIODIC[0].task_path, status=TaskResultStatus.SUCCESSFUL)
+
+    assert _wait_for_periodic_start(since, limit=1) >= 1

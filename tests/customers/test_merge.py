@@ -19,6 +19,7 @@ from comptoir.customers.models import (
     CustomerAddress,
     CustomerEvent,
     CustomerKind,
+    CustomerSearchEntry,
     CustomerSpending,
     EventKind,
     MarketingConsentChange,
@@ -364,7 +365,9 @@ def test_merged_record_is_gone_from_the_dashboard(staff_client):
 def test_every_relation_to_a_customer_record_is_moved_by_the_merge():
     """A model that points to a customer record must say what a merge does with it:
     listed in FOLLOWERS, or one of the rows with a rule of their own."""
-    own_rules = {CustomerAddress, CustomerSpending}  # spending: recounted from the orders
+    # spending: recounted from the orders; search entry: the database's triggers delete
+    # the merged record's and rewrite the kept one's (decision 0032)
+    own_rules = {CustomerAddress, CustomerSpending, CustomerSearchEntry}
     followed = {follower.model for follower in FOLLOWERS}
     related = {
         relation.related_model

@@ -9,8 +9,9 @@ and the erasure and merge code read the same kinds of rows.
 
 Deliberately left out: the password hash, card and payment references at the gateway
 (a card is its brand, last four digits, expiry and gateway), the order status link's
-secret, idempotency keys, the folded search text and the directory's order statistics
-(derived from the exported names and orders) and which team member made a change
+secret, idempotency keys, the folded search text, the directory's search entry (that text
+and the names in lower case, decision 0032) and its order statistics (derived from the
+exported names and orders) and which team member made a change
 (their data, not the customer's). Email bodies are
 included, except those holding a sign-in secret (password reset and invitation links):
 whoever opens the file must not be able to sign in as the customer with it.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -28,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.compiled_read import CompiledValues
-from comptoir.customers.models import Customer, CustomerKind
+from comptoir.customers.models import Customer, CustomerKind, CustomerSearchEntry
 from comptoir.customers.phones import InvalidPhone, to_e164
 from comptoir.customers.search import fold
 from comptoir.errors import NotFound
@@ -161,12 +162,7 @@ def _directory(
         # Every record has its row: an inner join lets PostgreSQL walk the spending
         # index in order and stop after a page.
         customers = customers.filter(spending__isnull=False)
-    for n, (pattern, word) in enumerate(terms):
-        customers = customers.filter(_Like(F("search_text"), pattern))
-        if word is not None:
-            # The rest of the word is checked on the rows the index found.
-            customers = customers.alias(**{f"word_{n}_at": StrIndex("search_text", Value(word))})
-            customers = customers.filter(**{f"word_{n}_at__gt": 0})
+    customers = _matching(customers, terms)
     if filters.has_account is True:
         customers = customers.filter(user__isnull=False)
     elif filters.has_account is False:
@@ -192,6 +188,18 @@ def _directory(
     return customers.order_by(*ORDERINGS[filters.sort])
 
 
+def _matching(rows: QuerySet[Any, Any], terms: Sequence[tuple[str, str | None]]) -> Any:
+    """``rows`` (records or search entries: both have ``search_text``) that hold every
+    search word of ``terms``."""
+    for n, (pattern, word) in enumerate(terms):
+        rows = rows.filter(_Like(F("search_text"), pattern))
+        if word is not None:
+            # The rest of the word is checked on the rows the index found.
+            rows = rows.alias(**{f"word_{n}_at": StrIndex("search_text", Value(word))})
+            rows = rows.filter(**{f"word_{n}_at__gt": 0})
+    return rows
+
+
 def _search_words(search: str) -> list[str]:
     """The folded words to find; a whole phone number as typed locally ("06 12 34 56 78")
     becomes the E.164 form the records store ("+33612345678")."""
@@ -204,15 +212,30 @@ def _search_words(search: str) -> list[str]:
 
 
 def _indexed_part(word: str) -> str:
-    """The part of ``word`` the trigram index looks up: for an email, its local part and
-    "@" ("customer1027@"), since the trigrams of a domain ("bench.example.com",
-    "gmail.com") are in many records and reading them cost the index scan 40 of 50 ms
-    for one full email at 200,000 records; the domain is then checked on the few rows
-    found. Always a substring of ``word``, so the matches are the same."""
+    """The part of ``word`` the trigram index looks up; the rest of the word is checked
+    on the rows found. The index reads the whole list of records holding each trigram
+    of the part, so the part leaves out the trigrams most records share:
+
+    - in a word with a run of three digits or more (a phone number, "customer1027"),
+      the last five digits of its last run ("+33612345678" -> "45678"): most records
+      share the trigrams of a country code and mobile prefix ("+33", "336"), and those
+      of a common start ("cus", "ust"...: 3.9 ms for "customer1027" at 200,000 records,
+      0.3 ms for "1027");
+    - otherwise, in an email, its local part and "@" ("jeanne@"): the trigrams of a
+      domain ("bench.example.com", "gmail.com") are in many records (40 of 50 ms for
+      one full email at 200,000 records).
+
+    Always a substring of ``word``, so the matches are the same."""
+    digits = _DIGIT_RUNS.findall(word)
+    if digits and len(digits[-1]) >= 3:
+        return digits[-1][-5:]
     local, at, domain = word.partition("@")
     if at and domain and len(local) >= 3:
         return local + at
     return word
+
+
+_DIGIT_RUNS = re.compile(r"[0-9]+")
 
 
 # Beyond this many records a directory page without a search says "more than 1,000"
@@ -279,6 +302,10 @@ _PLACEHOLDERS: tuple[Any, ...] = (
 _ID_PLACEHOLDERS = tuple(-7_913_572_468_200 - n for n in range(50))
 
 
+# The filters of a search and nothing else (``_structure``'s of DirectoryFilters(q=...)).
+_SEARCH_ONLY = DirectoryFilters()
+
+
 class _CappedCount(Subquery):
     """How many rows the subquery gives (it stops at COUNT_CAP + 1), in the page's own
     statement: ``(SELECT COUNT(*) FROM (<subquery>) capped)``."""
@@ -296,6 +323,17 @@ def _page_query(
     """A page of ``_directory`` as values. ``key``: the member's locations, the other
     filters, the search words' split, the page's slice and whether it is a search."""
     allowed, structure, _splits, low, high, searched = key[:6]
+    only_searched = structure == _SEARCH_ONLY and not (last_location_id or kind)
+    if searched and allowed is None and only_searched:
+        # A search and nothing else, by name, for a member who sees every record: its
+        # matches' ids from the narrow search table (CustomerSearchEntry), in the order
+        # of ``_directory``'s searches (lower-case last name, first name, id).
+        entries = _matching(CustomerSearchEntry.objects.all(), terms)
+        return (
+            entries.annotate(matches=Window(Count("pk")))
+            .order_by("last_name_key", "first_name_key", "pk")
+            .values_list("pk", "matches")[low:high]
+        )
     customers = _directory(allowed, structure, terms, last_location_id, kind)
     if searched:
         # The page's ids with the number of matches (a window count: the matches are

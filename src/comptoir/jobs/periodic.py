@@ -32,6 +32,8 @@ PERIODIC: tuple[Periodic, ...] = (
     Periodic("comptoir.consent.tasks.forget_received_texts", timedelta(days=1)),
     # Inbound texts whose task was lost or gave up are queued again (never dropped).
     Periodic("comptoir.messaging.sms_inbound.sweep_waiting_texts", timedelta(minutes=10)),
+    # The directory's search table back in name order (customers.search_order).
+    Periodic("comptoir.customers.tasks.sort_directory_search", timedelta(days=1)),
 )
 BY_PATH = {periodic.task_path: periodic for periodic in PERIODIC}
 
