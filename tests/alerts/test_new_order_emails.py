@@ -7,7 +7,8 @@ import json
 
 import pytest
 from django.apps import apps
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from comptoir.alerts.models import AlertKind, OrderAlert
@@ -237,3 +238,24 @@ def test_an_order_without_fulfilment_schedules_no_reminder(
         place(martyrs, fulfilment=None)
     assert task_rows("email_new_order").count() == 1
     assert not task_rows("remind_not_accepted").exists()
+
+
+def test_with_nobody_opted_in_the_task_reads_no_member(make_member, martyrs):
+    for _n in range(5):  # staff who could see the order, none asked for the email
+        make_member(permissions=[Permission.VIEW_ORDERS], locations=[martyrs])
+    order = place(martyrs)
+
+    with CaptureQueriesContext(connection) as queries:
+        assert email_new_order(order.pk) == "sent 0"
+
+    assert not any("team_teammember" in q["sql"] for q in queries.captured_queries)
+    assert not new_order_emails().exists()
+
+
+def test_only_opted_in_members_are_read_and_emailed(make_member, opted_in, martyrs):
+    for _n in range(3):
+        make_member(permissions=[Permission.VIEW_ORDERS], locations=[martyrs])
+    order = place(martyrs)
+
+    assert email_new_order(order.pk) == "sent 1"
+    assert list(new_order_emails().values_list("to_address", flat=True)) == ["lea@example.com"]

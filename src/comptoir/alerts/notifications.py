@@ -10,6 +10,7 @@ still allowed to see orders."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -41,10 +42,12 @@ class ReminderOutcome:
     due_at: datetime | None = None  # set when it is too early: run again then
 
 
-def staff_of_location(location_id: int) -> list[TeamMember]:
-    """Active members working at the location who may see its orders."""
+def staff_of_location(location_id: int, among: Collection[int] | None = None) -> list[TeamMember]:
+    """Active members working at the location who may see its orders (of ``among``, ids
+    of members, when given)."""
+    members = TeamMember.objects.all() if among is None else TeamMember.objects.filter(pk__in=among)
     members = (
-        TeamMember.objects.filter(is_active=True, user__is_active=True)
+        members.filter(is_active=True, user__is_active=True)
         .filter(
             Q(access__in=[Access.OWNER, Access.FULL])
             | Q(all_locations=True)
@@ -61,15 +64,22 @@ def email_new_order(order_id: int) -> str:
     """Email the order to each member who opted in for its location. Returns what it
     did (shown on the tasks page)."""
     with transaction.atomic():
-        order = _order(order_id)
-        if order is None:
+        location_id = (
+            Order.objects.filter(pk=order_id).values_list("location_id", flat=True).first()
+        )
+        if location_id is None:
             return "no such order"
         opted_in = set(
-            StaffAlertSettings.objects.filter(email_locations=order.location_id).values_list(
+            StaffAlertSettings.objects.filter(email_locations=location_id).values_list(
                 "member_id", flat=True
             )
         )
-        recipients = [m for m in staff_of_location(order.location_id) if m.pk in opted_in]
+        if not opted_in:  # nobody asked for these emails: no order or member to read
+            return "sent 0"
+        order = _order(order_id)
+        if order is None:
+            return "no such order"
+        recipients = staff_of_location(location_id, among=opted_in)
         sent = _email_each(order, recipients, AlertKind.NEW_ORDER, NEW_ORDER_TEMPLATE)
     return f"sent {sent}"
 
