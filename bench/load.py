@@ -2,12 +2,6 @@
 with its own cookies, requesting a scenario's paths in turn until the time is up or
 its share of the request budget is spent. Only the loopback address is ever used.
 
-A connection carries at most REQUESTS_PER_CONNECTION requests, then its thread opens
-another, as a shop's many visitors come on many connections: gunicorn's workers then
-share the load as they do in a shop, rather than one worker serving for a whole scenario
-the few connections it happened to accept first (seen: one of the two workers took 92%
-of a checkout run, capping the server at one core).
-
 http.client rather than httpx: the client shares two cores with the server, and the
 thinner it is the more of the machine measures the server."""
 
@@ -28,23 +22,18 @@ from bench.server import HOST
 # Bounds every run whatever the options: no loop goes on by itself.
 MAX_REQUESTS_PER_SCENARIO = 500_000
 MAX_DURATION_SECONDS = 600
-# Then a new connection (see the module's docstring).
-REQUESTS_PER_CONNECTION = 10
-
 # Long enough for the slowest page at the documented scale: a request the client gave
 # up on would keep a server thread busy into the next scenario's measurement.
 ANSWER_TIMEOUT = 120
 
 
 class Client:
-    """A keep-alive connection, renewed every REQUESTS_PER_CONNECTION requests, with a
-    cookie jar."""
+    """One keep-alive connection with a cookie jar."""
 
     def __init__(self, port: int, cookies: dict[str, str] | None = None) -> None:
         self.port = port
         self.cookies = dict(cookies or {})
         self.connection: http.client.HTTPConnection | None = None
-        self.sent_on_connection = 0
 
     def request(
         self, method: str, path: str, body: str | None = None, headers: dict[str, str] | None = None
@@ -76,8 +65,7 @@ class Client:
                     self.cookies.pop(name, None)
                 else:
                     self.cookies[name] = morsel.value
-        self.sent_on_connection += 1
-        if response.will_close or self.sent_on_connection >= REQUESTS_PER_CONNECTION:
+        if response.will_close:
             self.close()
         return response.status, dict(response.headers.items()), content
 
@@ -85,7 +73,6 @@ class Client:
         if self.connection is not None:
             self.connection.close()
             self.connection = None
-        self.sent_on_connection = 0
 
 
 class SignInFailed(Exception):

@@ -20,8 +20,7 @@ How the numbers are made: `python -m bench run` migrates a database, fills it wi
 bench generators at the chosen scale (bulk inserts; COPY on PostgreSQL), starts the real
 server (`comptoir serve`: gunicorn, gthread workers) on a loopback port, and requests each
 scenario's pages from several client threads on keep-alive connections for a fixed time
-after a warm-up; each connection carries at most 10 requests, then its thread opens
-another, so that gunicorn's workers share the load as a shop's many visitors make them. Latency is per request as the client sees it; errors are non-2xx answers
+after a warm-up. Latency is per request as the client sees it; errors are non-2xx answers
 and failed connections; server RSS is the highest total resident memory of the gunicorn
 master and its workers, sampled every 0.25 s. The client runs on the same machine and
 shares its cores with the server, so throughput is a lower bound of the server's own.
