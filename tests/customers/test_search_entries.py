@@ -170,6 +170,8 @@ def test_the_daily_sort_is_a_periodic_task_that_runs():
 
 @pytest.mark.postgres
 def test_the_sort_writes_the_table_in_name_order_and_keeps_its_index():
+    if connection.vendor != "postgresql":
+        pytest.skip("the sort and the trigram index are PostgreSQL's (SQLite: nothing to do)")
     for first, last in [("Zoé", "Zola"), ("Anne", "Abadie"), ("Marc", "Martin"), ("Ana", "Abadie")]:
         CustomerFactory(first_name=first, last_name=last)
     before = sorted(CustomerSearchEntry.objects.values_list("customer_id", "search_text"))
