@@ -25,7 +25,9 @@ and failed connections; server RSS is the highest total resident memory of the g
 master and its workers, sampled every 0.25 s. The client runs on the same machine and
 shares its cores with the server, so throughput is a lower bound of the server's own.
 The background worker (`comptoir worker`) runs beside the server during the whole run; a
-run on a reused database first drops the tasks earlier runs left waiting, and after each
+run on a reused database first drops the tasks earlier runs left waiting, the first scenario
+waits for the tasks the worker runs as it starts (the periodic cleanups and the daily sort of
+the directory's search table), and after each
 scenario it waits for the worker to run what that scenario queued to run at once (receipts,
 staff emails) before measuring the next, so that no scenario is measured beside another's
 backlog (the wait is `worker_catch_up_s` in the results file); what a scenario queued for
