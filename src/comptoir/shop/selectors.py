@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 # it from a dozen places. Outside a request (worker, commands, tests calling services)
 # every call reads the row.
 _request_shop: ContextVar[Shop | None] = ContextVar("request_shop", default=None)
+# Inside ``shop_read_when_needed()`` (one background task): the first ``get_shop()``
+# reads the row and the later ones answer it.
+_keep_first_read: ContextVar[bool] = ContextVar("keep_first_shop_read", default=False)
 
 
 # Read on every web request: its SQL is compiled once per process (the row is read each time).
@@ -37,6 +40,8 @@ def get_shop() -> Shop:
     shop = _shop_row.first(None)
     if shop is None:
         shop, _ = Shop.objects.get_or_create(pk=Shop.SINGLETON_PK)
+    if _keep_first_read.get():
+        _request_shop.set(shop)
     return shop
 
 
@@ -50,6 +55,20 @@ def shop_read_once() -> Iterator[Shop]:
         yield shop
     finally:
         _request_shop.reset(token)
+
+
+@contextmanager
+def shop_read_when_needed() -> Iterator[None]:
+    """Within the block (one background task), ``get_shop()`` reads the row the first
+    time it is asked and answers that row afterwards; a task that never asks reads
+    nothing."""
+    shop_token = _request_shop.set(None)
+    keep_token = _keep_first_read.set(True)
+    try:
+        yield
+    finally:
+        _keep_first_read.reset(keep_token)
+        _request_shop.reset(shop_token)
 
 
 def forget_read_shop(shop: Shop) -> None:

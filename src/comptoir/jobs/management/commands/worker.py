@@ -30,6 +30,7 @@ from django_tasks_db.models import DBTaskResult
 from comptoir.jobs.heartbeat import Heartbeat
 from comptoir.jobs.periodic import schedule_next, schedule_periodic
 from comptoir.jobs.retry import reschedule_failed_attempt
+from comptoir.shop.selectors import shop_read_when_needed
 
 HANDLED_SIGNALS = [signal.SIGINT, signal.SIGTERM] + (
     [signal.SIGQUIT] if hasattr(signal, "SIGQUIT") else []
@@ -54,7 +55,10 @@ class ComptoirWorker(Worker):
             self.heartbeat.stop()
 
     def run_task(self, db_task_result: DBTaskResult) -> None:
-        super().run_task(db_task_result)
+        # A task reads the shop row once, however many of its steps ask (the receipt's
+        # rendering and its reply address both do), as a web request does.
+        with shop_read_when_needed():
+            super().run_task(db_task_result)
         if db_task_result.status == TaskResultStatus.FAILED:
             reschedule_failed_attempt(db_task_result)
         schedule_next(db_task_result.task_path)
