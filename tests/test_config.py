@@ -103,34 +103,6 @@ def test_postgres_url_is_parsed(tmp_path):
     )
 
 
-def test_postgres_prepares_repeated_statements_by_default(tmp_path):
-    url = "postgres://shop:secret@db.internal:5433/comptoir"
-    options = config.load({"DATABASE_URL": url}, base_dir=tmp_path).database["OPTIONS"]
-    assert options["server_side_binding"] is True
-    assert options["prepare_threshold"] == config.PREPARE_THRESHOLD
-
-
-@pytest.mark.parametrize("raw", ["off", "false", "0"])
-def test_prepared_statements_can_be_turned_off_for_a_pooler(tmp_path, raw):
-    env = {"DATABASE_URL": "postgres://shop@db.internal/comptoir"}
-    env["DATABASE_PREPARED_STATEMENTS"] = raw
-    options = config.load(env, base_dir=tmp_path).database.get("OPTIONS", {})
-    assert "server_side_binding" not in options
-    assert "prepare_threshold" not in options
-
-
-def test_prepared_statements_setting_names_itself_when_wrong(tmp_path):
-    env = {"DATABASE_URL": "postgres://shop@db.internal/comptoir"}
-    env["DATABASE_PREPARED_STATEMENTS"] = "sometimes"
-    with pytest.raises(ConfigError, match="DATABASE_PREPARED_STATEMENTS"):
-        config.load(env, base_dir=tmp_path)
-
-
-def test_sqlite_has_no_prepared_statement_options(tmp_path):
-    options = config.load({}, base_dir=tmp_path).database["OPTIONS"]
-    assert "server_side_binding" not in options and "prepare_threshold" not in options
-
-
 def test_email_host_switches_to_smtp(tmp_path):
     env = {"EMAIL_HOST": "smtp.example.com", "EMAIL_PORT": "587", "EMAIL_USE_TLS": "yes"}
     loaded = config.load(env, base_dir=tmp_path)

@@ -96,9 +96,6 @@ def parse_list(env: Mapping[str, str], name: str, default: list[str]) -> list[st
     return items
 
 
-PREPARE_THRESHOLD = 5
-
-
 def parse_database(env: Mapping[str, str], data_dir: Path) -> dict:
     raw = env.get("DATABASE_URL", "").strip()
     if not raw:
@@ -128,15 +125,6 @@ def parse_database(env: Mapping[str, str], data_dir: Path) -> dict:
         parsed["CONN_MAX_AGE"] = 0
     elif not parsed.get("NAME"):
         raise ConfigError("DATABASE_URL names no database (postgres://user:pass@host:5432/NAME)")
-    elif parse_bool(env, "DATABASE_PREPARED_STATEMENTS", True):
-        # Parameters sent apart from the SQL, and a statement run 5 times on a connection
-        # prepared there: PostgreSQL then skips parsing and planning it (decision 0033).
-        # Off for a pooler that does not keep prepared statements (PgBouncer before 1.21).
-        parsed["OPTIONS"] = {
-            **parsed.get("OPTIONS", {}),
-            "server_side_binding": True,
-            "prepare_threshold": PREPARE_THRESHOLD,
-        }
     return parsed
 
 
