@@ -1,5 +1,5 @@
 """The session store (``SESSION_ENGINE``): a visitor who is not signed in keeps their
-session in a signed cookie; a signed-in session lives in the database (decision 0034).
+session in a signed cookie; a signed-in session lives in the database (decision 0033).
 
 - **Not signed in** (a shopper's cart, chosen location and the order numbers that browser
   placed; a member's sign-in page): the data is the cookie, signed with ``SECRET_KEY``

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 # Counts on SQLite in a test transaction (every atomic() block is a SAVEPOINT pair
 # here); see docs/bench/analysis.md for the PostgreSQL run. A guest's session is a
-# signed cookie (decision 0034): no session row read or written, one statement less a
+# signed cookie (decision 0033): no session row read or written, one statement less a
 # request (two on the placing, which wrote the order number into it).
 ADD_TO_CART_QUERIES = 11
 CHECKOUT_PAGE_QUERIES = 5  # 8 before the cart's availability was joined, not prefetched

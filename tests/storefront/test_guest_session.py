@@ -1,5 +1,5 @@
 """A visitor who is not signed in keeps their session in a signed cookie, a signed-in
-session lives in the database (decision 0034): a guest checkout writes and reads no
+session lives in the database (decision 0033): a guest checkout writes and reads no
 session row, a forged or expired cookie is an empty session, and signing in turns the
 visitor's session into a database row under a new key, which signing out ends."""
 
