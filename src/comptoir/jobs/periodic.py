@@ -34,6 +34,8 @@ PERIODIC: tuple[Periodic, ...] = (
     Periodic("comptoir.messaging.sms_inbound.sweep_waiting_texts", timedelta(minutes=10)),
     # The directory's search table back in name order (customers.search_order).
     Periodic("comptoir.customers.tasks.sort_directory_search", timedelta(days=1)),
+    # Signed-in sessions past their expiry (Django's clearsessions).
+    Periodic("comptoir.users.tasks.forget_expired_sessions", timedelta(days=1)),
 )
 BY_PATH = {periodic.task_path: periodic for periodic in PERIODIC}
 
