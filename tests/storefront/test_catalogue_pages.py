@@ -2,7 +2,10 @@
 category's first products with a link to the category's page, which pages through them."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from comptoir.catalog.models import Availability
 from comptoir.catalog.selectors import (
     CATEGORY_PRODUCTS_PER_PAGE,
     HOME_CATEGORIES_PER_PAGE,
@@ -10,6 +13,7 @@ from comptoir.catalog.selectors import (
 )
 from comptoir.shop.services import update_shop_settings
 from tests.factories import AvailabilityFactory, CategoryFactory, LocationFactory, ProductFactory
+from tests.orders.factories import stocked
 
 pytestmark = pytest.mark.django_db
 
@@ -187,3 +191,25 @@ def test_home_and_category_pages_read_a_constant_number_of_queries(
     assert home.status_code == page.status_code == 200
     assert len(home.context["shelves"]) == 3
     assert len(page.context["page"].object_list) == per_category
+
+
+def test_a_product_page_reads_the_product_and_its_stock_here_in_one_statement(
+    client, location, english_shop
+):
+    other = LocationFactory(name="Elsewhere", slug="elsewhere")
+    eclair = stocked(location, price=250, stock=3, name_en="Eclair", name_fr="Eclair")
+    Availability.objects.create(product=eclair, location=other, stock=40)
+    client.get("/", {"location": location.slug})
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(f"/products/{eclair.slug}/")
+
+    html = page.content.decode()
+    assert page.status_code == 200 and "Eclair" in html
+    assert "3 left" in html and "40 left" not in html  # this location's stock, not the other's
+    product_reads = [q["sql"] for q in queries.captured_queries if "catalog_" in q["sql"]]
+    assert len(product_reads) == 1, product_reads
+    assert product_reads[0].count('JOIN "catalog_availability"') == 1, product_reads[0]
+    # Not sold here (any more): not found, whatever its stock elsewhere.
+    Availability.objects.filter(product=eclair, location=location).update(is_available=False)
+    assert client.get(f"/products/{eclair.slug}/").status_code == 404

@@ -131,7 +131,33 @@ def storefront_category_products(category: Category, location: Location) -> Quer
 
 
 def storefront_product(slug: str, location: Location) -> Product | None:
-    return sellable_products(location).filter(slug=slug).first()
+    """The product page's product, sold at ``location``, with its availability there in
+    ``here`` as ``sellable_products`` gives it, but read in the same statement: the join
+    that finds it sold here holds that row (one query a product page instead of two)."""
+    product = (
+        Product.objects.filter(
+            is_active=True,
+            slug=slug,
+            availabilities__location=location,
+            availabilities__is_available=True,
+        )
+        .select_related("category")
+        # After filter(): the annotations read the filtered join's row, no second join.
+        .annotate(here_id=F("availabilities__id"), here_stock=F("availabilities__stock"))
+        .first()
+    )
+    if product is None:
+        return None
+    here = Availability(
+        id=getattr(product, "here_id"),  # noqa: B009 -- annotations unknown to the type
+        product=product,
+        location=location,
+        is_available=True,
+        stock=getattr(product, "here_stock"),  # noqa: B009
+    )
+    here._state.adding, here._state.db = False, product._state.db
+    setattr(product, "here", [here])  # noqa: B010 -- as the prefetch's to_attr sets it
+    return product
 
 
 def products_for_staff(member: TeamMember) -> QuerySet[Product]:
