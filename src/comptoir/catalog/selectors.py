@@ -38,20 +38,21 @@ class Shelf:
         return self.count > len(self.products)
 
 
+def _sold_at(location: Location) -> QuerySet[Product]:
+    """Active products sold at ``location`` (joined to their availability there)."""
+    return Product.objects.filter(
+        is_active=True,
+        availabilities__location=location,
+        availabilities__is_available=True,
+    ).select_related("category")
+
+
 def sellable_products(location: Location) -> QuerySet[Product]:
-    return (
-        Product.objects.filter(
-            is_active=True,
-            availabilities__location=location,
-            availabilities__is_available=True,
-        )
-        .select_related("category")
-        .prefetch_related(
-            Prefetch(
-                "availabilities",
-                queryset=Availability.objects.filter(location=location),
-                to_attr="here",
-            )
+    return _sold_at(location).prefetch_related(
+        Prefetch(
+            "availabilities",
+            queryset=Availability.objects.filter(location=location),
+            to_attr="here",
         )
     )
 
@@ -135,13 +136,8 @@ def storefront_product(slug: str, location: Location) -> Product | None:
     ``here`` as ``sellable_products`` gives it, but read in the same statement: the join
     that finds it sold here holds that row (one query a product page instead of two)."""
     product = (
-        Product.objects.filter(
-            is_active=True,
-            slug=slug,
-            availabilities__location=location,
-            availabilities__is_available=True,
-        )
-        .select_related("category")
+        _sold_at(location)
+        .filter(slug=slug)
         # After filter(): the annotations read the filtered join's row, no second join.
         .annotate(here_id=F("availabilities__id"), here_stock=F("availabilities__stock"))
         .first()

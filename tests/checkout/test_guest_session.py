@@ -22,15 +22,10 @@ from comptoir.checkout.models import Cart
 from comptoir.orders.models import Order
 from comptoir.session_store import COOKIE_PREFIX, COOKIE_SALT, SessionStore
 from comptoir.storefront.cart_session import CART_SESSION_KEY
-from tests.checkout.checkout_helpers import checkout_form, fill_cart, shop_location, stocked
+from tests.checkout.checkout_helpers import checkout_form, fill_cart, stocked
 from tests.factories import PASSWORD, ShopperFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def location(english_shop):
-    return shop_location()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_shop")]
 
 
 @pytest.fixture
