@@ -22,6 +22,7 @@ PARTNERS = "comptoir.partners.tasks.forget_processed_events"
 SWEEP = "comptoir.messaging.sms_inbound.sweep_waiting_texts"
 SORT = "comptoir.customers.tasks.sort_directory_search"
 SESSIONS = "comptoir.users.tasks.forget_expired_sessions"
+FINISHED = "comptoir.jobs.tasks.forget_finished_tasks"
 
 
 def rows(path: str, status: str) -> list[DBTaskResult]:
@@ -35,6 +36,7 @@ def test_the_cleanups_are_the_periodic_tasks():
         (SWEEP, timedelta(minutes=10)),
         (SORT, timedelta(days=1)),
         (SESSIONS, timedelta(days=1)),
+        (FINISHED, timedelta(days=1)),
     }
     assert forget_received_texts.module_path == TEXTS
 
@@ -46,9 +48,9 @@ def test_a_long_running_worker_runs_the_cleanups_and_queues_the_next_runs():
     fresh = ReceivedText.objects.create(provider_message_id="SMfresh", applied_at=timezone.now())
     started = timezone.now()
 
-    # Not --batch: the worker of a running shop (it stops after the five periodic tasks).
+    # Not --batch: the worker of a running shop (it stops after the six periodic tasks).
     call_command(
-        "worker", "--max-tasks", "5", "--interval", "0.05", "--verbosity", "0", stdout=io.StringIO()
+        "worker", "--max-tasks", "6", "--interval", "0.05", "--verbosity", "0", stdout=io.StringIO()
     )
 
     [ran] = rows(TEXTS, TaskResultStatus.SUCCESSFUL)
@@ -68,6 +70,9 @@ def test_a_long_running_worker_runs_the_cleanups_and_queues_the_next_runs():
     assert len(rows(SESSIONS, TaskResultStatus.SUCCESSFUL)) == 1
     [next_sessions] = rows(SESSIONS, TaskResultStatus.READY)
     assert next_sessions.run_after >= started + timedelta(days=1)
+    assert len(rows(FINISHED, TaskResultStatus.SUCCESSFUL)) == 1
+    [next_finished] = rows(FINISHED, TaskResultStatus.READY)
+    assert next_finished.run_after >= started + timedelta(days=1)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -84,9 +89,11 @@ def test_two_runs_waiting_leave_one_next_run(run_worker):
 
 @pytest.mark.django_db
 def test_a_worker_start_queues_nothing_already_waiting():
-    assert sorted(schedule_periodic()) == sorted([TEXTS, PARTNERS, SWEEP, SORT, SESSIONS])
+    assert sorted(schedule_periodic()) == sorted(
+        [TEXTS, PARTNERS, SWEEP, SORT, SESSIONS, FINISHED]
+    )
     assert schedule_periodic() == []
-    assert DBTaskResult.objects.count() == 5
+    assert DBTaskResult.objects.count() == 6
 
 
 @pytest.mark.django_db(transaction=True)

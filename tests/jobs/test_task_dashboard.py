@@ -144,3 +144,25 @@ def test_task_page_queries_do_not_grow_with_the_number_of_tasks(staff_client, co
         page = client.get(TASKS_URL)
     assert len(page.context["overview"].failed) == 11
     assert many.count == few.count <= 10
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "finished", "failed"),
+    [
+        ("en", "Finished tasks are kept 14 days", "A failed task is kept 90 days unless retried"),
+        (
+            "fr",
+            "Les tâches terminées sont conservées 14 jours",
+            "Une tâche en échec est conservée 90 jours si elle n’est pas relancée",
+        ),
+    ],
+)
+def test_page_says_how_long_finished_and_failed_tasks_are_kept(
+    staff_client, language, finished, failed
+):
+    FailedTaskResultFactory()
+    client = staff_client(Permission.MANAGE_SETTINGS, user__language=language)
+    page = client.get(TASKS_URL).content.decode()
+    assert finished in page
+    assert failed in page

@@ -36,6 +36,8 @@ PERIODIC: tuple[Periodic, ...] = (
     Periodic("comptoir.customers.tasks.sort_directory_search", timedelta(days=1)),
     # Signed-in sessions past their expiry (Django's clearsessions).
     Periodic("comptoir.users.tasks.forget_expired_sessions", timedelta(days=1)),
+    # Finished task results past their keeping time (jobs.cleanup), this task's own among them.
+    Periodic("comptoir.jobs.tasks.forget_finished_tasks", timedelta(days=1)),
 )
 BY_PATH = {periodic.task_path: periodic for periodic in PERIODIC}
 

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult, get_date_max
 
+from comptoir.jobs.cleanup import FAILED_KEPT, FINISHED_KEPT
+
 from comptoir.jobs.models import WorkerHeartbeat
 from comptoir.jobs.retry import policy_for
 from comptoir.team.access import require
@@ -71,6 +73,10 @@ class TaskOverview:
     @property
     def has_live_worker(self) -> bool:
         return any(worker.is_live for worker in self.workers)
+
+    # How long finished tasks stay listed here (``jobs.cleanup``, run daily by the worker).
+    finished_kept_days: int = FINISHED_KEPT.days
+    failed_kept_days: int = FAILED_KEPT.days
 
 
 def task_overview(*, actor: TeamMember) -> TaskOverview:
