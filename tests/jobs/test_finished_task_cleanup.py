@@ -35,7 +35,9 @@ def test_old_finished_tasks_are_forgotten_and_the_rest_kept():
     unretried_failure = finished(TaskResultStatus.FAILED, 60)
     ancient_failure = finished(TaskResultStatus.FAILED, 91)
     queued = TaskResultFactory(status=TaskResultStatus.READY)
-    DBTaskResult.objects.filter(pk=queued.pk).update(enqueued_at=timezone.now() - timedelta(days=200))
+    DBTaskResult.objects.filter(pk=queued.pk).update(
+        enqueued_at=timezone.now() - timedelta(days=200)
+    )
     running = TaskResultFactory(
         status=TaskResultStatus.RUNNING, started_at=timezone.now() - timedelta(days=30)
     )

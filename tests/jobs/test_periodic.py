@@ -89,9 +89,7 @@ def test_two_runs_waiting_leave_one_next_run(run_worker):
 
 @pytest.mark.django_db
 def test_a_worker_start_queues_nothing_already_waiting():
-    assert sorted(schedule_periodic()) == sorted(
-        [TEXTS, PARTNERS, SWEEP, SORT, SESSIONS, FINISHED]
-    )
+    assert sorted(schedule_periodic()) == sorted([TEXTS, PARTNERS, SWEEP, SORT, SESSIONS, FINISHED])
     assert schedule_periodic() == []
     assert DBTaskResult.objects.count() == 6
 

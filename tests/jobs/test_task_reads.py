@@ -49,3 +49,23 @@ def test_outside_a_task_every_call_reads_the_shop_again():
     with CaptureQueriesContext(connection) as queries, shop_read_when_needed():
         pass  # a task that never asks reads nothing
     assert queries.captured_queries == []
+
+
+def test_recording_a_first_receipt_reads_neither_the_customer_nor_earlier_receipts(
+    client, run_worker, mailoutbox, english_shop
+):
+    location = shop_location()
+    croissant = stocked(location, price=130, stock=10, name_en="Croissant", name_fr="Croissant")
+    fill_cart(client, location, (croissant, 1))
+    assert client.post(reverse("storefront:checkout"), checkout_form(client)).status_code == 302
+
+    with CaptureQueriesContext(connection) as queries:
+        run_worker("--queue", "email")
+
+    assert len(mailoutbox) == 1
+    sql = [query["sql"] for query in queries.captured_queries]
+    # The receipt is recorded in the customer's conversation, made for this first order:
+    # no customer row is read for it, and no earlier receipt can be in a new conversation.
+    assert [s for s in sql if s.startswith('INSERT INTO "messaging_message"')]
+    assert not [s for s in sql if 'FROM "customers_customer"' in s], "\n".join(sql)
+    assert not [s for s in sql if 'FROM "messaging_message"' in s], "\n".join(sql)

@@ -14,7 +14,6 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult, get_date_max
 
 from comptoir.jobs.cleanup import FAILED_KEPT, FINISHED_KEPT
-
 from comptoir.jobs.models import WorkerHeartbeat
 from comptoir.jobs.retry import policy_for
 from comptoir.team.access import require

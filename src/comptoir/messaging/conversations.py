@@ -16,8 +16,12 @@ PREVIEW_LENGTH = 200
 
 
 def conversation_for(customer: Customer) -> Conversation:
-    conversation, _created = Conversation.objects.get_or_create(customer=customer)
-    return conversation
+    return conversation_of(customer.pk)[0]
+
+
+def conversation_of(customer_id: int) -> tuple[Conversation, bool]:
+    """The conversation of the customer ``customer_id``, and whether it was made now."""
+    return Conversation.objects.get_or_create(customer_id=customer_id)
 
 
 def bump(conversation: Conversation, message: Message, *, unread: bool) -> None:

@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 from comptoir.consent.rules import text_refusal
 from comptoir.errors import DomainError
 from comptoir.mail.models import OutgoingEmail
-from comptoir.messaging.conversations import conversation_for, record_email_sent
+from comptoir.messaging.conversations import conversation_of, record_email_sent
 from comptoir.messaging.email_channel import reply_address
 from comptoir.messaging.models import (
     Channel,
@@ -214,16 +214,23 @@ def receipt_reply_to(email: OutgoingEmail) -> str | None:
     it was, and the conversation shows the receipt once it goes."""
     if email.kind != RECEIPT_KIND or not email.about_id:
         return None
-    order = Order.objects.select_related("customer").filter(pk=email.about_id).first()
+    # What the message needs of the order: its number, and its customer's id (not the
+    # customer's record, a wide row nothing here reads).
+    order = Order.objects.only("id", "number", "customer_id").filter(pk=email.about_id).first()
     if order is None:
         return None
     with transaction.atomic():
-        conversation = conversation_for(order.customer)
-        recorded = Message.objects.filter(
-            conversation=conversation,
-            kind=MessageKind.RECEIPT,
-            email_message_id=email.provider_message_id,
-        ).exists()
+        conversation, created = conversation_of(order.customer_id)
+        # A conversation made just now holds no receipt yet; an older one may hold this
+        # one, recorded by an earlier attempt to send the email.
+        recorded = (
+            not created
+            and Message.objects.filter(
+                conversation=conversation,
+                kind=MessageKind.RECEIPT,
+                email_message_id=email.provider_message_id,
+            ).exists()
+        )
         if not recorded:
             with translation.override(email.language):
                 body = _("Receipt for order %(number)s, sent by email.") % {"number": order.number}
