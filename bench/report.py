@@ -39,7 +39,9 @@ unit is a new shopper (fresh cookies) and its latency is the whole unit's. `plac
 fills its carts before the clock starts and measures the placing POST alone; it is
 compared with `place_order_bare`, a bench-only Django view (`bench/bare.py`, loaded by
 `bench/server_settings.py`, never by the product) that replays the SQL statements of a
-real placement captured at the start of the same run, with fresh unique values.
+real placement captured at the start of the same run, with fresh unique values. The two
+are measured in turns (four slices of each, alternately: ABBA ABBA), so that a change of
+the machine's speed during the run weighs on both alike.
 
 To measure: `make bench`, or `.venv/bin/python -m bench run --scale small` (a temporary
 SQLite database) or `DATABASE_URL=postgres://USER@HOST/NAME .venv/bin/python -m bench run

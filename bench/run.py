@@ -61,19 +61,29 @@ def run(options: RunOptions) -> dict:
         try:
             _wait_for_periodic_start(worker_started_at)
             measured = []
+            in_turns = _in_turns(scenarios)
             for scenario in scenarios:
+                if scenario.name in in_turns.values():
+                    continue  # measured in turns with its yardstick, below
                 began = datetime.datetime.now(datetime.UTC)
-                entry = _measure(server, scenario, paths[scenario.name], options)
+                partner = in_turns.get(scenario.name)
+                if partner is not None:
+                    entries = _measure_in_turns(
+                        server, scenario, SCENARIOS[partner], paths, options
+                    )
+                else:
+                    entries = [_measure(server, scenario, paths[scenario.name], options)]
                 # What the scenario queued (receipts, staff emails...) is done before the
                 # next one is measured, so that each is measured beside an idle worker.
                 waited, left = _wait_for_worker()
-                entry["worker_catch_up_s"] = round(waited, 1)
-                if left:
-                    entry["worker_tasks_left"] = left
                 dropped = _drop_deferred(began)
-                if dropped:
-                    entry["deferred_tasks_dropped"] = dropped
-                measured.append(entry)
+                for entry in entries:
+                    entry["worker_catch_up_s"] = round(waited, 1)
+                    if left:
+                        entry["worker_tasks_left"] = left
+                    if dropped:
+                        entry["deferred_tasks_dropped"] = dropped
+                    measured.append(entry)
             worker_ran = worker.running()
         finally:
             worker.stop()
@@ -110,6 +120,17 @@ def run(options: RunOptions) -> dict:
         written = report.write(options.results_dir, options.docs_dir)
         print(f"Report: {written}")
     return result
+
+
+def _in_turns(scenarios: list[Scenario]) -> dict[str, str]:
+    """Yardstick name -> name of the scenario measured in turns with it, for the pairs
+    whose both scenarios run (``Scenario.in_turns_with``)."""
+    names = {scenario.name for scenario in scenarios}
+    return {
+        scenario.in_turns_with: scenario.name
+        for scenario in scenarios
+        if scenario.in_turns_with in names
+    }
 
 
 # How long the run waits for the worker to do what a scenario queued.
@@ -216,6 +237,69 @@ def _fill(factor: float, *, reuse: bool) -> dict:
 
 
 def _measure(server: Server, scenario: Scenario, paths: list[str], options: RunOptions) -> dict:
+    entry, cookies = _prepare(server, scenario, paths)
+    if not paths:
+        return entry
+    _warm_up(server, scenario, paths, options, cookies)
+    with MemorySampler(server) as memory:
+        measured = _slice(server, scenario, paths, options, cookies, options.duration)
+    return _finish(entry, scenario, measured, memory.peak)
+
+
+def _measure_in_turns(
+    server: Server, yardstick: Scenario, measured: Scenario, paths: dict, options: RunOptions
+) -> list[dict]:
+    """``yardstick`` and ``measured`` (the bare placing view and the real placing) in
+    ``TURNS`` slices each of ``duration / TURNS``, one after the other in the order
+    ABBA ABBA...: a change of the machine's speed during the run (seen to move a page's
+    throughput by half within minutes) then weighs on both alike, and their ratio is
+    the code's. Between slices the worker catches up, as between scenarios."""
+    scenarios = (yardstick, measured)
+    prepared = [_prepare(server, scenario, paths[scenario.name]) for scenario in scenarios]
+    if not all(paths[scenario.name] for scenario in scenarios):
+        return [entry for entry, _cookies in prepared]
+    for scenario, (_entry, cookies) in zip(scenarios, prepared, strict=True):
+        _warm_up(server, scenario, paths[scenario.name], options, cookies)
+    parts: list[list[_Slice]] = [[], []]
+    peaks = [0, 0]
+    for turn in range(TURNS):
+        order = (0, 1) if turn % 2 == 0 else (1, 0)
+        for index in order:
+            scenario, cookies = scenarios[index], prepared[index][1]
+            with MemorySampler(server) as memory:
+                parts[index].append(
+                    _slice(
+                        server,
+                        scenario,
+                        paths[scenario.name],
+                        options,
+                        cookies,
+                        options.duration / TURNS,
+                    )
+                )
+            peaks[index] = max(peaks[index], memory.peak)
+            _wait_for_worker()
+    entries = []
+    for index, scenario in enumerate(scenarios):
+        entry = prepared[index][0]
+        entry["turns"] = {"with": scenarios[1 - index].name, "count": TURNS}
+        entries.append(_finish(entry, scenario, _joined(parts[index]), peaks[index]))
+    return entries
+
+
+# Slices of each of a pair measured in turns (``_measure_in_turns``).
+TURNS = 4
+
+
+@dataclass
+class _Slice:
+    tallies: list[load.Tally]
+    elapsed: float
+    facts: dict
+
+
+def _prepare(server: Server, scenario: Scenario, paths: list[str]) -> tuple[dict, dict]:
+    """The scenario's entry so far and the cookies it measures with (signed in)."""
     entry: dict = {
         "name": scenario.name,
         "description": scenario.description,
@@ -223,7 +307,8 @@ def _measure(server: Server, scenario: Scenario, paths: list[str], options: RunO
         "staff": scenario.staff,
     }
     if not paths:
-        return {**entry, **load.summarise([], 0), "note": "no paths to request in this data"}
+        entry.update({**load.summarise([], 0), "note": "no paths to request in this data"})
+        return entry, {}
     if scenario.before is not None:
         try:
             scenario.before(server.port, paths)
@@ -242,47 +327,107 @@ def _measure(server: Server, scenario: Scenario, paths: list[str], options: RunO
             cookies = load.sign_in(server.port, OWNER_EMAIL, OWNER_PASSWORD)
         except (load.SignInFailed, OSError) as error:
             entry["note"] = f"sign-in failed: {error}"
-    common = {
-        "cookies": cookies,
-        "concurrency": options.concurrency,
-        "max_requests": options.max_requests,
-    }
+    return entry, cookies
+
+
+def _warm_up(
+    server: Server, scenario: Scenario, paths: list[str], options: RunOptions, cookies: dict
+) -> None:
+    if options.warmup <= 0:
+        return
     if scenario.flow is not None:
-        flow = scenario.flow.bind(paths)
-        flow_options = {
-            "concurrency": options.concurrency,
-            "max_units": options.max_requests,
-            "prepared": max(20, round(options.duration * PREPARED_PER_SECOND)),
-        }
-        if options.warmup > 0:
-            warm = {**flow_options, "prepared": options.concurrency * 4}
-            load.hammer_flow(server.port, flow, duration=options.warmup, **warm)
-        with MemorySampler(server) as memory:
-            tallies, elapsed, facts = load.hammer_flow(
-                server.port, flow, duration=options.duration, **flow_options
-            )
-        entry.update(facts)
-        entry["unit"] = scenario.unit
+        load.hammer_flow(
+            server.port,
+            scenario.flow.bind(paths),
+            concurrency=options.concurrency,
+            max_units=options.max_requests,
+            prepared=options.concurrency * 4,
+            duration=options.warmup,
+        )
     else:
-        if options.warmup > 0:
-            load.hammer(server.port, paths, duration=options.warmup, **common)
-        with MemorySampler(server) as memory:
-            tallies, elapsed = load.hammer(server.port, paths, duration=options.duration, **common)
-    entry.update(load.summarise(tallies, elapsed))
+        load.hammer(
+            server.port,
+            paths,
+            cookies=cookies,
+            concurrency=options.concurrency,
+            max_requests=options.max_requests,
+            duration=options.warmup,
+        )
+
+
+def _slice(
+    server: Server,
+    scenario: Scenario,
+    paths: list[str],
+    options: RunOptions,
+    cookies: dict,
+    duration: float,
+) -> _Slice:
+    """One measurement of ``duration`` seconds."""
+    if scenario.flow is not None:
+        tallies, elapsed, facts = load.hammer_flow(
+            server.port,
+            scenario.flow.bind(paths),
+            concurrency=options.concurrency,
+            max_units=options.max_requests,
+            prepared=max(20, round(duration * PREPARED_PER_SECOND)),
+            duration=duration,
+        )
+        return _Slice(tallies, elapsed, facts)
+    tallies, elapsed = load.hammer(
+        server.port,
+        paths,
+        cookies=cookies,
+        concurrency=options.concurrency,
+        max_requests=options.max_requests,
+        duration=duration,
+    )
+    return _Slice(tallies, elapsed, {})
+
+
+def _joined(slices: list[_Slice]) -> _Slice:
+    """Slices as one measurement: their answers together over their summed time; the
+    preparation's counts summed."""
+    facts: dict = {}
+    for part in slices:
+        for key, value in part.facts.items():
+            if isinstance(value, dict):
+                into = facts.setdefault(key, {})
+                for kind, count in value.items():
+                    into[kind] = into.get(kind, 0) + count
+            else:
+                facts[key] = round(facts.get(key, 0) + value, 1)
+    return _Slice(
+        [tally for part in slices for tally in part.tallies],
+        sum(part.elapsed for part in slices),
+        facts,
+    )
+
+
+def _finish(entry: dict, scenario: Scenario, measured: _Slice, peak: int) -> dict:
+    entry.update(measured.facts)
+    if scenario.flow is not None:
+        entry["unit"] = scenario.unit
+    entry.update(load.summarise(measured.tallies, measured.elapsed))
     if scenario.after is not None:
         entry.update(scenario.after())
     if scenario.compare_to:
         entry["compare_to"] = scenario.compare_to
     if scenario.target is not None:
         entry["target"] = {"metric": scenario.target.metric, "text": scenario.target.text}
-    entry["server_rss_mib_max"] = round(memory.peak / 1024 / 1024, 1)
+    entry["server_rss_mib_max"] = round(peak / 1024 / 1024, 1)
     latency = entry["latency_ms"]
     print(
         f"{scenario.name:<22} {entry['requests_per_second']:>8.1f} req/s  "
         f"p50 {latency['p50']:>7.1f} ms  p95 {latency['p95']:>7.1f} ms  "
         f"p99 {latency['p99']:>7.1f} ms  errors {entry['errors']:>5}  "
         f"server RSS {entry['server_rss_mib_max']:>6.1f} MiB"
-        + (f"  ({entry['note']})" if "note" in entry else ""),
+        + (f"  ({entry['note']})" if "note" in entry else "")
+        + (
+            f"  (in {entry['turns']['count']} turns with {entry['turns']['with']})"
+            if "turns" in entry
+            else ""
+        ),
         flush=True,
     )
     if entry["errors"]:
@@ -291,9 +436,10 @@ def _measure(server: Server, scenario: Scenario, paths: list[str], options: RunO
 
 
 # A preparing flow (the placing request alone) gets this many units ready per second of
-# measurement, more than the server places on this machine; if they run out first, the
-# unit rate is still what was placed in the time taken.
-PREPARED_PER_SECOND = 60
+# measurement, more than the server places on this machine (up to about 120 a second in
+# the documented runs); if they run out first, the unit rate is still what was placed in
+# the time taken, less a little for the threads ending one by one.
+PREPARED_PER_SECOND = 150
 
 
 def _compare(measured: list[dict]) -> None:

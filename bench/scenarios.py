@@ -41,6 +41,9 @@ class Scenario:
     before: Callable[[int, list[str]], None] | None = None
     # Called once the clock stops, e.g. to wait for the worker; its facts join the entry.
     after: Callable[[], dict] | None = None
+    # The yardstick this scenario is measured in turns with (``bench.run._measure_in_turns``)
+    # when both run: slices of each alternately, rather than one after the other.
+    in_turns_with: str | None = None
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,7 @@ def scenario(
     target: Target | None = None,
     before: Callable[[int, list[str]], None] | None = None,
     after: Callable[[], dict] | None = None,
+    in_turns_with: str | None = None,
 ) -> Callable[[Paths], Paths]:
     def decorate(paths: Paths) -> Paths:
         if name in SCENARIOS:
@@ -90,6 +94,7 @@ def scenario(
             target,
             before,
             after,
+            in_turns_with,
         )
         return paths
 
@@ -260,6 +265,7 @@ def place_order_bare(using: str) -> list[str]:
     unit="orders",
     compare_to="place_order_bare",
     target=Target("ratio", "at least 60% of the bare view's throughput", at_least=0.6),
+    in_turns_with="place_order_bare",
 )
 def place_order(using: str) -> list[str]:
     """The order-placing request alone (POST /checkout/, pickup, test gateway), on carts

@@ -123,6 +123,9 @@ def test_bench_run_measures_every_scenario_and_writes_json_report_and_chart(
     assert run["server"]["worker"] is True
     assert measured["checkout"]["unit"] == measured["place_order"]["unit"] == "orders"
     assert measured["place_order"]["prepared"] > 0
+    # The placing and its yardstick are measured in turns, not one after the other.
+    assert measured["place_order"]["turns"] == {"with": "place_order_bare", "count": 4}
+    assert measured["place_order_bare"]["turns"] == {"with": "place_order", "count": 4}
     assert measured["place_order"]["ratio"] == pytest.approx(
         measured["place_order"]["requests_per_second"]
         / measured["place_order_bare"]["requests_per_second"],
