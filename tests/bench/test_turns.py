@@ -9,9 +9,7 @@ from bench.scenarios import SCENARIOS, select
 
 
 def test_the_placing_is_measured_in_turns_with_its_yardstick_when_both_run():
-    assert _in_turns(select("place_order_bare,place_order")) == {
-        "place_order_bare": "place_order"
-    }
+    assert _in_turns(select("place_order_bare,place_order")) == {"place_order_bare": "place_order"}
     assert _in_turns(select("place_order,place_order_bare,checkout")) == {
         "place_order_bare": "place_order"
     }

@@ -17,7 +17,9 @@ from tests.orders.factories import stocked
 
 pytestmark = pytest.mark.django_db
 
-HOME_QUERIES = 5
+# The shop, the locations, the categories with something sold here, the page's
+# categories' products, which of them are sold here, the shown products and their stock.
+HOME_QUERIES = 7
 CATEGORY_QUERIES = 6
 
 
@@ -56,6 +58,38 @@ def test_home_shows_eight_products_per_category_and_see_all_only_when_there_are_
     assert many[7].name in html and many[8].name not in html
     assert '<a href="/categories/breads/">See all 11' in html
     assert "/categories/cakes/" not in html
+
+
+def test_a_shelf_shows_the_first_products_sold_here_and_counts_only_those(client, location):
+    breads = CategoryFactory(name_en="Breads", slug="breads", position=1)
+    products = [ProductFactory(category=breads, position=position) for position in range(12)]
+    elsewhere = LocationFactory(name="Vaugirard")
+    for position, product in enumerate(products):
+        if position in (0, 2, 4):  # not sold here: only at the other shop, or paused here
+            AvailabilityFactory(product=product, location=elsewhere)
+            if position == 4:
+                AvailabilityFactory(product=product, location=location, is_available=False)
+        elif position == 6:  # retired
+            AvailabilityFactory(product=product, location=location)
+            product.is_active = False
+            product.save()
+        else:
+            AvailabilityFactory(product=product, location=location)
+
+    [shelf] = client.get("/").context["shelves"]
+
+    sold_here = [p for n, p in enumerate(products) if n not in (0, 2, 4, 6)]
+    assert shelf.products == sold_here[:HOME_PRODUCTS_PER_CATEGORY]
+    assert shelf.count == len(sold_here) == 8 and not shelf.has_more
+    products[1].is_active = False  # one fewer sold here: the eight fit... with one to spare
+    products[1].save()
+    AvailabilityFactory(product=ProductFactory(category=breads, position=20), location=location)
+    AvailabilityFactory(product=ProductFactory(category=breads, position=21), location=location)
+
+    [shelf] = client.get("/").context["shelves"]
+
+    assert shelf.count == 9 and shelf.has_more
+    assert [p.position for p in shelf.products] == [3, 5, 7, 8, 9, 10, 11, 20]
 
 
 def test_home_link_name_says_which_category_see_all_opens(client, location):
