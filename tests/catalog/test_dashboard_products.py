@@ -71,6 +71,23 @@ def test_product_list_searches_by_name_or_sku_and_filters_by_category(manager_cl
     assert names(q="bag", category=cakes.pk) == []
 
 
+def test_product_list_offers_every_category_keeps_the_chosen_one_and_links_each_product(
+    manager_client,
+):
+    breads = CategoryFactory(name_en="Breads", position=1)
+    cakes = CategoryFactory(name_en="Cakes & <tarts>", position=2)
+    eclair = ProductFactory(category=cakes)
+
+    html = manager_client.get(reverse("dashboard:product_list"), {"category": cakes.pk}).content
+    page = html.decode()
+
+    assert f'<option value="{breads.pk}">Breads</option>' in page
+    assert f'<option value="{cakes.pk}" selected>Cakes &amp; &lt;tarts&gt;</option>' in page
+    assert page.index(">Breads<") < page.index(">Cakes &amp;")
+    assert f'href="{reverse("dashboard:product_edit", args=[eclair.pk])}"' in page
+    assert f'href="{reverse("dashboard:product_availability", args=[eclair.pk])}"' in page
+
+
 def test_product_list_is_paginated(manager_client):
     ProductFactory.create_batch(PRODUCTS_PER_PAGE + 1)
     first = manager_client.get(reverse("dashboard:product_list"))
