@@ -1,23 +1,29 @@
-"""The yardstick for the order-placing request: a bare Django view that runs the same SQL
-statements as a real placement, without the product's Python around them (forms, cart,
-gateway, services, templates). Bench only: the bench server loads it through
-``bench.server_settings``; the product never imports this module.
+"""The yardsticks for the order-placing request and the whole guest checkout: bare Django
+views that run the same SQL statements as the real requests, without the product's Python
+around them (forms, cart, gateway, services, templates). Bench only: the bench server
+loads them through ``bench.server_settings``; the product never imports this module.
 
-1. ``CaptureMiddleware`` (outermost) records every statement of one request that
-   carries the ``X-Bench-Capture`` header: SQL, parameters, whether it ran inside a
-   transaction, and for each INSERT the ids it produced. ``bench.flows`` sends the
-   real placing POST with that header once, before measuring.
-2. ``bare_place`` replays those statements, with the same transaction boundaries, in
-   every request. Values that must be new for each order (everything written to a
-   unique column: order number, idempotency keys, payment references, a new guest's
-   email) get fresh values, consistently across statements; ids produced by the
-   replay's own INSERTs replace the captured ones where a statement refers to them
+1. ``CaptureMiddleware`` (outermost) records every statement of a request that carries
+   the ``X-Bench-Capture`` header, whose value names the step (``place``, ``add-1``...):
+   SQL, parameters, whether it ran inside a transaction, and for each INSERT the ids it
+   produced. ``bench.flows`` sends the real requests with that header once, before
+   measuring: the placing POST alone, or each of the checkout's seven requests.
+2. ``bare_place`` replays the ``place`` step's statements, with the same transaction
+   boundaries, in every request. Values that must be new for each order (everything
+   written to a unique column: order number, idempotency keys, payment references, a
+   new guest's email) get fresh values, consistently across statements; ids produced by
+   the replay's own INSERTs replace the captured ones where a statement refers to them
    (a parameter bound to an ``id`` or ``*_id`` column). Everything else is bound as
    captured, so the database does the same work.
+3. ``bare_flow_step`` replays one step of the checkout and hands back what the replay
+   made (``Carry``: the fresh values and the new ids), which the bench client sends
+   with the next step: the second add finds the cart the first made, the placing the
+   card token, the confirmation page the order.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import random
@@ -35,7 +41,9 @@ from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 CAPTURE_HEADER = "HTTP_X_BENCH_CAPTURE"
-CAPTURE_FILE_ENV = "BENCH_CAPTURE_FILE"
+# The folder the captured steps are written to, one file each (``<step>.pickle``).
+CAPTURE_DIR_ENV = "BENCH_CAPTURE_DIR"
+STEP = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
 
 INSERT = re.compile(
     r'^INSERT INTO "(?P<table>\w+)" \((?P<columns>[^)]*)\) (?:VALUES|SELECT) .*?'
@@ -65,15 +73,26 @@ class CaptureMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        target = os.environ.get(CAPTURE_FILE_ENV, "")
-        if not target or CAPTURE_HEADER not in request.META:
+        step = request.META.get(CAPTURE_HEADER, "")
+        target = step_file(step)
+        if target is None:
             return self.get_response(request)
         recorded: list[Statement] = []
         with connection.execute_wrapper(_Recorder(recorded)):
             response = self.get_response(request)
-        Path(target).write_bytes(pickle.dumps(recorded))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(pickle.dumps(recorded))
         response["X-Bench-Captured"] = str(len(recorded))
         return response
+
+
+def step_file(step: str) -> Path | None:
+    """Where step ``step`` is captured: None when it is no step name or the server
+    captures nothing (no folder configured)."""
+    folder = os.environ.get(CAPTURE_DIR_ENV, "")
+    if not folder or not STEP.match(step):
+        return None
+    return Path(folder) / f"{step}.pickle"
 
 
 class _Recorder:
@@ -149,7 +168,7 @@ class Script:
 SESSION_POOL = 256
 
 
-_script: Script | None = None
+_scripts: dict[str, Script] = {}
 _script_lock = threading.Lock()
 
 
@@ -271,12 +290,41 @@ def _fresh(value: str | uuid.UUID) -> str | uuid.UUID:
     return value[: max(0, len(value) - 12)] + secrets.token_hex(6)
 
 
-def replay(script: Script) -> int:
-    """Run the captured statements once with fresh unique values; return how many."""
-    fresh: dict[str | uuid.UUID, str | uuid.UUID] = {}
-    if script.session_pool:
+@dataclass
+class Carry:
+    """What the replays of one unit made so far, for its next step: fresh values by the
+    captured ones, and (table, captured id) -> id made by the replay."""
+
+    fresh: dict[str | uuid.UUID, str | uuid.UUID] = field(default_factory=dict)
+    ids: dict[tuple[str, int], int] = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        return {
+            "fresh": [
+                ["u" if isinstance(old, uuid.UUID) else "s", str(old), str(new)]
+                for old, new in self.fresh.items()
+            ],
+            "ids": [[table, old, new] for (table, old), new in self.ids.items()],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> Carry:
+        def value(kind: str, text: str) -> str | uuid.UUID:
+            return uuid.UUID(text) if kind == "u" else text
+
+        return cls(
+            {value(kind, old): value(kind, new) for kind, old, new in data.get("fresh", [])},
+            {(str(table), int(old)): int(new) for table, old, new in data.get("ids", [])},
+        )
+
+
+def replay(script: Script, carry: Carry | None = None) -> int:
+    """Run the captured statements once with fresh unique values; return how many.
+    ``carry`` (a unit's earlier steps) is read and added to."""
+    carry = carry if carry is not None else Carry()
+    fresh, ids = carry.fresh, carry.ids
+    if script.session_pool and script.session_key not in fresh:
         fresh[script.session_key] = random.choice(script.session_pool)
-    ids: dict[tuple[str, int], int] = {}  # (table, captured id) -> id made by this replay
 
     def bind(statement: Statement, index: int) -> Any:
         params = statement.params
@@ -326,16 +374,36 @@ def replay(script: Script) -> int:
     return len(statements)
 
 
+def _script_for(step: str) -> Script | None:
+    """The captured step's script, loaded once per server process (None: not captured)."""
+    script = _scripts.get(step)
+    if script is not None:
+        return script
+    path = step_file(step)
+    with _script_lock:
+        if step not in _scripts:
+            if path is None or not path.is_file():
+                return None
+            script = load_script(path)
+            make_session_pool(script)
+            _scripts[step] = script
+    return _scripts[step]
+
+
 def bare_place(request: HttpRequest) -> HttpResponse:
-    global _script
-    if _script is None:
-        path = Path(os.environ.get(CAPTURE_FILE_ENV, "") or "/nonexistent")
-        with _script_lock:
-            if _script is None:
-                if not path.is_file():
-                    return JsonResponse({"error": "no placement captured yet"}, status=503)
-                script = load_script(path)
-                make_session_pool(script)
-                _script = script
-    count = replay(_script)
+    script = _script_for("place")
+    if script is None:
+        return JsonResponse({"error": "no placement captured yet"}, status=503)
+    count = replay(script)
     return JsonResponse({"statements": count})
+
+
+def bare_flow_step(request: HttpRequest, step: str) -> HttpResponse:
+    """One step of the bare checkout: its captured statements, continuing the unit whose
+    ``Carry`` the request's JSON body holds; answers with the carry to send next."""
+    script = _script_for(step)
+    if script is None:
+        return JsonResponse({"error": f"step {step!r} not captured yet"}, status=503)
+    carry = Carry.from_json(json.loads(request.body or b"{}"))
+    count = replay(script, carry)
+    return JsonResponse({"statements": count, "carry": carry.to_json()})

@@ -10,7 +10,10 @@
 ``CheckoutFlow`` measures the whole sequence as one unit (an order). ``PlaceFlow``
 prepares steps 1-4 before the clock starts and measures step 5 alone: the
 order-placing request. ``capture_placement`` sends one such request with the header
-that makes the bench server record its SQL for the bare view (``bench.bare``).
+that makes the bench server record its SQL for the bare view (``bench.bare``);
+``capture_checkout`` sends all seven so, each named by its step (``STEPS``), and
+``BareCheckoutFlow`` replays them as seven requests to the bare views: the checkout's
+yardstick.
 
 The products bought are the first location's products whose stock is not counted,
 so a long run neither sells out nor queues every order on the same stock row."""
@@ -28,6 +31,9 @@ from bench.load import Client, Flow, FlowFailed
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 CARD = {"number": "4242424242424242", "exp_month": 12, "exp_year": 2040, "cvc": "123"}
+# The checkout's requests, as the capture names them (``bench.bare``).
+STEPS = ("product", "add-1", "add-2", "checkout-page", "card-token", "place", "confirmation")
+CAPTURE = "X-Bench-Capture"
 HIDDEN = re.compile(rb'<input[^>]*name="(csrfmiddlewaretoken|idempotency_key)"[^>]*>')
 VALUE = re.compile(rb'value="([^"]*)"')
 
@@ -53,25 +59,34 @@ def _hidden(page: bytes) -> dict[str, str]:
     return found
 
 
-def fill_cart(client: Client, product_paths: list[str], number: int) -> Ready:
-    """Steps 1-4 for unit ``number``: returns the checkout form to post."""
+def _step(name: str, capture: bool) -> dict[str, str]:
+    """The header that has the bench server capture this step, when capturing."""
+    return {CAPTURE: name} if capture else {}
+
+
+def fill_cart(
+    client: Client, product_paths: list[str], number: int, *, capture: bool = False
+) -> Ready:
+    """Steps 1-4 for unit ``number``: returns the checkout form to post. With
+    ``capture``, each request has the bench server record its SQL (``bench.bare``)."""
     if len(product_paths) < 2:
         raise FlowFailed("no-products", "fewer than two products to buy")
     first = product_paths[number % len(product_paths)]
     second = product_paths[(number * 7 + 1) % len(product_paths)]
     if second == first:
         second = product_paths[(number + 1) % len(product_paths)]
-    status, _, page = client.request("GET", first)
+    status, _, page = client.request("GET", first, headers=_step("product", capture))
     _expect(status, (200,), "product page")
     token = _hidden(page).get("csrfmiddlewaretoken")
     if not token:
         raise FlowFailed("no-form", "no CSRF token on the product page")
-    for path in (first, second):
+    for count, path in enumerate((first, second), start=1):
         slug = path.rstrip("/").rsplit("/", 1)[-1]
         body = urlencode({"product": slug, "quantity": "1", "csrfmiddlewaretoken": token})
-        status, _, _ = client.request("POST", "/cart/add/", body=body, headers=FORM)
+        headers = {**FORM, **_step(f"add-{count}", capture)}
+        status, _, _ = client.request("POST", "/cart/add/", body=body, headers=headers)
         _expect(status, (302, 303), "add to cart")
-    status, _, page = client.request("GET", "/checkout/")
+    status, _, page = client.request("GET", "/checkout/", headers=_step("checkout-page", capture))
     _expect(status, (200,), "checkout page")
     hidden = _hidden(page)
     if "idempotency_key" not in hidden or "csrfmiddlewaretoken" not in hidden:
@@ -83,6 +98,7 @@ def fill_cart(client: Client, product_paths: list[str], number: int) -> Ready:
         headers={
             "Content-Type": "application/json",
             "X-CSRFToken": client.cookies.get("csrftoken", ""),
+            **_step("card-token", capture),
         },
     )
     _expect(status, (200,), "card token")
@@ -151,9 +167,39 @@ def capture_placement(port: int, product_paths: list[str]) -> None:
     client = Client(port)
     try:
         ready = fill_cart(client, product_paths, 0)
-        place(client, ready, headers={"X-Bench-Capture": "1"})
+        place(client, ready, headers=_step("place", True))
     finally:
         client.close()
+
+
+def capture_checkout(port: int, product_paths: list[str]) -> None:
+    """One real checkout, each of its seven requests recorded by the bench server."""
+    client = Client(port)
+    try:
+        ready = fill_cart(client, product_paths, 0, capture=True)
+        done = place(client, ready, headers=_step("place", True))
+        status, _, _ = client.request("GET", done, headers=_step("confirmation", True))
+        _expect(status, (200,), "confirmation page")
+    finally:
+        client.close()
+
+
+class BareCheckoutFlow(Flow):
+    """The checkout's yardstick: its seven requests, each to the bare view replaying the
+    SQL its real request ran (``bench.bare.bare_flow_step``), one unit continuing from
+    step to step (the cart the first add made, the order the placing made)."""
+
+    def run(self, client: Client, item: object, number: int) -> None:
+        carry: dict = {}
+        for step in STEPS:
+            status, _, answer = client.request(
+                "POST",
+                f"/bench/bare-flow/{step}/",
+                body=json.dumps(carry),
+                headers={"Content-Type": "application/json"},
+            )
+            _expect(status, (200,), f"bare {step}")
+            carry = json.loads(answer)["carry"]
 
 
 class PartnerWebhookFlow(Flow):

@@ -39,9 +39,13 @@ unit is a new shopper (fresh cookies) and its latency is the whole unit's. `plac
 fills its carts before the clock starts and measures the placing POST alone; it is
 compared with `place_order_bare`, a bench-only Django view (`bench/bare.py`, loaded by
 `bench/server_settings.py`, never by the product) that replays the SQL statements of a
-real placement captured at the start of the same run, with fresh unique values. The two
-are measured in turns (four slices of each, alternately: ABBA ABBA), so that a change of
-the machine's speed during the run weighs on both alike.
+real placement captured at the start of the same run, with fresh unique values.
+`checkout` is compared in the same way with `checkout_bare`: its seven requests, each to a
+bare view replaying the statements its real request ran (captured in the same run), one
+order after another continuing from step to step (the cart the first add made, the order
+the placing made); the worker runs the tasks the replayed placing queues. Each pair is
+measured in turns (four slices of each, alternately: ABBA ABBA), so that a change of the
+machine's speed during the run weighs on both alike.
 
 To measure: `make bench`, or `.venv/bin/python -m bench run --scale small` (a temporary
 SQLite database) or `DATABASE_URL=postgres://USER@HOST/NAME .venv/bin/python -m bench run
@@ -196,6 +200,11 @@ def _targets(run: dict) -> list[str]:
         if s["name"] in SALEOR:
             rate, what = SALEOR[s["name"]]
             measured += f"; {s['requests_per_second'] / rate:.1f}x {what}"
+        if target["metric"] != "ratio" and s.get("ratio") is not None:
+            measured += (
+                f"; {s['ratio']:.0%} of `{s['compare_to']}`"
+                f" ({_rps(run, s['compare_to']):,.1f} per s)"
+            )
         met = target.get("met")
         verdict = "?" if met is None else "met" if met else "**missed**"
         errors = f" ({s['errors']} errors)" if s["errors"] else ""

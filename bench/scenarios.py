@@ -15,10 +15,12 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from bench.flows import (
+    BareCheckoutFlow,
     CheckoutFlow,
     InboundSmsFlow,
     PartnerWebhookFlow,
     PlaceFlow,
+    capture_checkout,
     capture_placement,
 )
 from bench.load import Flow
@@ -239,12 +241,26 @@ def _checkout_products(using: str) -> list[str]:
     "checkout",
     flow=CheckoutFlow(),
     unit="orders",
+    compare_to="checkout_bare",
     target=Target("requests_per_second", "at least 60 orders/s", at_least=60),
+    in_turns_with="checkout_bare",
 )
 def checkout(using: str) -> list[str]:
     """The full guest checkout, measured per order: a product page, two products added
     to the cart, the checkout page, the test gateway's card token, the order placed with
     pickup, the confirmation page (7 requests)."""
+    return _checkout_products(using)
+
+
+def _capture_checkout(port: int, paths: list[str]) -> None:
+    capture_checkout(port, paths)
+
+
+@scenario("checkout_bare", flow=BareCheckoutFlow(), unit="orders", before=_capture_checkout)
+def checkout_bare(using: str) -> list[str]:
+    """Bench-only yardstick for checkout: its seven requests, each to a bare Django view
+    replaying the SQL statements its real request ran (captured in this run), an order
+    each; the worker runs the tasks the replayed placing queues, as for a real order."""
     return _checkout_products(using)
 
 

@@ -29,12 +29,12 @@ SETTINGS_MODULE = "bench.server_settings"
 
 def server_env(target: Target) -> dict[str, str]:
     from bench import REPO_ROOT
-    from bench.bare import CAPTURE_FILE_ENV
+    from bench.bare import CAPTURE_DIR_ENV
 
     env = target.env
     env["DJANGO_SETTINGS_MODULE"] = SETTINGS_MODULE
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO_ROOT), env.get("PYTHONPATH")) if p)
-    env[CAPTURE_FILE_ENV] = str(target.data_dir / "bench-placement.pickle")
+    env[CAPTURE_DIR_ENV] = str(target.data_dir / "bench-capture")
     return env
 
 

@@ -1,4 +1,5 @@
-"""The product's URLs plus the bench-only bare placing view (see ``bench.bare``)."""
+"""The product's URLs plus the bench-only bare views: the placing, and each step of the
+checkout (see ``bench.bare``)."""
 
 from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
@@ -7,5 +8,10 @@ from bench import bare
 
 urlpatterns = [
     path("bench/bare-place/", csrf_exempt(bare.bare_place), name="bench_bare_place"),
+    path(
+        "bench/bare-flow/<slug:step>/",
+        csrf_exempt(bare.bare_flow_step),
+        name="bench_bare_flow_step",
+    ),
     path("", include("comptoir.urls")),
 ]

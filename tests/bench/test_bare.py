@@ -1,16 +1,29 @@
-"""The bare placing view's replay (bench/bare.py): the statements of a real placement,
-recorded once, run again as a new order each time, with fresh unique values and the
-ids of the rows the replay itself inserted."""
+"""The bare views' replay (bench/bare.py): the statements of a real placement, recorded
+once, run again as a new order each time, with fresh unique values and the ids of the
+rows the replay itself inserted; and the steps of a checkout, each continuing the unit
+the earlier ones began."""
 
 from __future__ import annotations
 
+import json
 import pickle
+import uuid
 from pathlib import Path
 
 import pytest
 from django.db import connection
 
-from bench.bare import Statement, _Recorder, load_script, replay
+from bench.bare import (
+    CAPTURE_DIR_ENV,
+    Carry,
+    Statement,
+    _Recorder,
+    load_script,
+    replay,
+    step_file,
+)
+from comptoir.checkout.models import Cart
+from comptoir.checkout.services import add_to_cart, start_cart
 from comptoir.orders.models import Order, OrderLine, Payment
 from comptoir.shop.selectors import get_shop
 from tests.orders.factories import PICKUP, checkout, stocked
@@ -61,3 +74,59 @@ def test_unique_values_are_the_placements_and_not_shared_ones(tmp_path):
     assert "guest@example.com" in script.unique_values
     assert "EUR" not in script.unique_values
     assert "test" not in script.unique_values  # gateway: unique only with the reference
+
+
+def test_a_unit_of_the_bare_checkout_continues_from_step_to_step(tmp_path):
+    """The second add of a replayed checkout adds to the cart its own first add made,
+    not to the captured one: what a step made is carried, through its JSON form, to the
+    next step."""
+    product = stocked(stock=None)
+    location = product.availabilities.first().location
+    other = stocked(location, stock=None, price=410)
+    get_shop()
+    steps = {}
+    for step, action in (
+        ("add-1", lambda: start_cart(location=location, product=product)),
+        ("add-2", lambda: add_to_cart(cart=Cart.objects.latest("id"), product=other)),
+    ):
+        recorded: list[Statement] = []
+        with connection.execute_wrapper(_Recorder(recorded)):
+            action()
+        steps[step] = tmp_path / f"{step}.pickle"
+        steps[step].write_bytes(pickle.dumps(recorded))
+    captured = Cart.objects.latest("id")
+
+    carry = Carry()
+    for step in ("add-1", "add-2"):
+        replay(load_script(steps[step]), carry)
+        carry = Carry.from_json(json.loads(json.dumps(carry.to_json())))
+
+    made = Cart.objects.latest("id")
+    assert made.id != captured.id
+    assert ("checkout_cart", captured.id) in carry.ids
+    assert sorted(made.lines.values_list("product_id", "quantity")) == sorted(
+        [(product.id, 1), (other.id, 1)]
+    )
+    assert sorted(captured.lines.values_list("product_id", "quantity")) == sorted(
+        [(product.id, 1), (other.id, 1)]
+    )
+
+
+def test_unique_values_and_uuids_survive_the_carrys_json_form():
+    key = uuid.uuid4()
+    carry = Carry({key: uuid.uuid4(), "ord-1": "ord-2"}, {("orders_order", 7): 9})
+
+    back = Carry.from_json(json.loads(json.dumps(carry.to_json())))
+
+    assert back == carry
+    assert isinstance(next(iter(back.fresh)), uuid.UUID)
+
+
+def test_a_step_is_captured_only_under_a_step_name_and_a_configured_folder(tmp_path, monkeypatch):
+    monkeypatch.delenv(CAPTURE_DIR_ENV, raising=False)
+    assert step_file("place") is None
+    monkeypatch.setenv(CAPTURE_DIR_ENV, str(tmp_path))
+    assert step_file("add-1") == tmp_path / "add-1.pickle"
+    assert step_file("../etc") is None
+    assert step_file("1") is None
+    assert step_file("") is None

@@ -80,3 +80,20 @@ def test_the_hand_written_analysis_follows_the_latest_run():
     )
 
     assert page.index("| home |") < page.index("### Where the time goes")
+
+
+def test_the_checkout_is_judged_in_orders_a_second_and_shown_beside_its_bare_flow():
+    measured = [
+        scenario("checkout_bare", 40.0, unit="orders"),
+        scenario("checkout", 22.0, compare_to="checkout_bare", unit="orders"),
+    ]
+
+    _compare(measured)
+
+    assert measured[1]["ratio"] == 0.55
+    assert measured[1]["target"]["met"] is False  # 60 orders/s: the ratio is only shown
+    page = render([a_run(measured)], chart_link=None)
+    assert (
+        "| `checkout` | at least 60 orders/s | 22.0 orders/s; 9.2x Saleor 3.24's guest checkout"
+        " (about 2.4 orders/s); 55% of `checkout_bare` (40.0 per s) | **missed** |"
+    ) in page

@@ -28,6 +28,7 @@ pytestmark = pytest.mark.bench
 # Checkout, order placing (and its bare yardstick) and order history (issue 3).
 ISSUE_3_SCENARIOS = [
     "checkout",
+    "checkout_bare",
     "place_order",
     "place_order_bare",
     "account_orders",
@@ -129,6 +130,14 @@ def test_bench_run_measures_every_scenario_and_writes_json_report_and_chart(
     assert measured["place_order"]["ratio"] == pytest.approx(
         measured["place_order"]["requests_per_second"]
         / measured["place_order_bare"]["requests_per_second"],
+        abs=0.001,
+    )
+    # The checkout likewise, with the seven bare steps replaying its captured statements.
+    assert measured["checkout"]["turns"] == {"with": "checkout_bare", "count": 4}
+    assert measured["checkout_bare"]["unit"] == "orders"
+    assert measured["checkout"]["ratio"] == pytest.approx(
+        measured["checkout"]["requests_per_second"]
+        / measured["checkout_bare"]["requests_per_second"],
         abs=0.001,
     )
     assert measured["account_orders"]["target"]["metric"] == "p95_ms"

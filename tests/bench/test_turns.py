@@ -1,4 +1,4 @@
-"""The placing request and its bare yardstick are measured in turns (bench/run.py): which
+"""The placing request and the checkout are measured in turns with their bare yardsticks (bench/run.py): which
 pairs are, and how the slices of one scenario make one measurement."""
 
 from __future__ import annotations
@@ -16,8 +16,15 @@ def test_the_placing_is_measured_in_turns_with_its_yardstick_when_both_run():
     # Either alone is measured as any scenario is.
     assert _in_turns(select("place_order")) == {}
     assert _in_turns(select("place_order_bare,checkout")) == {}
-    # No other scenario is measured in turns.
-    assert [s.name for s in SCENARIOS.values() if s.in_turns_with] == ["place_order"]
+    # The checkout likewise with its own yardstick; no other scenario is measured in turns.
+    assert _in_turns(select("checkout,checkout_bare,place_order,place_order_bare")) == {
+        "checkout_bare": "checkout",
+        "place_order_bare": "place_order",
+    }
+    assert [(s.name, s.in_turns_with) for s in SCENARIOS.values() if s.in_turns_with] == [
+        ("checkout", "checkout_bare"),
+        ("place_order", "place_order_bare"),
+    ]
     assert TURNS % 2 == 0  # ABBA: each side as often first as second
 
 
