@@ -43,7 +43,9 @@ real placement captured at the start of the same run, with fresh unique values.
 `checkout` is compared in the same way with `checkout_bare`: its seven requests, each to a
 bare view replaying the statements its real request ran (captured in the same run), one
 order after another continuing from step to step (the cart the first add made, the order
-the placing made); the worker runs the tasks the replayed placing queues. Each pair is
+the placing made). The tasks the replayed placing queues name the captured order's receipt,
+which the worker finds sent: the yardstick leaves out the receipt's rendering and sending,
+an advantage over the real flow. Each pair is
 measured in turns (four slices of each, alternately: ABBA ABBA), so that a change of the
 machine's speed during the run weighs on both alike.
 
