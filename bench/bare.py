@@ -4,11 +4,11 @@ around them (forms, cart, gateway, services, templates). Bench only: the bench s
 loads them through ``bench.server_settings``; the product never imports this module.
 
 1. ``CaptureMiddleware`` (outermost) records every statement of a request that carries
-   the ``X-Bench-Capture`` header, whose value names the step (``place``, ``add-1``...):
+   the ``X-Bench-Capture`` header, whose value names the step (``placement``, ``add-1``...):
    SQL, parameters, whether it ran inside a transaction, and for each INSERT the ids it
    produced. ``bench.flows`` sends the real requests with that header once, before
    measuring: the placing POST alone, or each of the checkout's seven requests.
-2. ``bare_place`` replays the ``place`` step's statements, with the same transaction
+2. ``bare_place`` replays the ``placement`` step's statements, with the same transaction
    boundaries, in every request. Values that must be new for each order (everything
    written to a unique column: order number, idempotency keys, payment references, a
    new guest's email) get fresh values, consistently across statements; ids produced by
@@ -39,6 +39,8 @@ from typing import Any
 from django.apps import apps
 from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
+
+from bench.flows import PLACEMENT
 
 CAPTURE_HEADER = "HTTP_X_BENCH_CAPTURE"
 # The folder the captured steps are written to, one file each (``<step>.pickle``).
@@ -391,7 +393,7 @@ def _script_for(step: str) -> Script | None:
 
 
 def bare_place(request: HttpRequest) -> HttpResponse:
-    script = _script_for("place")
+    script = _script_for(PLACEMENT)
     if script is None:
         return JsonResponse({"error": "no placement captured yet"}, status=503)
     count = replay(script)

@@ -33,6 +33,9 @@ FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 CARD = {"number": "4242424242424242", "exp_month": 12, "exp_year": 2040, "cvc": "123"}
 # The checkout's requests, as the capture names them (``bench.bare``).
 STEPS = ("product", "add-1", "add-2", "checkout-page", "card-token", "place", "confirmation")
+# The placing POST captured alone, for ``place_order_bare``: each yardstick replays its
+# own capture.
+PLACEMENT = "placement"
 CAPTURE = "X-Bench-Capture"
 HIDDEN = re.compile(rb'<input[^>]*name="(csrfmiddlewaretoken|idempotency_key)"[^>]*>')
 VALUE = re.compile(rb'value="([^"]*)"')
@@ -167,7 +170,7 @@ def capture_placement(port: int, product_paths: list[str]) -> None:
     client = Client(port)
     try:
         ready = fill_cart(client, product_paths, 0)
-        place(client, ready, headers=_step("place", True))
+        place(client, ready, headers=_step(PLACEMENT, True))
     finally:
         client.close()
 
