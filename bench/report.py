@@ -45,9 +45,9 @@ bare view replaying the statements its real request ran (captured in the same ru
 order after another continuing from step to step (the cart the first add made, the order
 the placing made). The tasks the replayed placing queues name the captured order's receipt,
 which the worker finds sent: the yardstick leaves out the receipt's rendering and sending,
-an advantage over the real flow. Each pair is
-measured in turns (four slices of each, alternately: ABBA ABBA), so that a change of the
-machine's speed during the run weighs on both alike.
+an advantage over the real flow. Each pair is measured in turns (four slices of each,
+alternately: ABBA ABBA), so that a change of the machine's speed during the run weighs on
+both alike.
 
 To measure: `make bench`, or `.venv/bin/python -m bench run --scale small` (a temporary
 SQLite database) or `DATABASE_URL=postgres://USER@HOST/NAME .venv/bin/python -m bench run

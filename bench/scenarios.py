@@ -252,11 +252,7 @@ def checkout(using: str) -> list[str]:
     return _checkout_products(using)
 
 
-def _capture_checkout(port: int, paths: list[str]) -> None:
-    capture_checkout(port, paths)
-
-
-@scenario("checkout_bare", flow=BareCheckoutFlow(), unit="orders", before=_capture_checkout)
+@scenario("checkout_bare", flow=BareCheckoutFlow(), unit="orders", before=capture_checkout)
 def checkout_bare(using: str) -> list[str]:
     """Bench-only yardstick for checkout: its seven requests, each to a bare Django view
     replaying the SQL statements its real request ran (captured in this run), an order
